@@ -1,0 +1,2 @@
+//! Verifiable credentials for Cairn: Open Badges 3.0 on VC 2.0, eddsa-rdfc-2022, vc+jwt, DIDs, status lists.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
