@@ -1,0 +1,282 @@
+//! RDF terms of the fast path, canonical N-Quads, and RDFC-1.0.
+//!
+//! RDFC-1.0 labels blank nodes by the hash of the statements around each one
+//! ("first-degree hash"). When every blank node's hash is unique — the case for
+//! credentials, whose anonymous nodes (criteria, alignments…) differ in content — the
+//! labels follow from sorting those hashes, and that is all this module does itself.
+//! Ties need the N-degree algorithm; those datasets go to oxrdf's implementation.
+
+use super::Limits;
+use crate::error::{Error, Result};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+pub(crate) const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
+#[allow(dead_code)]
+pub(crate) const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+#[allow(dead_code)]
+pub(crate) const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
+#[allow(dead_code)]
+pub(crate) const RDF_REST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
+#[allow(dead_code)]
+pub(crate) const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Term {
+    Iri(Arc<str>),
+    Blank(u32),
+    Literal { value: String, datatype: Arc<str> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Quad {
+    pub s: Term,
+    pub p: Arc<str>,
+    pub o: Term,
+    pub g: Option<Term>,
+}
+
+fn escape_literal(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{C}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\0'..='\u{1F}' | '\u{7F}' => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+/// How blank nodes are written: by canonical label, or as `_:a`/`_:z` for hashing.
+enum Labels<'a> {
+    Canonical(&'a [u32]),
+    FirstDegree(u32),
+}
+
+fn write_term(out: &mut String, t: &Term, labels: &Labels<'_>) {
+    match t {
+        Term::Iri(i) => {
+            out.push('<');
+            out.push_str(i);
+            out.push('>');
+        }
+        Term::Blank(b) => match labels {
+            Labels::Canonical(map) => {
+                let _ = write!(out, "_:c14n{}", map[*b as usize]);
+            }
+            Labels::FirstDegree(reference) => {
+                out.push_str(if b == reference { "_:a" } else { "_:z" });
+            }
+        },
+        Term::Literal { value, datatype } => {
+            out.push('"');
+            escape_literal(out, value);
+            out.push('"');
+            if &**datatype != XSD_STRING {
+                out.push_str("^^<");
+                out.push_str(datatype);
+                out.push('>');
+            }
+        }
+    }
+}
+
+fn write_quad(out: &mut String, q: &Quad, labels: &Labels<'_>) {
+    write_term(out, &q.s, labels);
+    out.push_str(" <");
+    out.push_str(&q.p);
+    out.push_str("> ");
+    write_term(out, &q.o, labels);
+    if let Some(g) = &q.g {
+        out.push(' ');
+        write_term(out, g, labels);
+    }
+    out.push_str(" .\n");
+}
+
+fn blanks_of(q: &Quad) -> impl Iterator<Item = u32> + '_ {
+    [Some(&q.s), Some(&q.o), q.g.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|t| match t {
+            Term::Blank(b) => Some(*b),
+            _ => None,
+        })
+}
+
+/// Canonical N-Quads of `quads` (a set: duplicates are dropped).
+pub(crate) fn canonicalize_quads(mut quads: Vec<Quad>, limits: &Limits) -> Result<String> {
+    quads.sort_unstable();
+    quads.dedup();
+    // Dense renumbering keeps the per-node tables small vectors.
+    let mut dense: HashMap<u32, u32> = HashMap::new();
+    for q in &mut quads {
+        for t in [Some(&mut q.s), Some(&mut q.o), q.g.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if let Term::Blank(b) = t {
+                let next = dense.len() as u32;
+                *b = *dense.entry(*b).or_insert(next);
+            }
+        }
+    }
+    let n = dense.len();
+    if n > limits.max_blank_nodes {
+        return Err(Error::TooManyBlankNodes {
+            count: n,
+            limit: limits.max_blank_nodes,
+        });
+    }
+    let mut mentions: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, q) in quads.iter().enumerate() {
+        for b in blanks_of(q) {
+            let m = &mut mentions[b as usize];
+            if m.last() != Some(&i) {
+                m.push(i);
+            }
+        }
+    }
+    let mut hashes: Vec<([u8; 32], u32)> = Vec::with_capacity(n);
+    let mut lines: Vec<String> = Vec::new();
+    for (b, m) in mentions.iter().enumerate() {
+        lines.clear();
+        for &i in m {
+            let mut line = String::with_capacity(128);
+            write_quad(&mut line, &quads[i], &Labels::FirstDegree(b as u32));
+            lines.push(line);
+        }
+        lines.sort_unstable();
+        let mut h = Sha256::new();
+        for l in &lines {
+            h.update(l.as_bytes());
+        }
+        hashes.push((h.finalize().into(), b as u32));
+    }
+    hashes.sort_unstable();
+    let ambiguous = hashes
+        .iter()
+        .enumerate()
+        .filter(|(i, (h, _))| {
+            (*i > 0 && hashes[i - 1].0 == *h) || hashes.get(i + 1).is_some_and(|x| x.0 == *h)
+        })
+        .count();
+    if ambiguous > 0 {
+        if ambiguous > limits.max_ambiguous_blank_nodes {
+            return Err(ambiguous_error(ambiguous, limits));
+        }
+        return Ok(canonicalize_with_oxrdf(&quads));
+    }
+    let mut label = vec![0u32; n];
+    for (i, (_, b)) in hashes.iter().enumerate() {
+        label[*b as usize] = i as u32;
+    }
+    let mut out_lines: Vec<String> = quads
+        .iter()
+        .map(|q| {
+            let mut line = String::with_capacity(128);
+            write_quad(&mut line, q, &Labels::Canonical(&label));
+            line
+        })
+        .collect();
+    out_lines.sort_unstable();
+    out_lines.dedup();
+    Ok(out_lines.concat())
+}
+
+fn ambiguous_error(count: usize, limits: &Limits) -> Error {
+    Error::TooManyBlankNodes {
+        count,
+        limit: limits.max_ambiguous_blank_nodes,
+    }
+}
+
+pub(crate) fn to_oxrdf(q: &Quad) -> oxrdf::Quad {
+    fn node(t: &Term) -> oxrdf::NamedOrBlankNode {
+        match t {
+            Term::Iri(i) => oxrdf::NamedNode::new_unchecked(i.to_string()).into(),
+            Term::Blank(b) => oxrdf::BlankNode::new_unchecked(format!("b{b}")).into(),
+            Term::Literal { .. } => oxrdf::BlankNode::new_unchecked("invalid").into(),
+        }
+    }
+    let object: oxrdf::Term = match &q.o {
+        Term::Literal { value, datatype } => oxrdf::Literal::new_typed_literal(
+            value.clone(),
+            oxrdf::NamedNode::new_unchecked(datatype.to_string()),
+        )
+        .into(),
+        other => node(other).into(),
+    };
+    let graph = match &q.g {
+        None => oxrdf::GraphName::DefaultGraph,
+        Some(g) => match node(g) {
+            oxrdf::NamedOrBlankNode::NamedNode(n) => n.into(),
+            oxrdf::NamedOrBlankNode::BlankNode(b) => b.into(),
+        },
+    };
+    oxrdf::Quad::new(
+        node(&q.s),
+        oxrdf::NamedNode::new_unchecked(q.p.to_string()),
+        object,
+        graph,
+    )
+}
+
+fn canonicalize_with_oxrdf(quads: &[Quad]) -> String {
+    let mut dataset: oxrdf::Dataset = quads.iter().map(to_oxrdf).collect();
+    dataset.canonicalize(oxrdf::dataset::CanonicalizationAlgorithm::Rdfc10 {
+        hash_algorithm: oxrdf::dataset::CanonicalizationHashAlgorithm::Sha256,
+    });
+    let mut lines: Vec<String> = dataset.iter().map(|q| format!("{q} .\n")).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines.concat()
+}
+
+/// Applies the blank-node limits to a dataset built by the reference path, before
+/// oxrdf's canonicalization (whose running time they bound).
+pub(crate) fn check_blank_node_limits_oxrdf(
+    dataset: &oxrdf::Dataset,
+    limits: &Limits,
+) -> Result<()> {
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut id = |b: &str| -> u32 {
+        let next = ids.len() as u32;
+        *ids.entry(b.to_string()).or_insert(next)
+    };
+    let mut conv = |t: oxrdf::TermRef<'_>| -> Term {
+        match t {
+            oxrdf::TermRef::NamedNode(n) => Term::Iri(Arc::from(n.as_str())),
+            oxrdf::TermRef::BlankNode(b) => Term::Blank(id(b.as_str())),
+            oxrdf::TermRef::Literal(l) => Term::Literal {
+                value: format!("{}|{:?}", l.value(), l.language()),
+                datatype: Arc::from(l.datatype().as_str()),
+            },
+        }
+    };
+    let quads: Vec<Quad> = dataset
+        .iter()
+        .map(|q| Quad {
+            s: conv(q.subject.into()),
+            p: Arc::from(q.predicate.as_str()),
+            o: conv(q.object),
+            g: match q.graph_name {
+                oxrdf::GraphNameRef::DefaultGraph => None,
+                oxrdf::GraphNameRef::NamedNode(n) => Some(Term::Iri(Arc::from(n.as_str()))),
+                oxrdf::GraphNameRef::BlankNode(b) => Some(conv(b.into())),
+            },
+        })
+        .collect();
+    // Running the fast canonicalizer is the cheapest way to count ties; its output
+    // is discarded here.
+    canonicalize_quads(quads, limits).map(|_| ())
+}

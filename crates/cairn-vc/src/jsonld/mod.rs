@@ -1,0 +1,188 @@
+//! JSON-LD to RDF and RDFC-1.0 canonical N-Quads, with only bundled contexts.
+//!
+//! Two paths produce the same canonical N-Quads:
+//! - [`canonicalize_reference`]: oxjsonld + oxrdf as they come. Slow (it parses every
+//!   context on every call) but written by others, so it is the yardstick.
+//! - the fast path (module `fast`): bundled contexts are processed once and the
+//!   document is expanded straight to quads; it declines anything outside the common
+//!   case and [`canonicalize`] then falls back to the reference path.
+//!
+//! Both run in "safe mode" like jsonld.js in the Digital Bazaar stack: a term that no
+//! context defines, a relative IRI, or an empty top-level object is an error instead of
+//! being silently dropped, because a dropped term is a claim the signature does not cover.
+
+pub(crate) mod canon;
+pub(crate) mod fast;
+mod reference;
+
+use crate::error::{Error, Result};
+use serde_json::Value;
+
+pub use reference::{canonicalize_reference, to_quads_reference};
+
+/// Bounds applied to untrusted documents before any JSON-LD or RDFC work.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest accepted serialized document, in bytes.
+    pub max_bytes: usize,
+    /// Deepest accepted nesting of JSON arrays and objects.
+    pub max_depth: usize,
+    /// Most blank nodes in the RDF of the document.
+    pub max_blank_nodes: usize,
+    /// Most blank nodes that share a first-degree hash. These need RDFC's
+    /// N-degree hashing, which is exponential in the worst case (dataset poisoning).
+    pub max_ambiguous_blank_nodes: usize,
+    /// Most RDF statements.
+    pub max_quads: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 1 << 20,
+            max_depth: 64,
+            max_blank_nodes: 4096,
+            max_ambiguous_blank_nodes: 8,
+            max_quads: 100_000,
+        }
+    }
+}
+
+/// Parses untrusted JSON text within the limits.
+pub fn parse_json(text: &str, limits: &Limits) -> Result<Value> {
+    if text.len() > limits.max_bytes {
+        return Err(Error::TooLarge {
+            size: text.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    // Checked on the raw text first: serde_json recurses while parsing.
+    check_text_depth(text.as_bytes(), limits.max_depth)?;
+    serde_json::from_str(text).map_err(|e| Error::NotJson(e.to_string()))
+}
+
+fn check_text_depth(bytes: &[u8], limit: usize) -> Result<()> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Err(Error::TooDeep { limit });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Checks nesting depth of an already parsed value (iteratively: no stack risk).
+pub fn check_depth(value: &Value, limit: usize) -> Result<()> {
+    let mut stack = vec![(value, 1usize)];
+    while let Some((v, d)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(a) => Box::new(a.iter()),
+            Value::Object(o) => Box::new(o.values()),
+            _ => continue,
+        };
+        if d > limit {
+            return Err(Error::TooDeep { limit });
+        }
+        for c in children {
+            if matches!(c, Value::Array(_) | Value::Object(_)) {
+                stack.push((c, d + 1));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rough size of a parsed value, to apply `max_bytes` to documents given as values.
+pub(crate) fn approx_size(value: &Value, limit: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        total += match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 8,
+            Value::String(s) => s.len() + 2,
+            Value::Array(a) => {
+                stack.extend(a.iter());
+                2 + a.len()
+            }
+            Value::Object(o) => {
+                for (k, v) in o {
+                    total += k.len() + 4;
+                    stack.push(v);
+                }
+                2
+            }
+        };
+        if total > limit {
+            break;
+        }
+    }
+    total
+}
+
+pub(crate) fn check_value(value: &Value, limits: &Limits) -> Result<()> {
+    let size = approx_size(value, limits.max_bytes);
+    if size > limits.max_bytes {
+        return Err(Error::TooLarge {
+            size,
+            limit: limits.max_bytes,
+        });
+    }
+    check_depth(value, limits.max_depth)
+}
+
+/// RDFC-1.0 canonical N-Quads of a JSON-LD document: the fast path when it applies,
+/// the reference path otherwise (and for every error, so errors read the same).
+pub fn canonicalize(doc: &Value) -> Result<String> {
+    canonicalize_with(doc, &Limits::default())
+}
+
+pub fn canonicalize_with(doc: &Value, limits: &Limits) -> Result<String> {
+    check_value(doc, limits)?;
+    match fast::canonicalize(doc, limits) {
+        Some(out) => Ok(out),
+        None => reference::canonicalize_reference_with(doc, limits),
+    }
+}
+
+/// The fast path alone: `None` when it declines the document (differential tests).
+pub fn canonicalize_fast_only(doc: &Value) -> Option<String> {
+    let limits = Limits::default();
+    check_value(doc, &limits).ok()?;
+    fast::canonicalize(doc, &limits)
+}
+
+/// Is `s` an absolute IRI (or blank node label) as jsonld.js decides it?
+#[allow(dead_code)]
+pub(crate) fn is_absolute_iri(s: &str) -> bool {
+    let Some(colon) = s.find(':') else {
+        return false;
+    };
+    let scheme = &s[..colon];
+    let scheme_ok = scheme == "_"
+        || (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')));
+    scheme_ok && !s.chars().any(char::is_whitespace)
+}
