@@ -10,3 +10,6 @@ pub mod keys;
 pub mod multibase;
 
 pub use error::{Error, Result};
+pub mod ob3;
+pub mod status;
+pub mod verify;

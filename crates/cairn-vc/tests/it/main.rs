@@ -1,4 +1,8 @@
 //! Integration tests of cairn-vc: one test binary, one module per concern.
 
+mod examples;
+mod fixtures;
+mod hostile;
 mod shared;
+mod tamper;
 mod vectors;
