@@ -1,2 +1,73 @@
-//! Cairn's use cases: accounts, organizations, authorization, awards; shared by the CLI and the server.
+//! Cairn's use cases. The CLI and the server both call these functions; neither decides
+//! permissions or writes to the database itself.
+//!
+//! Every use case that changes something runs in one transaction that also appends the
+//! audit event recording the change.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod accounts;
+pub mod config;
+pub mod demo;
+mod error;
+pub mod orgs;
+pub mod ratelimit;
+pub mod security;
+
+use cairn_core::Principal;
+use cairn_core::audit::AuditEntry;
+use cairn_core::authz::{self, Action};
+pub use cairn_store::{Backend, Store};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use config::AppConfig;
+pub use error::{AppError, Result};
+
+/// Everything a use case needs: storage and configuration. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub config: std::sync::Arc<AppConfig>,
+}
+
+impl App {
+    pub fn new(store: Store, config: AppConfig) -> Self {
+        Self {
+            store,
+            config: std::sync::Arc::new(config),
+        }
+    }
+
+    /// Open the database at `url` and bring its schema up to date.
+    pub async fn open(url: &str, config: AppConfig) -> Result<Self> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(Self::new(store, config))
+    }
+}
+
+/// The current time at the precision the databases keep.
+pub fn now() -> OffsetDateTime {
+    cairn_core::truncate_micros(OffsetDateTime::now_utc())
+}
+
+/// Ask the authorization module; the one way use cases check permissions.
+pub(crate) fn require(p: &Principal, action: Action, org: Option<Uuid>) -> Result<()> {
+    authz::authorize(p, action, org).map_err(AppError::Forbidden)
+}
+
+pub(crate) fn audit_entry(
+    p: &Principal,
+    org: Option<Uuid>,
+    action: &str,
+    subject: String,
+    detail: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        actor: p.actor(),
+        org_id: org,
+        action: action.to_owned(),
+        subject,
+        detail: detail.to_string(),
+    }
+}

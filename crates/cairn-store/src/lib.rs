@@ -1,2 +1,241 @@
-//! Storage for Cairn: repositories over SQLite and PostgreSQL, with migrations.
+//! Cairn's storage: one set of repository operations over two real backends.
+//!
+//! SQLite (a single file, WAL mode, foreign keys on) is the default for one site;
+//! PostgreSQL serves many stateless servers. Both run the same SQL where it is portable
+//! (`$1` placeholders work in both); each backend has its own migrations folder because
+//! their types differ (UUID vs BLOB, TIMESTAMPTZ vs TEXT).
+//!
+//! Reads go through [`Store`]; writes go through a [`Tx`] so that a change and the audit
+//! event that records it commit together or not at all.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod conn;
+mod repo;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use conn::{Conn, Tx};
+pub use repo::*;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
+    sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error(
+        "the database URL '{0}' is not understood: use a file path, sqlite://PATH or postgres://USER@HOST/DB"
+    )]
+    BadUrl(String),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("could not migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Turn a unique-constraint violation into [`StoreError::Conflict`] naming `what`.
+    pub(crate) fn conflict_as(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |e| match e.as_database_error() {
+            Some(d) if d.is_unique_violation() => StoreError::Conflict(what),
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A handle on the database, cheap to clone (pools inside).
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// SQLite allows one writer at a time; a dedicated one-connection pool for writes makes
+    /// writers queue in-process instead of failing with "database is locked".
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Options that matter when opening a database.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub max_connections: u32,
+    pub create_if_missing: bool,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            create_if_missing: true,
+        }
+    }
+}
+
+impl Store {
+    /// Open `url`: `postgres://…` / `postgresql://…`, `sqlite://PATH`, `sqlite::memory:` or a plain file path.
+    pub async fn connect(url: &str) -> Result<Store> {
+        Self::connect_with(url, &ConnectOptions::default()).await
+    }
+
+    pub async fn connect_with(url: &str, opts: &ConnectOptions) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let o = PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(redact(url)))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(o)
+                .await?;
+            return Ok(Store::Postgres(pool));
+        }
+        let o = if url.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_owned()))?
+        } else if url.contains("://") {
+            return Err(StoreError::BadUrl(redact(url)));
+        } else {
+            SqliteConnectOptions::new().filename(url)
+        };
+        let o = o
+            .create_if_missing(opts.create_if_missing)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable across application crashes in WAL mode; only an OS crash
+            // or power loss can drop the last transactions, never corrupt the file.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(o.clone())
+            .await?;
+        if url.contains(":memory:") {
+            // Every in-memory connection is a database of its own: share the one.
+            return Ok(Store::Sqlite {
+                read: write.clone(),
+                write,
+            });
+        }
+        let read = SqlitePoolOptions::new()
+            .max_connections(opts.max_connections)
+            .connect_with(o.read_only(true))
+            .await?;
+        Ok(Store::Sqlite { read, write })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite { .. } => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Bring the schema up to date; safe to run on every start and from several servers.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Store::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Store::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Is the database reachable and answering?
+    pub async fn ping(&self) -> Result<()> {
+        match self {
+            Store::Sqlite { read, .. } => {
+                sqlx::query("SELECT 1").execute(read).await?;
+            }
+            Store::Postgres(pool) => {
+                sqlx::query("SELECT 1").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Start a write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            // IMMEDIATE takes the write lock up front, so a transaction that reads before it
+            // writes cannot fail half-way on a lock upgrade.
+            Store::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A connection for reads.
+    pub async fn reader(&self) -> Result<conn::Reader> {
+        Ok(match self {
+            Store::Sqlite { read, .. } => conn::Reader::Sqlite(read.acquire().await?),
+            Store::Postgres(pool) => conn::Reader::Postgres(pool.acquire().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Store::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// A URL without its password, fit for error messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_passwords_only() {
+        assert_eq!(
+            redact("postgres://cairn:s3cret@db/cairn"),
+            "postgres://cairn:***@db/cairn"
+        );
+        assert_eq!(
+            redact("postgres://cairn@db/cairn"),
+            "postgres://cairn@db/cairn"
+        );
+        assert_eq!(redact("./cairn.db"), "./cairn.db");
+    }
+}

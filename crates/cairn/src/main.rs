@@ -1,1 +1,395 @@
-fn main() {}
+//! The `cairn` command: one binary to serve Cairn, run the demo, and administer it.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod config;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use cairn_app::accounts::NewUser;
+use cairn_app::orgs::{NewMember, NewOrg};
+use cairn_app::{App, AppConfig};
+use cairn_core::{OrgKind, Principal, Role};
+use cairn_server::{AppState, ServerConfig};
+use clap::{Args, Parser, Subcommand};
+
+use config::{FileConfig, Settings};
+
+#[derive(Parser)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Stackable, verifiable micro-credentials for the healthcare workforce"
+)]
+struct Cli {
+    /// Configuration file; flags and CAIRN_* environment variables take precedence over it.
+    #[arg(
+        long,
+        global = true,
+        env = "CAIRN_CONFIG",
+        default_value = "cairn.toml"
+    )]
+    config: String,
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long, global = true, env = "CAIRN_LOG_JSON")]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct DbArgs {
+    /// Database: a SQLite file path (default ./cairn.db) or postgres://USER@HOST/DB.
+    #[arg(long, env = "CAIRN_DB")]
+    db: Option<String>,
+}
+
+#[derive(Args, Clone, Default)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "CAIRN_BIND")]
+    bind: Option<String>,
+    /// The address people use to reach this server, e.g. https://cairn.example.org. An
+    /// https address turns on Secure cookies and HSTS.
+    #[arg(long, env = "CAIRN_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Cairn over HTTP, migrating the database first.
+    Serve(ServeArgs),
+    /// Seed a demo world (once) into ./cairn-demo.db and serve it on http://127.0.0.1:8080.
+    Demo(ServeArgs),
+    /// Bring the database schema up to date and exit.
+    Migrate(DbArgs),
+    /// Manage people.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage organizations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Work with the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Print the OpenAPI document of the HTTP API.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a person, optionally adding them to an organization with a role.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "CAIRN_USER_EMAIL")]
+        email: String,
+        #[arg(long, env = "CAIRN_USER_NAME")]
+        name: String,
+        /// Read the password from standard input (first line), so it stays out of shell history.
+        #[arg(long, env = "CAIRN_PASSWORD_STDIN")]
+        password_stdin: bool,
+        /// May create organizations and see all of them.
+        #[arg(long, env = "CAIRN_USER_OPERATOR")]
+        operator: bool,
+        /// Organization slug to join.
+        #[arg(long, env = "CAIRN_USER_ORG", requires = "role")]
+        org: Option<String>,
+        /// Role in that organization: admin, manager, author, assessor, reviewer or learner.
+        #[arg(long, env = "CAIRN_USER_ROLE", requires = "org", value_parser = parse_role)]
+        role: Option<Role>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organization.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "CAIRN_ORG_NAME")]
+        name: String,
+        /// URL handle; derived from the name when absent.
+        #[arg(long, env = "CAIRN_ORG_SLUG")]
+        slug: Option<String>,
+        /// What it is (repeat or comma-separate): employer, provider, accreditor, issuer.
+        #[arg(long = "kind", env = "CAIRN_ORG_KINDS", value_delimiter = ',', value_parser = parse_kind)]
+        kinds: Vec<OrgKind>,
+    },
+    /// List organizations.
+    List(DbArgs),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain; exits 1 and names the first broken event if any.
+    Verify(DbArgs),
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        format!(
+            "'{s}' is not a role; use one of: admin, manager, author, assessor, reviewer, learner"
+        )
+    })
+}
+
+fn parse_kind(s: &str) -> Result<OrgKind, String> {
+    OrgKind::parse(s.trim()).ok_or_else(|| {
+        format!("'{s}' is not an organization kind; use employer, provider, accreditor or issuer")
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_json);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let file = FileConfig::load(&cli.config)?;
+    match cli.command {
+        Command::Serve(args) => {
+            let s = Settings::resolve(&args, &file, "cairn.db");
+            serve(s, false).await?;
+        }
+        Command::Demo(args) => {
+            let s = Settings::resolve(&args, &file, "cairn-demo.db");
+            serve(s, true).await?;
+        }
+        Command::Migrate(db) => {
+            let url = config::db_url(&db, &file, "cairn.db");
+            open(&url).await?;
+            println!("database {} is up to date", cairn_store::redact(&url));
+        }
+        Command::User(UserCommand::Add {
+            db,
+            email,
+            name,
+            password_stdin,
+            operator,
+            org,
+            role,
+        }) => {
+            let app = open(&config::db_url(&db, &file, "cairn.db")).await?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut line)
+                    .context("reading the password from standard input")?;
+                Some(line.lines().next().unwrap_or_default().to_owned())
+            } else {
+                None
+            };
+            let sys = Principal::system();
+            let user = app
+                .create_user(
+                    &sys,
+                    NewUser {
+                        display_name: name,
+                        email: email.clone(),
+                        password,
+                        is_operator: operator,
+                    },
+                )
+                .await?;
+            if let (Some(org), Some(role)) = (org, role) {
+                app.add_member(
+                    &sys,
+                    &org,
+                    NewMember {
+                        email,
+                        display_name: None,
+                        role,
+                        job_title: None,
+                    },
+                )
+                .await?;
+                println!(
+                    "created {} ({}) as {role} of {org}",
+                    user.display_name, user.id
+                );
+            } else {
+                println!("created {} ({})", user.display_name, user.id);
+            }
+        }
+        Command::Org(OrgCommand::Add {
+            db,
+            name,
+            slug,
+            kinds,
+        }) => {
+            let app = open(&config::db_url(&db, &file, "cairn.db")).await?;
+            let org = app
+                .create_org(&Principal::system(), NewOrg { slug, name, kinds })
+                .await?;
+            println!("created organization {} ({})", org.name, org.slug);
+        }
+        Command::Org(OrgCommand::List(db)) => {
+            let app = open(&config::db_url(&db, &file, "cairn.db")).await?;
+            for o in app.orgs_visible_to(&Principal::system()).await? {
+                let kinds: Vec<_> = o.kinds.iter().map(|k| k.as_str()).collect();
+                println!("{}\t{}\t{}", o.slug, o.name, kinds.join(","));
+            }
+        }
+        Command::Audit(AuditCommand::Verify(db)) => {
+            let app = open(&config::db_url(&db, &file, "cairn.db")).await?;
+            let check = app.verify_audit_chain().await?;
+            match check.broken {
+                None => println!("audit log intact: {} events", check.events),
+                Some(b) => {
+                    eprintln!("audit log BROKEN: {b}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+        Command::Openapi => {
+            println!("{}", cairn_server::openapi().to_pretty_json()?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn open(url: &str) -> Result<App> {
+    App::open(url, AppConfig::default())
+        .await
+        .with_context(|| format!("opening database {}", cairn_store::redact(url)))
+}
+
+async fn serve(s: Settings, demo: bool) -> Result<()> {
+    let app = open(&s.db).await?;
+    if demo {
+        match app.seed_demo().await? {
+            cairn_app::demo::Seeded::Created {
+                organizations,
+                people,
+            } => {
+                tracing::info!(organizations, people, "seeded the demo world");
+            }
+            cairn_app::demo::Seeded::AlreadyThere => {
+                tracing::info!("reusing the demo world already in the database")
+            }
+        }
+    }
+    let addr: SocketAddr = s.bind.parse().with_context(|| {
+        format!(
+            "'{}' is not an address to listen on; use HOST:PORT such as 127.0.0.1:8080",
+            s.bind
+        )
+    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (is another program using it?)"))?;
+    let local = listener.local_addr()?;
+    let secure = s
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
+    let state = AppState::new(
+        app.clone(),
+        ServerConfig {
+            secure_cookies: secure,
+        },
+    );
+    let router = cairn_server::router(state);
+    let shown = s
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    if demo {
+        print_demo_banner(&shown);
+    } else {
+        println!(
+            "Cairn is serving on {shown} (database: {})",
+            cairn_store::redact(&s.db)
+        );
+    }
+    tracing::info!(%local, backend = app.store.backend().as_str(), "listening");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
+    app.store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_demo_banner(url: &str) {
+    println!();
+    println!("  Cairn demo is running on {url}");
+    println!();
+    println!(
+        "  Sign in as any of these people (password: {}):",
+        cairn_app::demo::DEMO_PASSWORD
+    );
+    for p in cairn_app::demo::PERSONAS {
+        println!("    {:<18} {:<38} {}", p.persona, p.email, p.wants);
+    }
+    println!();
+    println!("  API description: {url}/api/openapi.json    Stop with Ctrl-C.");
+    println!();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

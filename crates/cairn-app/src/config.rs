@@ -1,0 +1,55 @@
+use time::Duration;
+
+/// How hard password hashing works. Production uses the OWASP-recommended Argon2id
+/// parameters; tests may lower them so that hundreds of sign-ins stay fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordCost {
+    pub memory_kib: u32,
+    pub iterations: u32,
+}
+
+impl PasswordCost {
+    pub const STANDARD: PasswordCost = PasswordCost {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+    };
+    /// For tests only: fast, and still a real Argon2id hash.
+    pub const TEST: PasswordCost = PasswordCost {
+        memory_kib: 256,
+        iterations: 1,
+    };
+}
+
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub session_ttl: Duration,
+    /// Failed sign-ins in a row that lock an account.
+    pub lockout_after: i32,
+    pub lockout_for: Duration,
+    pub password_cost: PasswordCost,
+    /// Sign-in attempts one client address may make per window.
+    pub sign_in_attempts_per_window: u32,
+    pub sign_in_window: std::time::Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::hours(12),
+            lockout_after: 5,
+            lockout_for: Duration::minutes(15),
+            password_cost: PasswordCost::STANDARD,
+            sign_in_attempts_per_window: 30,
+            sign_in_window: std::time::Duration::from_secs(300),
+        }
+    }
+}
+
+impl AppConfig {
+    pub fn for_tests() -> Self {
+        Self {
+            password_cost: PasswordCost::TEST,
+            ..Self::default()
+        }
+    }
+}

@@ -1,0 +1,512 @@
+//! Server-rendered pages: sign-in, a home page shaped by the roles a person holds, and an
+//! organization page. Forms are protected against cross-site requests: before sign-in by a
+//! cookie the form must echo (double submit), after sign-in by the session's own token.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use cairn_app::AppError;
+use cairn_app::accounts::Session;
+use cairn_core::authz::Action;
+use cairn_core::{OrgKind, Role};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{CSRF_COOKIE, ClientAddr, MaybeSession, SESSION_COOKIE, cookie, set_cookie};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/signin", get(signin_form).post(signin))
+        .route("/signout", post(signout))
+        .route("/orgs/{slug}", get(org_page))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    csrf: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "message.html")]
+struct MessagePage {
+    heading: String,
+    message: String,
+}
+
+pub fn not_found_page() -> String {
+    MessagePage {
+        heading: "Page not found".into(),
+        message:
+            "There is no page at this address. Check the link, or start again from the home page."
+                .into(),
+    }
+    .render()
+    .unwrap_or_else(|_| "Page not found".into())
+}
+
+fn message(status: StatusCode, heading: &str, msg: impl Into<String>) -> Response {
+    (
+        status,
+        MessagePage {
+            heading: heading.into(),
+            message: msg.into(),
+        },
+    )
+        .into_response()
+}
+
+/// The form token for anonymous forms: the cookie's, or a new one to set.
+fn anonymous_csrf(headers: &HeaderMap) -> (String, bool) {
+    match cookie(headers, CSRF_COOKIE) {
+        Some(v) if v.len() >= 32 => (v.to_owned(), false),
+        _ => (
+            cairn_app::security::random_secret(32).unwrap_or_default(),
+            true,
+        ),
+    }
+}
+
+async fn signin_form(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    headers: HeaderMap,
+) -> Response {
+    if session.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let (csrf, fresh) = anonymous_csrf(&headers);
+    let page = SignInPage {
+        csrf: csrf.clone(),
+        email: String::new(),
+        error: None,
+    };
+    with_csrf_cookie(page.into_response(), &csrf, fresh, s.config.secure_cookies)
+}
+
+fn with_csrf_cookie(mut res: Response, csrf: &str, fresh: bool, secure: bool) -> Response {
+    if fresh && let Ok(v) = HeaderValue::from_str(&set_cookie(CSRF_COOKIE, csrf, 86_400, secure)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn signin(
+    State(s): State<AppState>,
+    ClientAddr(peer): ClientAddr,
+    req_headers: HeaderMap,
+    Form(f): Form<SignInForm>,
+) -> Response {
+    let (csrf, fresh) = anonymous_csrf(&req_headers);
+    let expected = cookie(&req_headers, CSRF_COOKIE).unwrap_or_default();
+    let render = |status: StatusCode, msg: String| {
+        let page = SignInPage {
+            csrf: csrf.clone(),
+            email: f.email.clone(),
+            error: Some(msg),
+        };
+        with_csrf_cookie(
+            (status, page).into_response(),
+            &csrf,
+            fresh,
+            s.config.secure_cookies,
+        )
+    };
+    if expected.is_empty()
+        || !cairn_app::security::constant_time_eq(expected.as_bytes(), f.csrf.as_bytes())
+    {
+        return render(
+            StatusCode::FORBIDDEN,
+            "This form has expired or came from another site. Please sign in again.".into(),
+        );
+    }
+    let key = peer
+        .map(|p| p.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    if let Err(wait) = s.sign_in_limiter.check(&key) {
+        return render(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many sign-in attempts from your network. Wait {wait} seconds and try again."
+            ),
+        );
+    }
+    match s.app.sign_in(&f.email, &f.password).await {
+        Ok(signed) => {
+            let mut res = Redirect::to("/").into_response();
+            let max_age = (signed.expires_at - cairn_app::now())
+                .whole_seconds()
+                .max(0);
+            if let Ok(v) = HeaderValue::from_str(&set_cookie(
+                SESSION_COOKIE,
+                &signed.session_secret,
+                max_age,
+                s.config.secure_cookies,
+            )) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            *res.status_mut() = StatusCode::SEE_OTHER;
+            res
+        }
+        Err(e @ (AppError::Unauthenticated(_) | AppError::Locked { .. })) => {
+            let status = if matches!(e, AppError::Locked { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            let mut msg = e.to_string();
+            if let Some(first) = msg.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            render(status, format!("{msg}."))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed");
+            render(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side. Please try again.".into(),
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SignOutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn signout(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    MaybeSession(session): MaybeSession,
+    Form(f): Form<SignOutForm>,
+) -> Response {
+    if let (Some(sess), Some(secret)) = (session, cookie(&headers, SESSION_COOKIE)) {
+        if !cairn_app::security::constant_time_eq(sess.csrf_token.as_bytes(), f.csrf.as_bytes()) {
+            return message(
+                StatusCode::FORBIDDEN,
+                "Sign-out refused",
+                "This sign-out request did not come from a Cairn page. Use the Sign out button.",
+            );
+        }
+        if let Err(e) = s.app.sign_out(secret).await {
+            tracing::error!(error = %e, "sign-out failed");
+        }
+    }
+    let mut res = Redirect::to("/signin").into_response();
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(v) =
+        HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, s.config.secure_cookies))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+struct Panel {
+    heading: String,
+    org_slug: String,
+    org_name: String,
+    roles: String,
+    job_title: Option<String>,
+    summary: String,
+    facts: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    user_name: String,
+    csrf: String,
+    panels: Vec<Panel>,
+    operator: bool,
+    /// (slug, name, kinds)
+    all_orgs: Vec<(String, String, String)>,
+}
+
+fn kinds_text(kinds: &[OrgKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a role is for, in the words of the person who holds it.
+fn role_summary(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Learner => (
+            "Your learning",
+            "Find modules for your goal, earn credentials you own, and see how far you are from the roles you want.",
+        ),
+        Role::Manager => (
+            "Your workforce",
+            "See your teams, the gaps between your people and the roles you need, and who is ready to move.",
+        ),
+        Role::Admin => (
+            "Administration",
+            "Manage members, roles, API tokens and the audit log of this organization.",
+        ),
+        Role::Author => (
+            "Authoring",
+            "Write micro-learning modules and item banks, version them, and submit them for accreditation.",
+        ),
+        Role::Assessor => (
+            "Assessment",
+            "Review learners' evidence against rubrics and record explained decisions.",
+        ),
+        Role::Reviewer => (
+            "Accreditation review",
+            "Review module versions against published standards and recommend decisions.",
+        ),
+    }
+}
+
+async fn home(State(s): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    match build_home(&s, &session).await {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppError> {
+    let p = &session.principal;
+    let mut r = s.app.store.reader().await?;
+    let memberships = r.conn().memberships_of_user(session.user.id).await?;
+    let mut panels = Vec::new();
+    let orgs = s.app.orgs_visible_to(p).await?;
+    for org in orgs.iter().filter(|o| p.is_member_of(o.id)) {
+        let mine: Vec<_> = memberships.iter().filter(|m| m.org_id == org.id).collect();
+        let mut roles: Vec<Role> = mine.iter().map(|m| m.role).collect();
+        roles.sort();
+        let roles_text = roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let job_title = mine.iter().find_map(|m| m.job_title.clone());
+        for role in &roles {
+            let (heading, summary) = role_summary(*role);
+            let mut facts = Vec::new();
+            match role {
+                Role::Learner => {
+                    let teams = r.conn().team_names_of_user(org.id, session.user.id).await?;
+                    if !teams.is_empty() {
+                        facts.push(format!("Your team: {}", teams.join(", ")));
+                    }
+                }
+                Role::Manager => {
+                    for t in r.conn().teams_of_org(org.id).await? {
+                        facts.push(format!("{} — {} people", t.name, t.members));
+                    }
+                }
+                Role::Admin => {
+                    facts.push(format!("{} members", r.conn().count_members(org.id).await?));
+                    facts.push(format!(
+                        "{} API tokens",
+                        r.conn().tokens_of_org(org.id).await?.len()
+                    ));
+                }
+                _ => {}
+            }
+            panels.push(Panel {
+                heading: heading.into(),
+                org_slug: org.slug.clone(),
+                org_name: org.name.clone(),
+                roles: roles_text.clone(),
+                job_title: job_title.clone(),
+                summary: summary.into(),
+                facts,
+            });
+        }
+    }
+    let operator = p.may(Action::OrgListAll, None);
+    let all_orgs = if operator {
+        orgs.iter()
+            .map(|o| (o.slug.clone(), o.name.clone(), kinds_text(&o.kinds)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(HomePage {
+        user_name: session.user.display_name.clone(),
+        csrf: session.csrf_token.clone(),
+        panels,
+        operator,
+        all_orgs,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "org.html")]
+struct OrgPage {
+    user_name: String,
+    csrf: String,
+    org_slug: String,
+    org_name: String,
+    kinds: String,
+    your_roles: String,
+    teams: Option<Vec<(String, i64)>>,
+    members: Option<Vec<cairn_app::orgs::MemberRow>>,
+    member_total: i64,
+    prev_offset: Option<i64>,
+    next_offset: Option<i64>,
+    /// (name, role, status)
+    tokens: Option<Vec<(String, String, String)>>,
+    /// (time, action, subject)
+    audit: Option<Vec<(String, String, String)>>,
+}
+
+#[derive(Deserialize)]
+struct OrgQuery {
+    offset: Option<i64>,
+}
+
+const MEMBERS_PER_PAGE: i64 = 50;
+
+async fn org_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(slug): Path<String>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    match build_org_page(&s, &session, &slug, q.offset.unwrap_or(0).max(0)).await {
+        Ok(page) => page.into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+async fn build_org_page(
+    s: &AppState,
+    session: &Session,
+    slug: &str,
+    offset: i64,
+) -> Result<OrgPage, AppError> {
+    let p = &session.principal;
+    let org = s.app.org(p, slug).await?;
+    let may = |a: Action| p.may(a, Some(org.id));
+    let mut roles: Vec<&str> = p.roles_in(org.id).map(|r| r.as_str()).collect();
+    roles.sort();
+    let teams = if may(Action::TeamView) {
+        Some(
+            s.app
+                .teams(p, slug)
+                .await?
+                .into_iter()
+                .map(|t| (t.name, t.members))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let (members, member_total) = if may(Action::MemberList) {
+        let (_, rows, total) = s.app.members(p, slug, MEMBERS_PER_PAGE, offset).await?;
+        (Some(rows), total)
+    } else {
+        (None, 0)
+    };
+    let tokens = if may(Action::TokenManage) {
+        let now = cairn_app::now();
+        Some(
+            s.app
+                .tokens(p, slug)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    let status = if t.revoked_at.is_some() {
+                        "revoked"
+                    } else if t.is_usable_at(now) {
+                        "active"
+                    } else {
+                        "expired"
+                    };
+                    (t.name, t.role.to_string(), status.to_owned())
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let audit = if may(Action::AuditView) {
+        let (events, _) = s.app.audit_log(p, slug, 0, 20).await?;
+        Some(
+            events
+                .into_iter()
+                .rev()
+                .map(|e| {
+                    let at =
+                        e.at.format(&time::format_description::well_known::Rfc3339)
+                            .unwrap_or_default();
+                    (at, e.entry.action, e.entry.subject)
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(OrgPage {
+        user_name: session.user.display_name.clone(),
+        csrf: session.csrf_token.clone(),
+        org_slug: org.slug.clone(),
+        org_name: org.name.clone(),
+        kinds: kinds_text(&org.kinds),
+        your_roles: roles.join(", "),
+        teams,
+        members,
+        member_total,
+        prev_offset: (offset > 0).then(|| (offset - MEMBERS_PER_PAGE).max(0)),
+        next_offset: (offset + MEMBERS_PER_PAGE < member_total)
+            .then_some(offset + MEMBERS_PER_PAGE),
+        tokens,
+        audit,
+    })
+}
+
+fn error_page(e: AppError) -> Response {
+    match e {
+        AppError::NotFound(what) => message(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            format!("{what} was not found."),
+        ),
+        AppError::Forbidden(d) => message(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            format!("You cannot see this page: {d}."),
+        ),
+        AppError::Unauthenticated(_) => Redirect::to("/signin").into_response(),
+        other => {
+            tracing::error!(error = %other, "page failed");
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Something went wrong on our side. Please try again.",
+            )
+        }
+    }
+}

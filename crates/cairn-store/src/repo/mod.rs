@@ -1,0 +1,14 @@
+//! Repository operations, written once over [`Conn`](crate::Conn) and run on both backends.
+
+mod audit;
+mod orgs;
+mod sessions;
+mod teams;
+mod tokens;
+mod users;
+
+pub use audit::AuditPage;
+pub use orgs::MemberRow;
+pub use sessions::SessionRow;
+pub use teams::TeamSummary;
+pub use users::SignInFacts;
