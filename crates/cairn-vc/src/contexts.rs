@@ -56,7 +56,6 @@ pub fn bundled_context(url: &str) -> Option<&'static str> {
 }
 
 /// Bundled contexts parsed once; the fast expander walks these values.
-#[allow(dead_code)] // used by the fast path, next commit
 pub(crate) static PARSED: LazyLock<HashMap<&'static str, serde_json::Value>> =
     LazyLock::new(|| {
         BUNDLED

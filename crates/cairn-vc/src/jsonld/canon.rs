@@ -14,13 +14,9 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 pub(crate) const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
-#[allow(dead_code)]
 pub(crate) const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
-#[allow(dead_code)]
 pub(crate) const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
-#[allow(dead_code)]
 pub(crate) const RDF_REST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
-#[allow(dead_code)]
 pub(crate) const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -173,7 +173,6 @@ pub fn canonicalize_fast_only(doc: &Value) -> Option<String> {
 }
 
 /// Is `s` an absolute IRI (or blank node label) as jsonld.js decides it?
-#[allow(dead_code)]
 pub(crate) fn is_absolute_iri(s: &str) -> bool {
     let Some(colon) = s.find(':') else {
         return false;

@@ -1,5 +1,6 @@
 //! Integration tests of cairn-vc: one test binary, one module per concern.
 
+mod differential;
 mod examples;
 mod fixtures;
 mod hostile;
