@@ -4,7 +4,7 @@
 
 use crate::did::{DocumentFetcher, ResolvedMethod, resolve_verification_method};
 use crate::error::{Error, Result};
-use crate::jsonld::{Limits, canonicalize_with};
+use crate::jsonld::{Limits, canonicalize_with, canonicalize_without};
 use crate::keys::KeyPair;
 use crate::multibase::{decode_base58btc, encode_base58btc};
 use serde_json::{Map, Value};
@@ -68,8 +68,6 @@ pub fn hashing_inputs_with(
     let Value::Object(opts) = proof_options else {
         return Err(Error::InvalidProof("a proof must be a JSON object".into()));
     };
-    let mut unsecured = doc.clone();
-    unsecured.remove("proof");
     let mut options = opts.clone();
     options.remove("proofValue");
     match doc.get("@context") {
@@ -83,7 +81,7 @@ pub fn hashing_inputs_with(
         }
     }
     let canonical_proof_options = canonicalize_with(&Value::Object(options), limits)?;
-    let canonical_document = canonicalize_with(&Value::Object(unsecured), limits)?;
+    let canonical_document = canonicalize_without(document, "proof", limits)?;
     Ok(HashingInputs {
         proof_hash: Sha256::digest(canonical_proof_options.as_bytes()).into(),
         document_hash: Sha256::digest(canonical_document.as_bytes()).into(),

@@ -219,6 +219,23 @@ pub fn did_web_document(did: &str, keys: &[PublicKey]) -> Value {
     })
 }
 
+/// Decoding a did:key (base58, then Edwards point decompression) costs about as much as
+/// a quarter of a signature check; issuers sign many credentials with one key.
+fn did_key_public_key(mb: &str) -> Result<PublicKey> {
+    use std::sync::{LazyLock, RwLock};
+    static CACHE: LazyLock<RwLock<HashMap<String, PublicKey>>> = LazyLock::new(Default::default);
+    if let Some(k) = CACHE.read().ok().and_then(|c| c.get(mb).copied()) {
+        return Ok(k);
+    }
+    let key = PublicKey::from_multibase(mb)?;
+    if let Ok(mut c) = CACHE.write()
+        && c.len() < 4096
+    {
+        c.insert(mb.to_string(), key);
+    }
+    Ok(key)
+}
+
 /// Resolves a verification method and checks that its controller lists it under
 /// `assertionMethod` (the proof purpose of credentials).
 pub fn resolve_verification_method(
@@ -243,7 +260,7 @@ pub fn resolve_verification_method(
         return Ok(ResolvedMethod {
             id: vm.to_string(),
             controller: base.to_string(),
-            public_key: PublicKey::from_multibase(mb)?,
+            public_key: did_key_public_key(mb)?,
         });
     }
     let doc_url = if base.starts_with("did:web:") {

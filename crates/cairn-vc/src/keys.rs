@@ -179,8 +179,8 @@ impl PublicKey {
         self.0.as_bytes()
     }
 
-    /// Strict verification: rejects small-order keys and non-canonical signatures, which
-    /// an honest signer never produces.
+    /// RFC 8032 verification, as the reference Node stack does it (not dalek's
+    /// `verify_strict`, which would reject some signatures other verifiers accept).
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
             return false;

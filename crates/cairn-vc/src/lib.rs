@@ -10,6 +10,8 @@ pub mod keys;
 pub mod multibase;
 
 pub use error::{Error, Result};
+pub mod bake;
+pub mod jwt;
 pub mod ob3;
 pub mod status;
 pub mod verify;

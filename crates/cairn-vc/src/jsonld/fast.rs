@@ -505,6 +505,8 @@ fn root_context(doc: &Map<String, Value>) -> R<Arc<Ctx>> {
 type Prop<'a> = (Arc<str>, Option<Arc<TermDef>>, &'a Value);
 
 struct Emitter<'a> {
+    /// A top-level entry left out (the `proof` of a secured document).
+    skip_root_key: Option<&'a str>,
     quads: Vec<Quad>,
     next_blank: u32,
     labels: HashMap<&'a str, u32>,
@@ -622,7 +624,9 @@ impl<'a> Emitter<'a> {
         let mut subject: Option<Term> = None;
         let mut props: Vec<Prop<'a>> = Vec::with_capacity(obj.len());
         for (k, v) in obj {
-            if type_keys.contains(&k.as_str()) || (depth == 0 && k == "@context") {
+            if type_keys.contains(&k.as_str())
+                || (depth == 0 && (k == "@context" || Some(k.as_str()) == self.skip_root_key))
+            {
                 continue;
             }
             let expanded = expand_iri(&ctx, k, true).ok_or(Decline)?;
@@ -819,12 +823,13 @@ impl<'a> Emitter<'a> {
 }
 
 /// Expands `doc` to quads, or declines.
-pub(crate) fn to_quads(doc: &Value, limits: &Limits) -> R<Vec<Quad>> {
+pub(crate) fn to_quads(doc: &Value, limits: &Limits, skip_root_key: Option<&str>) -> R<Vec<Quad>> {
     let Value::Object(map) = doc else {
         return Err(Decline);
     };
     let ctx = root_context(map)?;
     let mut e = Emitter {
+        skip_root_key,
         quads: Vec::with_capacity(48),
         next_blank: 0,
         labels: HashMap::new(),
@@ -840,8 +845,12 @@ pub(crate) fn to_quads(doc: &Value, limits: &Limits) -> R<Vec<Quad>> {
 }
 
 /// Canonical N-Quads via the fast path, or `None` when it declines.
-pub(crate) fn canonicalize(doc: &Value, limits: &Limits) -> Option<String> {
-    let quads = to_quads(doc, limits).ok()?;
+pub(crate) fn canonicalize(
+    doc: &Value,
+    limits: &Limits,
+    skip_root_key: Option<&str>,
+) -> Option<String> {
+    let quads = to_quads(doc, limits, skip_root_key).ok()?;
     canon::canonicalize_quads(quads, limits).ok()
 }
 

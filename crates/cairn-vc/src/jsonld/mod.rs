@@ -159,17 +159,31 @@ pub fn canonicalize(doc: &Value) -> Result<String> {
 
 pub fn canonicalize_with(doc: &Value, limits: &Limits) -> Result<String> {
     check_value(doc, limits)?;
-    match fast::canonicalize(doc, limits) {
+    match fast::canonicalize(doc, limits, None) {
         Some(out) => Ok(out),
         None => reference::canonicalize_reference_with(doc, limits),
     }
+}
+
+/// Canonical N-Quads of `doc` without its top-level entry `key` (e.g. `proof`), without
+/// copying the document when the fast path applies.
+pub fn canonicalize_without(doc: &Value, key: &str, limits: &Limits) -> Result<String> {
+    check_value(doc, limits)?;
+    if let Some(out) = fast::canonicalize(doc, limits, Some(key)) {
+        return Ok(out);
+    }
+    let mut copy = doc.clone();
+    if let Value::Object(m) = &mut copy {
+        m.remove(key);
+    }
+    reference::canonicalize_reference_with(&copy, limits)
 }
 
 /// The fast path alone: `None` when it declines the document (differential tests).
 pub fn canonicalize_fast_only(doc: &Value) -> Option<String> {
     let limits = Limits::default();
     check_value(doc, &limits).ok()?;
-    fast::canonicalize(doc, &limits)
+    fast::canonicalize(doc, &limits, None)
 }
 
 /// Is `s` an absolute IRI (or blank node label) as jsonld.js decides it?

@@ -4,6 +4,8 @@ mod differential;
 mod examples;
 mod fixtures;
 mod hostile;
+mod interop;
+mod roundtrip;
 mod shared;
 mod tamper;
 mod vectors;
