@@ -6,8 +6,8 @@
 
 use std::str::FromStr;
 
-use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Connection};
 
 use crate::{ConnectOptions, POSTGRES_MIGRATIONS, Store};
 
@@ -57,10 +57,12 @@ impl TestDb {
         let template = ensure_template(&base).await;
         let name = format!("cairn_t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = admin_connection(&base).await;
-        sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
-            .execute(&mut admin)
-            .await
-            .unwrap_or_else(|e| panic!("create test database {name}: {e}"));
+        sqlx::query(AssertSqlSafe(format!(
+            "CREATE DATABASE {name} TEMPLATE {template}"
+        )))
+        .execute(&mut admin)
+        .await
+        .unwrap_or_else(|e| panic!("create test database {name}: {e}"));
         let _ = admin.close().await;
         let url = with_database(&base, &name);
         let store = Store::connect_with(
@@ -98,9 +100,11 @@ impl Drop for TestDb {
             };
             rt.block_on(async {
                 if let Ok(mut admin) = PgConnection::connect_with(&admin_options(&base)).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut admin)
-                        .await;
+                    let _ = sqlx::query(AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut admin)
+                    .await;
                 }
             });
         });
@@ -159,10 +163,12 @@ async fn ensure_template(base: &str) -> String {
             .unwrap_or_else(|e| panic!("look up template: {e}"));
     if !exists {
         let building = format!("{template}_building");
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-            .execute(&mut admin)
-            .await;
-        sqlx::query(&format!("CREATE DATABASE {building}"))
+        let _ = sqlx::query(AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {building} WITH (FORCE)"
+        )))
+        .execute(&mut admin)
+        .await;
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {building}")))
             .execute(&mut admin)
             .await
             .unwrap_or_else(|e| panic!("create template: {e}"));
@@ -176,10 +182,12 @@ async fn ensure_template(base: &str) -> String {
             .await
             .unwrap_or_else(|e| panic!("migrate template: {e}"));
         pool.close().await;
-        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {template}"))
-            .execute(&mut admin)
-            .await
-            .unwrap_or_else(|e| panic!("finish template: {e}"));
+        sqlx::query(AssertSqlSafe(format!(
+            "ALTER DATABASE {building} RENAME TO {template}"
+        )))
+        .execute(&mut admin)
+        .await
+        .unwrap_or_else(|e| panic!("finish template: {e}"));
     }
     let _ = sqlx::query("SELECT pg_advisory_unlock(7419)")
         .execute(&mut admin)

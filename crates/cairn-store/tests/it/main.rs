@@ -3,6 +3,7 @@
 
 use cairn_core::audit::{AuditEntry, GENESIS, verify_chain};
 use cairn_core::{ApiToken, Email, Membership, OrgKind, Organization, Role, Team, User};
+#[allow(unused_imports)]
 use cairn_store::testing::TestDb;
 use cairn_store::{SessionRow, StoreError, backend_tests};
 use time::OffsetDateTime;
@@ -126,12 +127,18 @@ backend_tests! {
         for (u, role) in [(&a, Role::Admin), (&a, Role::Learner), (&b, Role::Learner)] {
             c.insert_membership(&Membership { org_id: o.id, user_id: u.id, role, job_title: Some("Coder".into()), created_at: now() }).await.unwrap();
         }
-        let dup = c.insert_membership(&Membership { org_id: o.id, user_id: b.id, role: Role::Learner, job_title: None, created_at: now() }).await.unwrap_err();
-        assert!(matches!(dup, StoreError::Conflict(_)), "{dup}");
-        let missing = c.insert_membership(&Membership { org_id: Uuid::new_v4(), user_id: b.id, role: Role::Learner, job_title: None, created_at: now() }).await.unwrap_err();
-        assert!(matches!(missing, StoreError::NotFound(_)), "{missing}");
         drop(c);
         tx.commit().await.unwrap();
+
+        // A failed statement aborts a PostgreSQL transaction: each refusal gets its own.
+        let mut tx = db.store.begin().await.unwrap();
+        let dup = tx.conn().insert_membership(&Membership { org_id: o.id, user_id: b.id, role: Role::Learner, job_title: None, created_at: now() }).await.unwrap_err();
+        assert!(matches!(dup, StoreError::Conflict(_)), "{dup}");
+        drop(tx);
+        let mut tx = db.store.begin().await.unwrap();
+        let missing = tx.conn().insert_membership(&Membership { org_id: Uuid::new_v4(), user_id: b.id, role: Role::Learner, job_title: None, created_at: now() }).await.unwrap_err();
+        assert!(matches!(missing, StoreError::NotFound(_)), "{missing}");
+        drop(tx);
 
         let mut r = db.store.reader().await.unwrap();
         let rows = r.conn().members_of_org(o.id, 100, 0).await.unwrap();
@@ -220,8 +227,8 @@ backend_tests! {
         // The database refuses to edit or delete audit events.
         let mut tx = db.store.begin().await.unwrap();
         let err = match tx.conn() {
-            cairn_store::Conn::Sqlite(c) => sqlx::query("UPDATE audit_events SET subject = 'x'").execute(&mut **c).await,
-            cairn_store::Conn::Postgres(c) => sqlx::query("UPDATE audit_events SET subject = 'x'").execute(&mut **c).await,
+            cairn_store::Conn::Sqlite(c) => sqlx::query("UPDATE audit_events SET subject = 'x'").execute(c).await.map(|_| ()),
+            cairn_store::Conn::Postgres(c) => sqlx::query("UPDATE audit_events SET subject = 'x'").execute(c).await.map(|_| ()),
         };
         assert!(err.unwrap_err().to_string().contains("append-only"));
     }

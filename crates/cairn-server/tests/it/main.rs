@@ -1,0 +1,169 @@
+//! The real router, in-process, on a database of its own per test (SQLite, and PostgreSQL
+//! when `CAIRN_TEST_POSTGRES_URL` is set).
+
+mod api;
+mod pages;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, Response, StatusCode, header};
+use cairn_app::accounts::NewUser;
+use cairn_app::orgs::{NewMember, NewOrg, NewToken};
+use cairn_app::{App, AppConfig};
+use cairn_core::{OrgKind, Principal, Role};
+use cairn_server::{AppState, ServerConfig, router};
+use cairn_store::testing::TestDb;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub struct Harness {
+    pub app: App,
+    pub router: Router,
+    _db: TestDb,
+}
+
+impl Harness {
+    pub fn new(db: TestDb) -> Self {
+        let app = App::new(db.store.clone(), AppConfig::for_tests());
+        let router = router(AppState::new(
+            app.clone(),
+            ServerConfig {
+                secure_cookies: false,
+            },
+        ));
+        Harness {
+            app,
+            router,
+            _db: db,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Response<Body> {
+        let mut b = Request::get(path);
+        if let Some(t) = bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: serde_json::Value,
+    ) -> Response<Body> {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    /// An organization with an admin who can sign in, and an admin token for it.
+    pub async fn org(&self, slug: &str) -> OrgFixture {
+        let sys = Principal::system();
+        self.app
+            .create_org(
+                &sys,
+                NewOrg {
+                    slug: Some(slug.into()),
+                    name: format!("Org {slug}"),
+                    kinds: vec![OrgKind::Employer],
+                },
+            )
+            .await
+            .unwrap();
+        let admin_email = format!("admin@{slug}.example");
+        self.app
+            .create_user(
+                &sys,
+                NewUser {
+                    display_name: format!("Admin of {slug}"),
+                    email: admin_email.clone(),
+                    password: Some(PASSWORD.into()),
+                    is_operator: false,
+                },
+            )
+            .await
+            .unwrap();
+        self.app
+            .add_member(
+                &sys,
+                slug,
+                NewMember {
+                    email: admin_email.clone(),
+                    display_name: None,
+                    role: Role::Admin,
+                    job_title: None,
+                },
+            )
+            .await
+            .unwrap();
+        let token = |role| NewToken {
+            name: format!("{role} token"),
+            role,
+            expires_in_days: None,
+        };
+        let admin_token = self
+            .app
+            .create_token(&sys, slug, token(Role::Admin))
+            .await
+            .unwrap()
+            .secret;
+        let learner_token = self
+            .app
+            .create_token(&sys, slug, token(Role::Learner))
+            .await
+            .unwrap()
+            .secret;
+        OrgFixture {
+            admin_email,
+            admin_token,
+            learner_token,
+        }
+    }
+}
+
+pub const PASSWORD: &str = "a long enough password";
+
+pub struct OrgFixture {
+    pub admin_email: String,
+    pub admin_token: String,
+    pub learner_token: String,
+}
+
+pub async fn body_text(res: Response<Body>) -> String {
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+pub async fn body_json(res: Response<Body>) -> serde_json::Value {
+    let text = body_text(res).await;
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Assert a problem+json response with `status`, returning its body.
+pub async fn problem(res: Response<Body>, status: StatusCode) -> serde_json::Value {
+    assert_eq!(res.status(), status);
+    let ct = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(ct, "application/problem+json");
+    let v = body_json(res).await;
+    assert_eq!(v["status"], status.as_u16());
+    assert!(v["detail"].as_str().is_some_and(|d| !d.is_empty()), "{v}");
+    v
+}

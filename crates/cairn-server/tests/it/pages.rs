@@ -1,0 +1,189 @@
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use cairn_store::backend_tests;
+
+use crate::*;
+
+/// The value a response sets for cookie `name`.
+fn set_cookie_value(res: &Response<Body>, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
+}
+
+fn form(path: &str, cookies: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookies)
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Load the sign-in form as a browser would, then post it. Returns the response and the
+/// cookie header to continue with.
+async fn sign_in(h: &Harness, email: &str, password: &str) -> (Response<Body>, String) {
+    let page = h.get("/signin", None).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let csrf = set_cookie_value(&page, "cairn_csrf").expect("a CSRF cookie");
+    let html = body_text(page).await;
+    assert!(
+        html.contains(&format!("value=\"{csrf}\"")),
+        "the form carries the CSRF token"
+    );
+    let cookies = format!("cairn_csrf={csrf}");
+    let res = h
+        .send(form(
+            "/signin",
+            &cookies,
+            &format!(
+                "email={}&password={}&csrf={csrf}",
+                enc(email),
+                enc(password)
+            ),
+        ))
+        .await;
+    let session = set_cookie_value(&res, "cairn_session");
+    let cookies = match session {
+        Some(s) => format!("{cookies}; cairn_session={s}"),
+        None => cookies,
+    };
+    (res, cookies)
+}
+
+async fn get_with(h: &Harness, path: &str, cookies: &str) -> Response<Body> {
+    h.send(
+        Request::get(path)
+            .header(header::COOKIE, cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+backend_tests! {
+    async fn sign_in_and_out_in_the_browser(db: TestDb) {
+        let h = Harness::new(db);
+        let a = h.org("alpha").await;
+        let (res, cookies) = sign_in(&h, &a.admin_email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let set = res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>().join("\n");
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+        let home = get_with(&h, "/", &cookies).await;
+        assert_eq!(home.status(), StatusCode::OK);
+        let html = body_text(home).await;
+        assert!(html.contains("Welcome, Admin of alpha") && html.contains("Administration"), "{html}");
+        let org = body_text(get_with(&h, "/orgs/alpha", &cookies).await).await;
+        assert!(org.contains("Members") && org.contains("API tokens"), "{org}");
+
+        // The same cookie works for the API, for reads; writes also need the CSRF header.
+        assert_eq!(get_with(&h, "/api/v1/me", &cookies).await.status(), StatusCode::OK);
+        let req = Request::patch("/api/v1/orgs/alpha").header(header::COOKIE, &cookies).header(header::CONTENT_TYPE, "application/json").body(Body::from("{\"name\":\"Renamed\"}")).unwrap();
+        problem(h.send(req).await, StatusCode::UNAUTHORIZED).await;
+
+        // Sign out needs the session's form token.
+        let res = h.send(form("/signout", &cookies, "csrf=wrong")).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let res = h.send(form("/signout", &cookies, &format!("csrf={csrf}"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let after = get_with(&h, "/", &cookies).await;
+        assert_eq!(after.status(), StatusCode::SEE_OTHER);
+        assert_eq!(after.headers().get(header::LOCATION).unwrap(), "/signin");
+        problem(get_with(&h, "/api/v1/me", &cookies).await, StatusCode::UNAUTHORIZED).await;
+    }
+
+    async fn wrong_password_shows_an_error_next_to_the_form(db: TestDb) {
+        let h = Harness::new(db);
+        let a = h.org("alpha").await;
+        let (res, cookies) = sign_in(&h, &a.admin_email, "not the password").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        assert!(!cookies.contains("cairn_session"));
+        let html = body_text(res).await;
+        assert!(html.contains("role=\"alert\"") && html.contains("password is wrong"), "{html}");
+        assert!(html.contains(&a.admin_email), "the e-mail address is kept in the form");
+    }
+
+    async fn repeated_failures_lock_the_account_in_the_browser_too(db: TestDb) {
+        let h = Harness::new(db);
+        let a = h.org("alpha").await;
+        for _ in 0..5 {
+            sign_in(&h, &a.admin_email, "not the password").await;
+        }
+        let (res, _) = sign_in(&h, &a.admin_email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(body_text(res).await.contains("locked"));
+    }
+
+    async fn sign_in_without_the_form_token_is_refused(db: TestDb) {
+        let h = Harness::new(db);
+        let a = h.org("alpha").await;
+        let res = h.send(form("/signin", "", &format!("email={}&password={}&csrf=", enc(&a.admin_email), enc(PASSWORD)))).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = h.send(form("/signin", "cairn_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &format!("email={}&password={}&csrf=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", enc(&a.admin_email), enc(PASSWORD)))).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+
+    async fn invalid_session_cookie_sends_to_sign_in(db: TestDb) {
+        let h = Harness::new(db);
+        let res = get_with(&h, "/", "cairn_session=made-up").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers().get(header::LOCATION).unwrap(), "/signin");
+        let res = get_with(&h, "/orgs/alpha", "cairn_session=made-up").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+
+    async fn every_demo_persona_signs_in_to_a_home_page_of_their_own(db: TestDb) {
+        let h = Harness::new(db);
+        h.app.seed_demo().await.unwrap();
+        for p in cairn_app::demo::PERSONAS {
+            let (res, cookies) = sign_in(&h, p.email, cairn_app::demo::DEMO_PASSWORD).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", p.persona);
+            let html = body_text(get_with(&h, "/", &cookies).await).await;
+            assert!(html.contains(&format!("Welcome, {}", p.name)), "{}: {html}", p.persona);
+            let expected = match p.persona {
+                "Learner" => "Your learning",
+                "Workforce manager" => "Your workforce",
+                "Author" => "Authoring",
+                "Assessor" => "Assessment",
+                "Accreditor" => "Accreditation review",
+                "Issuer admin" => "Administration",
+                _ => "Platform",
+            };
+            assert!(html.contains(expected), "{}: {html}", p.persona);
+        }
+        // A learner sees their organization but not its member list.
+        let (_, cookies) = sign_in(&h, "amara.okafor@riverside.example", cairn_app::demo::DEMO_PASSWORD).await;
+        let org = body_text(get_with(&h, "/orgs/riverside-health", &cookies).await).await;
+        assert!(org.contains("Riverside Health Network") && !org.contains("id=\"members\""), "{org}");
+        let res = get_with(&h, "/orgs/cheq", &cookies).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+
+    async fn pages_and_assets_are_self_contained(db: TestDb) {
+        let h = Harness::new(db);
+        let html = body_text(h.get("/signin", None).await).await;
+        assert!(!html.contains("http://") && !html.contains("https://"), "no page loads from another host");
+        let css = h.get("/assets/cairn.css", None).await;
+        assert_eq!(css.status(), StatusCode::OK);
+        assert!(css.headers().get(header::CACHE_CONTROL).unwrap().to_str().unwrap().contains("max-age"));
+        assert_eq!(h.get("/assets/nope.js", None).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(h.get("/no/such/page", None).await.status(), StatusCode::NOT_FOUND);
+    }
+}
