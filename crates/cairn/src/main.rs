@@ -73,6 +73,9 @@ enum Command {
     /// Manage organizations.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -122,6 +125,26 @@ enum OrgCommand {
     },
     /// List organizations.
     List(DbArgs),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token acting with one role in an organization; prints only the secret.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Organization slug.
+        #[arg(long, env = "CAIRN_TOKEN_ORG")]
+        org: String,
+        #[arg(long, env = "CAIRN_TOKEN_ROLE", value_parser = parse_role)]
+        role: Role,
+        /// What the token is for, e.g. "HR system sync".
+        #[arg(long, env = "CAIRN_TOKEN_NAME")]
+        name: String,
+        /// Days until it expires; none for no expiry.
+        #[arg(long, env = "CAIRN_TOKEN_EXPIRES_IN_DAYS")]
+        expires_in_days: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -264,6 +287,31 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 let kinds: Vec<_> = o.kinds.iter().map(|k| k.as_str()).collect();
                 println!("{}\t{}\t{}", o.slug, o.name, kinds.join(","));
             }
+        }
+        Command::Token(TokenCommand::Create {
+            db,
+            org,
+            role,
+            name,
+            expires_in_days,
+        }) => {
+            let app = open(&config::db_url(&db, &file, "cairn.db")).await?;
+            let created = app
+                .create_token(
+                    &Principal::system(),
+                    &org,
+                    cairn_app::orgs::NewToken {
+                        name,
+                        role,
+                        expires_in_days,
+                    },
+                )
+                .await?;
+            eprintln!(
+                "created token {} ({role} in {org}); store the secret now, it is not shown again:",
+                created.token.id
+            );
+            println!("{}", created.secret);
         }
         Command::Audit(AuditCommand::Verify(db)) => {
             let app = open(&config::db_url(&db, &file, "cairn.db")).await?;
