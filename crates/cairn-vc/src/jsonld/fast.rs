@@ -147,9 +147,13 @@ fn looks_like_keyword(s: &str) -> bool {
 fn is_clean_absolute_iri(s: &str) -> bool {
     super::is_absolute_iri(s)
         && !s.starts_with("_:")
-        && !s
-            .chars()
-            .any(|c| c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\'))
+        && !s.bytes().any(|c| {
+            c <= b' '
+                || matches!(
+                    c,
+                    b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
+                )
+        })
 }
 
 fn bundled_local_context(url: &str) -> R<&'static Value> {

@@ -186,16 +186,23 @@ pub fn canonicalize_fast_only(doc: &Value) -> Option<String> {
     fast::canonicalize(doc, &limits, None)
 }
 
-/// Is `s` an absolute IRI (or blank node label) as jsonld.js decides it?
+/// Is `s` an absolute IRI (or blank node label) as jsonld.js decides it: a scheme
+/// (or `_`), a colon, and no whitespace.
 pub(crate) fn is_absolute_iri(s: &str) -> bool {
-    let Some(colon) = s.find(':') else {
+    let b = s.as_bytes();
+    let Some(colon) = b.iter().position(|&c| c == b':') else {
         return false;
     };
-    let scheme = &s[..colon];
-    let scheme_ok = scheme == "_"
-        || (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+    let scheme = &b[..colon];
+    let scheme_ok = scheme == b"_"
+        || (scheme.first().is_some_and(u8::is_ascii_alphabetic)
             && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')));
-    scheme_ok && !s.chars().any(char::is_whitespace)
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')));
+    scheme_ok
+        && if s.is_ascii() {
+            !b.iter().any(u8::is_ascii_whitespace)
+        } else {
+            !s.chars().any(char::is_whitespace)
+        }
 }
