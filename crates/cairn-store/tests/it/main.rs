@@ -127,7 +127,6 @@ backend_tests! {
         for (u, role) in [(&a, Role::Admin), (&a, Role::Learner), (&b, Role::Learner)] {
             c.insert_membership(&Membership { org_id: o.id, user_id: u.id, role, job_title: Some("Coder".into()), created_at: now() }).await.unwrap();
         }
-        drop(c);
         tx.commit().await.unwrap();
 
         // A failed statement aborts a PostgreSQL transaction: each refusal gets its own.
