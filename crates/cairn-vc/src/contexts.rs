@@ -17,6 +17,8 @@ pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
 pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
 pub const BITSTRING_STATUS_LIST_V1: &str = "https://www.w3.org/ns/credentials/status/v1";
 pub const EXAMPLES_V2: &str = "https://www.w3.org/ns/credentials/examples/v2";
+/// 1EdTech Comprehensive Learner Record 2.0 (context version 2.0.1).
+pub const CLR_V2P0_1: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
 
 /// URL and exact bytes of every bundled context.
 pub const BUNDLED: &[(&str, &str)] = &[
@@ -45,6 +47,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../contexts/vc-bitstring-status-list-v1.jsonld"),
     ),
     (EXAMPLES_V2, include_str!("../contexts/examples-v2.jsonld")),
+    (
+        CLR_V2P0_1,
+        include_str!("../contexts/clr-v2p0-context-2.0.1.json"),
+    ),
 ];
 
 /// The exact bytes served for `url`, if it is bundled.
@@ -67,6 +73,26 @@ pub(crate) static PARSED: LazyLock<HashMap<&'static str, serde_json::Value>> =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sha256_hex(bytes: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The CLR 2.0 context is served byte for byte as 1EdTech publishes it: a changed
+    /// byte changes what CLR signatures mean, so the bundle fails closed here.
+    #[test]
+    fn clr_context_is_the_published_file() {
+        let body = bundled_context(CLR_V2P0_1).unwrap();
+        assert_eq!(body.len(), 2054);
+        assert_eq!(
+            sha256_hex(body.as_bytes()),
+            "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6"
+        );
+    }
 
     #[test]
     fn every_bundled_context_parses() {

@@ -16,7 +16,7 @@ pub enum Error {
     #[error("document has too many RDF statements: more than {limit}")]
     TooManyQuads { limit: usize },
     #[error(
-        "context {0} is not bundled with Cairn and remote contexts are never fetched; use one of the bundled contexts (VC v2, OB 3.0.x, Data Integrity v2, Multikey v1, DID v1, Bitstring Status List v1, W3C examples v2)"
+        "context {0} is not bundled with Cairn and remote contexts are never fetched; use one of the bundled contexts (VC v2, OB 3.0.x, Data Integrity v2, Multikey v1, DID v1, Bitstring Status List v1, W3C examples v2, CLR 2.0.1)"
     )]
     UnknownContext(String),
     #[error(

@@ -1,16 +1,13 @@
 //! Open Badges 3.0 (and CLR 2.0) data model, with builders that produce valid JSON:
 //! contexts in the order VC v2 then OB 3.0.3, dates with a timezone, required fields.
 
+pub use crate::contexts::CLR_V2P0_1;
 use crate::contexts::{OB_V3P0_3, VC_V2};
 use crate::di::format_datetime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-
-/// CLR 2.0 context. It is NOT bundled (no verified copy was available), so a
-/// ClrCredential can be built but not signed or verified until it is.
-pub const CLR_V2P0_1: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
 
 /// The OB 3.0 AchievementType vocabulary; other values need the `ext:` prefix.
 pub const ACHIEVEMENT_TYPES: &[&str] = &[

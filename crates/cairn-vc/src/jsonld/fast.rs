@@ -474,6 +474,39 @@ fn expand_iri(ctx: &Ctx, value: &str, vocab: bool) -> Option<Arc<str>> {
     Some(Arc::from(value))
 }
 
+/// Processes bundled context URLs, in order, on top of `active` (a document's or an
+/// embedded node's `@context`).
+fn apply_urls<'u>(active: &Arc<Ctx>, urls: impl IntoIterator<Item = &'u str>) -> R<Arc<Ctx>> {
+    let mut ctx = Arc::clone(active);
+    for url in urls {
+        let local = bundled_local_context(url)?;
+        // Each bundled URL gets a stable cache id derived from its position in the table.
+        let id = u64::MAX
+            - crate::contexts::BUNDLED
+                .iter()
+                .position(|(u, _)| *u == url)
+                .ok_or(Decline)? as u64;
+        ctx = process(&ctx, local, id, false, true)?;
+    }
+    Ok(ctx)
+}
+
+/// An embedded `@context` (e.g. of a credential inside a CLR or a presentation): only
+/// bundled URLs, as a string or an array of strings; anything else declines.
+fn embedded_context(active: &Arc<Ctx>, value: &Value) -> R<Arc<Ctx>> {
+    match value {
+        Value::String(url) => apply_urls(active, [url.as_str()]),
+        Value::Array(items) => {
+            let urls = items
+                .iter()
+                .map(|v| v.as_str().ok_or(Decline))
+                .collect::<R<Vec<&str>>>()?;
+            apply_urls(active, urls)
+        }
+        _ => Err(Decline),
+    }
+}
+
 fn root_context(doc: &Map<String, Value>) -> R<Arc<Ctx>> {
     let urls: Vec<String> = match doc.get("@context") {
         Some(Value::String(s)) => vec![s.clone()],
@@ -486,17 +519,7 @@ fn root_context(doc: &Map<String, Value>) -> R<Arc<Ctx>> {
     if let Some(hit) = ROOT_CACHE.read().ok().and_then(|c| c.get(&urls).cloned()) {
         return Ok(hit);
     }
-    let mut ctx = Arc::clone(&INITIAL);
-    for url in &urls {
-        let local = bundled_local_context(url)?;
-        // Each bundled URL gets a stable cache id derived from its position in the table.
-        let id = u64::MAX
-            - crate::contexts::BUNDLED
-                .iter()
-                .position(|(u, _)| u == url)
-                .ok_or(Decline)? as u64;
-        ctx = process(&ctx, local, id, false, true)?;
-    }
+    let ctx = apply_urls(&INITIAL, urls.iter().map(String::as_str))?;
     if let Ok(mut c) = ROOT_CACHE.write()
         && c.len() < CACHE_LIMIT
     {
@@ -567,9 +590,6 @@ impl<'a> Emitter<'a> {
         if depth > self.limits.max_depth {
             return Err(Decline);
         }
-        if obj.contains_key("@context") {
-            return Err(Decline);
-        }
         let mut ctx = Arc::clone(parent);
         // Type-scoped contexts do not reach into nested node objects (unless the
         // object is a bare reference, which the spec exempts).
@@ -586,6 +606,11 @@ impl<'a> Emitter<'a> {
         }
         if let Some(scoped) = via.and_then(|d| d.scoped.as_ref()) {
             ctx = process(&ctx, scoped.value, scoped.id, true, true)?;
+        }
+        // An embedded context applies after the property-scoped one and before type
+        // scoping (JSON-LD 1.1 expansion, steps 8–11).
+        if let Some(local) = obj.get("@context") {
+            ctx = embedded_context(&ctx, local)?;
         }
         self.node_in(ctx, obj, graph, depth)
     }
@@ -628,8 +653,10 @@ impl<'a> Emitter<'a> {
         let mut subject: Option<Term> = None;
         let mut props: Vec<Prop<'a>> = Vec::with_capacity(obj.len());
         for (k, v) in obj {
+            // `@context` was applied by the caller (root or `node`).
             if type_keys.contains(&k.as_str())
-                || (depth == 0 && (k == "@context" || Some(k.as_str()) == self.skip_root_key))
+                || k == "@context"
+                || (depth == 0 && Some(k.as_str()) == self.skip_root_key)
             {
                 continue;
             }
@@ -771,9 +798,9 @@ impl<'a> Emitter<'a> {
         Ok(Some(match item {
             Value::Null => return Ok(None),
             Value::Object(o) => {
-                if o.keys()
-                    .any(|k| k.starts_with('@') && k != "@id" && k != "@type")
-                {
+                if o.keys().any(|k| {
+                    k.starts_with('@') && !matches!(k.as_str(), "@id" | "@type" | "@context")
+                }) {
                     return Err(Decline);
                 }
                 self.node(ctx, o, def, graph, depth + 1)?

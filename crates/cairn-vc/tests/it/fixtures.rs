@@ -77,6 +77,27 @@ pub fn status_list(signer: &KeyPair, set: &[usize]) -> Value {
     sign(&unsigned, signer)
 }
 
+/// A CLR 2.0 transcript (contexts VC v2, CLR 2.0.1, OB 3.0.3) holding two signed
+/// OpenBadgeCredentials, signed by `issuer`.
+pub fn clr_signed(issuer: &KeyPair) -> Value {
+    let first = sign(&unsigned(issuer, None), issuer);
+    let mut second = unsigned(issuer, Some(7));
+    second["id"] = "urn:uuid:6a8f2d3c-0000-4000-8000-000000000002".into();
+    second["credentialSubject"]["achievement"]["id"] =
+        "https://academy.example.org/achievements/bls-2025".into();
+    second["credentialSubject"]["achievement"]["name"] = "Basic Life Support".into();
+    let second = sign(&second, issuer);
+    let clr = ob3::ClrCredential::new(
+        "urn:uuid:6a8f2d3c-0000-4000-8000-0000000000c1",
+        "Nursing transcript 2025",
+        Profile::new(issuer.did_key(), "Example Health Workforce Academy"),
+        Some("did:example:learner-7f3a9c".into()),
+        vec![first, second],
+        datetime!(2025-02-01 00:00 UTC),
+    );
+    sign(&clr.to_value(), issuer)
+}
+
 pub fn fetcher_with_list(list: Value) -> MapFetcher {
     let mut f = MapFetcher::new();
     f.insert(SL, list);

@@ -5,7 +5,7 @@ use crate::fixtures::*;
 use cairn_vc::bake::{bake_png, bake_svg, extract_png, extract_svg};
 use cairn_vc::did::{MapFetcher, NoFetcher, did_web_document, did_web_from_parts, did_web_to_url};
 use cairn_vc::jwt::{issue_jwt, verify_jwt};
-use cairn_vc::ob3::{ClrCredential, EndorsementCredential, IdentityObject, Profile};
+use cairn_vc::ob3::{EndorsementCredential, IdentityObject, Profile};
 use cairn_vc::verify::{CheckStatus, VerifyOptions, checks, verify_credential};
 use cairn_vc::{Error, di};
 
@@ -174,24 +174,45 @@ fn other_ob3_types() {
     let signed = sign(&e.to_value(), &issuer);
     let r = verify_credential(&signed, &VerifyOptions::new(now(), &NoFetcher));
     assert!(r.verified, "{r:#?}");
-    // CLR 2.0: its context is not bundled (see the crate report), so signing says so.
-    let clr = ClrCredential::new(
-        "urn:uuid:c1",
-        "Transcript",
-        profile,
-        Some("did:example:l".into()),
-        vec![],
-        now(),
-    );
-    let err = di::sign_credential(
-        &clr.to_value(),
-        &issuer,
-        &issuer.did_key_verification_method(),
-        now(),
-    )
-    .unwrap_err();
-    assert!(matches!(err, Error::UnknownContext(_)), "{err}");
     let id = IdentityObject::hashed_email("nurse@example.org", "0123456789abcdef");
     assert!(id.matches("nurse@example.org"));
     assert!(!id.matches("other@example.org"));
+}
+
+#[test]
+fn clr_round_trip() {
+    let issuer = key(1);
+    let clr = clr_signed(&issuer);
+    assert_eq!(
+        clr["@context"],
+        serde_json::json!([
+            cairn_vc::contexts::VC_V2,
+            cairn_vc::contexts::CLR_V2P0_1,
+            cairn_vc::contexts::OB_V3P0_3
+        ])
+    );
+    // The fast path takes the whole transcript, embedded credentials included.
+    let mut unsecured = clr.clone();
+    unsecured.as_object_mut().unwrap().remove("proof");
+    assert!(cairn_vc::jsonld::canonicalize_fast_only(&unsecured).is_some());
+    // The second embedded credential has a status entry; the list is clear.
+    let lists = fetcher_with_list(status_list(&issuer, &[]));
+    let opts = VerifyOptions::new(now(), &lists);
+    let r = verify_credential(&clr, &opts);
+    assert!(r.verified, "{r:#?}");
+    assert_eq!(r.check(checks::PROOF).unwrap().status, CheckStatus::Passed);
+    // Each embedded credential verifies on its own too.
+    for c in clr["credentialSubject"]["verifiableCredential"]
+        .as_array()
+        .unwrap()
+    {
+        let r = verify_credential(c, &opts);
+        assert!(r.verified, "{r:#?}");
+    }
+    // Changing an embedded credential breaks the transcript's signature.
+    let mut tampered = clr.clone();
+    tampered["credentialSubject"]["verifiableCredential"][1]["credentialSubject"]["achievement"]
+        ["name"] = "Advanced Life Support".into();
+    let r = verify_credential(&tampered, &opts);
+    assert_eq!(r.check(checks::PROOF).unwrap().status, CheckStatus::Failed);
 }
