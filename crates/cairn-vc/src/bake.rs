@@ -3,7 +3,9 @@
 //! element. The text is the credential JSON, or a compact JWS.
 
 use crate::error::{Error, Result};
+use crate::jsonld::{Limits, parse_json};
 use flate2::read::ZlibDecoder;
+use serde_json::Value;
 use std::io::Read as _;
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
@@ -252,4 +254,274 @@ fn unescape_xml(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&apos;", "'")
         .replace("&amp;", "&")
+}
+
+/// A credential as a verifier receives it, whatever it came wrapped in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CredentialInput {
+    /// A JSON credential (secured with an embedded `proof`, or not secured at all).
+    Json(Value),
+    /// A compact JWS (`vc+jwt`): header.payload.signature.
+    Jwt(String),
+}
+
+/// Reads anything a user may hand to a verifier: a baked PNG (`iTXt` keyword
+/// `openbadgecredential`), a baked SVG (`<openbadges:credential>`), a JSON credential
+/// (including an `EnvelopedVerifiableCredential` holding a `data:application/vc+jwt,…`
+/// URL), or a compact JWS. Nothing is verified here.
+pub fn extract_any(bytes: &[u8]) -> Result<CredentialInput> {
+    let limits = Limits::default();
+    if bytes.starts_with(&PNG_SIGNATURE) {
+        let text = extract_png(bytes)?.ok_or_else(|| {
+            Error::UnrecognizedInput(
+                "this PNG carries no Open Badges credential (it has no iTXt chunk with keyword `openbadgecredential`); it may be an unbaked badge image".into(),
+            )
+        })?;
+        return baked_text(&text, "PNG", &limits);
+    }
+    if let Some(kind) = other_image(bytes) {
+        return Err(Error::UnrecognizedInput(format!(
+            "this is a {kind} image; Open Badges 3.0 bakes credentials into PNG or SVG images only"
+        )));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Error::UnrecognizedInput(
+            "the input is binary but not a PNG; expected a baked PNG or SVG badge, a JSON credential, or a compact JWS (vc+jwt)".into(),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim();
+    if text.is_empty() {
+        return Err(Error::UnrecognizedInput("the input is empty".into()));
+    }
+    if text.starts_with('<') {
+        if find_root(text).is_err() {
+            return Err(Error::UnrecognizedInput(
+                "this XML/HTML document is not an SVG image (no <svg> element); expected a baked PNG or SVG badge, a JSON credential, or a compact JWS (vc+jwt)".into(),
+            ));
+        }
+        let inner = extract_svg(text)?.ok_or_else(|| {
+            Error::UnrecognizedInput(
+                "this SVG carries no Open Badges credential (it has no <openbadges:credential> element); it may be an unbaked badge image".into(),
+            )
+        })?;
+        return baked_text(&inner, "SVG", &limits);
+    }
+    credential_text(text, &limits)
+}
+
+fn other_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("JPEG")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("GIF")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("WebP")
+    } else if bytes.starts_with(b"%PDF") {
+        Some("PDF")
+    } else {
+        None
+    }
+}
+
+fn baked_text(text: &str, container: &str, limits: &Limits) -> Result<CredentialInput> {
+    credential_text(text.trim(), limits).map_err(|e| match e {
+        Error::UnrecognizedInput(m) => Error::UnrecognizedInput(format!(
+            "the credential baked in this {container} is unreadable: {m}"
+        )),
+        other => other,
+    })
+}
+
+/// JSON text or a compact JWS.
+fn credential_text(text: &str, limits: &Limits) -> Result<CredentialInput> {
+    if text.starts_with('{') || text.starts_with('"') {
+        let value = parse_json(text, limits)?;
+        return from_json(value);
+    }
+    if looks_like_jws(text) {
+        return Ok(CredentialInput::Jwt(text.to_string()));
+    }
+    if text.starts_with('[') {
+        return Err(Error::UnrecognizedInput(
+            "the input is a JSON array; give one credential (a JSON object) at a time".into(),
+        ));
+    }
+    Err(Error::UnrecognizedInput(
+        "the input is neither a JSON credential nor a compact JWS (vc+jwt); expected a baked PNG or SVG badge, a JSON credential, or header.payload.signature".into(),
+    ))
+}
+
+fn from_json(value: Value) -> Result<CredentialInput> {
+    match value {
+        Value::String(s) if looks_like_jws(s.trim()) => {
+            Ok(CredentialInput::Jwt(s.trim().to_string()))
+        }
+        Value::Object(ref m) => {
+            let enveloped = match m.get("type") {
+                Some(Value::String(t)) => t == "EnvelopedVerifiableCredential",
+                Some(Value::Array(a)) => a.iter().any(|t| t == "EnvelopedVerifiableCredential"),
+                _ => false,
+            };
+            if enveloped {
+                let id = m.get("id").and_then(Value::as_str).unwrap_or("");
+                let jws = id
+                    .strip_prefix("data:application/vc+jwt,")
+                    .or_else(|| id.strip_prefix("data:application/vc-ld+jwt,"))
+                    .filter(|j| looks_like_jws(j))
+                    .ok_or_else(|| {
+                        Error::UnrecognizedInput(
+                            "this EnvelopedVerifiableCredential has no `id` of the form data:application/vc+jwt,<compact JWS>".into(),
+                        )
+                    })?;
+                return Ok(CredentialInput::Jwt(jws.to_string()));
+            }
+            Ok(CredentialInput::Json(value))
+        }
+        _ => Err(Error::UnrecognizedInput(
+            "the JSON input is not a credential: a credential is a JSON object".into(),
+        )),
+    }
+}
+
+/// Three non-empty base64url segments separated by dots, the first decoding to a JSON
+/// object (a JOSE header).
+fn looks_like_jws(text: &str) -> bool {
+    use base64::Engine as _;
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        && base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(parts[0])
+            .ok()
+            .and_then(|h| serde_json::from_slice::<Value>(&h).ok())
+            .is_some_and(|h| h.is_object())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn png() -> Vec<u8> {
+        let mut out = PNG_SIGNATURE.to_vec();
+        write_chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]).unwrap();
+        // Not a decodable image; chunk structure and CRCs are all that baking reads.
+        write_chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x03, 0x00]).unwrap();
+        write_chunk(&mut out, b"IEND", &[]).unwrap();
+        out
+    }
+
+    const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>"#;
+
+    fn jwt() -> String {
+        use base64::Engine as _;
+        let e = |v: &Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string().as_bytes())
+        };
+        format!(
+            "{}.{}.c2ln",
+            e(&json!({"alg": "EdDSA", "typ": "vc+jwt", "kid": "did:key:z#z"})),
+            e(&json!({"issuer": "did:key:z"}))
+        )
+    }
+
+    fn cred() -> Value {
+        json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]})
+    }
+
+    fn err(bytes: &[u8]) -> String {
+        extract_any(bytes).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn json_credential() {
+        let text = cred().to_string();
+        assert_eq!(
+            extract_any(text.as_bytes()).unwrap(),
+            CredentialInput::Json(cred())
+        );
+        let padded = format!("\u{feff}\n  {text}\n");
+        assert_eq!(
+            extract_any(padded.as_bytes()).unwrap(),
+            CredentialInput::Json(cred())
+        );
+    }
+
+    #[test]
+    fn compact_jws() {
+        let t = jwt();
+        assert_eq!(
+            extract_any(format!("{t}\n").as_bytes()).unwrap(),
+            CredentialInput::Jwt(t.clone())
+        );
+        // As a JSON string, and enveloped (VC 2.0 EnvelopedVerifiableCredential).
+        assert_eq!(
+            extract_any(json!(t).to_string().as_bytes()).unwrap(),
+            CredentialInput::Jwt(t.clone())
+        );
+        let env = json!({"@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "EnvelopedVerifiableCredential", "id": format!("data:application/vc+jwt,{t}")});
+        assert_eq!(
+            extract_any(env.to_string().as_bytes()).unwrap(),
+            CredentialInput::Jwt(t)
+        );
+        let bad_env = json!({"type": "EnvelopedVerifiableCredential", "id": "data:,x"});
+        assert!(err(bad_env.to_string().as_bytes()).contains("EnvelopedVerifiableCredential"));
+    }
+
+    #[test]
+    fn baked_png() {
+        let text = cred().to_string();
+        let baked = bake_png(&png(), &text).unwrap();
+        assert_eq!(extract_any(&baked).unwrap(), CredentialInput::Json(cred()));
+        let baked = bake_png(&png(), &jwt()).unwrap();
+        assert_eq!(extract_any(&baked).unwrap(), CredentialInput::Jwt(jwt()));
+        assert!(err(&png()).contains("this PNG carries no Open Badges credential"));
+        let baked = bake_png(&png(), "hello").unwrap();
+        assert!(err(&baked).contains("the credential baked in this PNG is unreadable"));
+        let mut corrupt = bake_png(&png(), &text).unwrap();
+        let n = corrupt.len();
+        corrupt[n - 20] ^= 0xff;
+        assert!(err(&corrupt).contains("bad CRC"));
+    }
+
+    #[test]
+    fn baked_svg() {
+        let text = cred().to_string();
+        let baked = bake_svg(SVG, &text).unwrap();
+        assert_eq!(
+            extract_any(baked.as_bytes()).unwrap(),
+            CredentialInput::Json(cred())
+        );
+        let with_decl = format!(
+            "<?xml version=\"1.0\"?>\n{}",
+            bake_svg(SVG, &jwt()).unwrap()
+        );
+        assert_eq!(
+            extract_any(with_decl.as_bytes()).unwrap(),
+            CredentialInput::Jwt(jwt())
+        );
+        assert!(err(SVG.as_bytes()).contains("this SVG carries no Open Badges credential"));
+        assert!(err(b"<html><body/></html>").contains("not an SVG image"));
+    }
+
+    #[test]
+    fn other_inputs_are_named() {
+        assert!(err(&[0xff, 0xd8, 0xff, 0xe0, 0, 0]).contains("JPEG"));
+        assert!(err(b"GIF89a....").contains("GIF"));
+        assert!(err(&[0x00, 0xc3, 0x28, 0xff]).contains("binary"));
+        assert!(err(b"   ").contains("empty"));
+        assert!(err(b"[1, 2]").contains("JSON array"));
+        assert!(err(b"42").contains("neither a JSON credential nor a compact JWS"));
+        assert!(err(b"\"just text\"").contains("not a credential"));
+        assert!(err(b"a.b.c").contains("neither"));
+        assert!(matches!(
+            extract_any(b"{\"a\": ").unwrap_err(),
+            Error::NotJson(_)
+        ));
+    }
 }

@@ -47,6 +47,8 @@ pub enum Error {
     StatusList(String),
     #[error("image baking: {0}")]
     Bake(String),
+    #[error("{0}")]
+    UnrecognizedInput(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
