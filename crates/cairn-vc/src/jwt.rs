@@ -40,10 +40,22 @@ fn decode_part(part: &str, what: &str) -> Result<Vec<u8>> {
         .map_err(|_| Error::Jwt(format!("the {what} is not base64url")))
 }
 
-/// Checks the signature and that the credential's issuer controls the signing key.
-/// Validity window and status are the caller's (see [`crate::verify`]).
-pub fn verify_jwt(token: &str, fetcher: &dyn DocumentFetcher) -> Result<VerifiedJwt> {
-    let limits = Limits::default();
+/// A compact JWS taken apart, nothing verified yet.
+#[derive(Clone, Debug)]
+pub struct DecodedJwt<'a> {
+    pub header: Value,
+    /// The payload: the credential itself (VC-JOSE-COSE).
+    pub credential: Value,
+    /// The header's `kid`: the verification method.
+    pub kid: String,
+    /// `header.payload`, the bytes that are signed.
+    pub signing_input: &'a str,
+    pub signature: Vec<u8>,
+}
+
+/// Splits and decodes a compact JWS, checking `alg` (EdDSA), `typ` (vc+jwt), `kid`, and
+/// that the payload is a JSON object within `limits`.
+pub fn decode_jwt<'a>(token: &'a str, limits: &Limits) -> Result<DecodedJwt<'a>> {
     if token.len() > limits.max_bytes * 2 {
         return Err(Error::TooLarge {
             size: token.len(),
@@ -74,33 +86,58 @@ pub fn verify_jwt(token: &str, fetcher: &dyn DocumentFetcher) -> Result<Verified
     let kid = header
         .get("kid")
         .and_then(Value::as_str)
-        .ok_or_else(|| Error::Jwt("the header has no kid (verification method)".into()))?;
+        .ok_or_else(|| Error::Jwt("the header has no kid (verification method)".into()))?
+        .to_string();
     let payload = decode_part(p, "payload")?;
     let text =
         std::str::from_utf8(&payload).map_err(|_| Error::Jwt("the payload is not UTF-8".into()))?;
-    let credential = crate::jsonld::parse_json(text, &limits)?;
-    check_value(&credential, &limits)?;
-    let signature = decode_part(s, "signature")?;
-    let method = resolve_verification_method(kid, fetcher)?;
-    let signing_input = &token[..h.len() + 1 + p.len()];
-    if !method
-        .public_key
-        .verify(signing_input.as_bytes(), &signature)
-    {
-        return Err(Error::Jwt(
-            "the signature does not match the header and payload".into(),
-        ));
+    let credential = crate::jsonld::parse_json(text, limits)?;
+    check_value(&credential, limits)?;
+    if !credential.is_object() {
+        return Err(Error::Jwt("the payload must be a credential object".into()));
     }
-    let issuer = crate::verify::issuer_id(&credential).unwrap_or("");
+    let signature = decode_part(s, "signature")?;
+    Ok(DecodedJwt {
+        header,
+        credential,
+        kid,
+        signing_input: &token[..h.len() + 1 + p.len()],
+        signature,
+    })
+}
+
+impl DecodedJwt<'_> {
+    /// Resolves `kid` and checks the signature; the issuer is not looked at.
+    pub fn verify_signature(&self, fetcher: &dyn DocumentFetcher) -> Result<ResolvedMethod> {
+        let method = resolve_verification_method(&self.kid, fetcher)?;
+        if !method
+            .public_key
+            .verify(self.signing_input.as_bytes(), &self.signature)
+        {
+            return Err(Error::Jwt(
+                "the signature does not match the header and payload".into(),
+            ));
+        }
+        Ok(method)
+    }
+}
+
+/// Checks the signature and that the credential's issuer controls the signing key.
+/// Validity window, status and shape are checked by
+/// [`crate::verify::verify_jwt_credential`], which reports every check.
+pub fn verify_jwt(token: &str, fetcher: &dyn DocumentFetcher) -> Result<VerifiedJwt> {
+    let decoded = decode_jwt(token, &Limits::default())?;
+    let method = decoded.verify_signature(fetcher)?;
+    let issuer = crate::verify::issuer_id(&decoded.credential).unwrap_or("");
     if issuer != method.controller {
         return Err(Error::Jwt(format!(
-            "the issuer is {issuer}, but the key {kid} belongs to {}",
-            method.controller
+            "the issuer is {issuer}, but the key {} belongs to {}",
+            decoded.kid, method.controller
         )));
     }
     Ok(VerifiedJwt {
-        header,
-        credential,
+        header: decoded.header,
+        credential: decoded.credential,
         method,
     })
 }

@@ -5,6 +5,7 @@ mod examples;
 mod fixtures;
 mod hostile;
 mod interop;
+mod jwt_report;
 mod roundtrip;
 mod shared;
 mod tamper;
