@@ -70,6 +70,149 @@ impl<T: DocumentFetcher + ?Sized> DocumentFetcher for &T {
     }
 }
 
+impl<T: DocumentFetcher + ?Sized> DocumentFetcher for Box<T> {
+    fn fetch(&self, url: &str) -> Result<Value> {
+        (**self).fetch(url)
+    }
+}
+
+/// Documents read once from a folder of JSON files, each served under its own `id` —
+/// like the reference verifier's `--docs DIR`. A did:web DID document is also served
+/// under the URL its DID resolves to, so issuers on did:web work offline.
+///
+/// Every `*.json` file directly in the folder is read; a file that is not JSON, too
+/// large, or claims an `id` another file already claims is an error (naming the file),
+/// while JSON without an `id` string is skipped and listed in [`DirFetcher::skipped`].
+#[derive(Clone, Debug, Default)]
+pub struct DirFetcher {
+    documents: MapFetcher,
+    skipped: Vec<std::path::PathBuf>,
+}
+
+impl DirFetcher {
+    pub fn load(dir: impl AsRef<std::path::Path>) -> Result<Self> {
+        let dir = dir.as_ref();
+        let limits = crate::jsonld::Limits::default();
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            Error::Resolution(format!(
+                "cannot read the documents folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let mut files: Vec<std::path::PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        let mut out = Self::default();
+        let mut origin: HashMap<String, std::path::PathBuf> = HashMap::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::Resolution(format!("cannot read {}: {e}", path.display())))?;
+            let doc = crate::jsonld::parse_json(&text, &limits)
+                .map_err(|e| Error::InvalidDocument(format!("{}: {e}", path.display())))?;
+            let Some(id) = doc.get("id").and_then(Value::as_str).map(str::to_string) else {
+                out.skipped.push(path);
+                continue;
+            };
+            let mut keys = vec![id.clone()];
+            if id.starts_with("did:web:")
+                && let Ok(url) = did_web_to_url(&id)
+            {
+                keys.push(url);
+            }
+            for key in keys {
+                if let Some(first) = origin.get(&key) {
+                    return Err(Error::InvalidDocument(format!(
+                        "{} and {} are both documents for {key}; keep one",
+                        first.display(),
+                        path.display()
+                    )));
+                }
+                origin.insert(key.clone(), path.clone());
+                out.documents.insert(key, doc.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The URLs (and ids) served.
+    pub fn urls(&self) -> impl Iterator<Item = &str> {
+        self.documents.documents.keys().map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.documents.documents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.documents.documents.is_empty()
+    }
+
+    /// JSON files left out because they have no `id` string.
+    pub fn skipped(&self) -> &[std::path::PathBuf] {
+        &self.skipped
+    }
+}
+
+impl DocumentFetcher for DirFetcher {
+    fn fetch(&self, url: &str) -> Result<Value> {
+        self.documents.fetch(url)
+    }
+}
+
+/// Several document sources tried in order (e.g. `--docs DIR`, then a loopback HTTP
+/// fetcher): the first that returns the document wins; when none does, the error says
+/// what each one answered.
+#[derive(Default)]
+pub struct ChainFetcher<'a> {
+    fetchers: Vec<Box<dyn DocumentFetcher + 'a>>,
+}
+
+impl<'a> ChainFetcher<'a> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a source after those already given (a `&fetcher` works too).
+    pub fn then(mut self, fetcher: impl DocumentFetcher + 'a) -> Self {
+        self.fetchers.push(Box::new(fetcher));
+        self
+    }
+
+    pub fn push(&mut self, fetcher: impl DocumentFetcher + 'a) -> &mut Self {
+        self.fetchers.push(Box::new(fetcher));
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.fetchers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fetchers.is_empty()
+    }
+}
+
+impl DocumentFetcher for ChainFetcher<'_> {
+    fn fetch(&self, url: &str) -> Result<Value> {
+        let mut why = Vec::with_capacity(self.fetchers.len());
+        for f in &self.fetchers {
+            match f.fetch(url) {
+                Ok(doc) => return Ok(doc),
+                Err(e) => why.push(e.to_string()),
+            }
+        }
+        if why.is_empty() {
+            return NoFetcher.fetch(url);
+        }
+        Err(Error::Resolution(format!(
+            "{url}: no document source has it ({})",
+            why.join("; ")
+        )))
+    }
+}
+
 /// A verification method after resolution.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResolvedMethod {
@@ -381,5 +524,84 @@ mod tests {
             "did:web:127.0.0.1%3A8080:orgs:acme"
         );
         assert!(did_web_to_url("did:web:evil.com/x").is_err());
+    }
+
+    /// A fresh folder under the system's temporary directory.
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "cairn-vc-{name}-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn dir_fetcher_serves_documents_by_id() {
+        let dir = temp_dir("docs");
+        let list =
+            json!({"id": "https://issuer.example/status/1", "type": ["VerifiableCredential"]});
+        let did = "did:web:127.0.0.1%3A8080:orgs:acme";
+        let did_doc = json!({"id": did, "verificationMethod": []});
+        std::fs::write(dir.join("list.json"), list.to_string()).unwrap();
+        std::fs::write(dir.join("did.json"), did_doc.to_string()).unwrap();
+        std::fs::write(dir.join("no-id.json"), "{\"x\": 1}").unwrap();
+        std::fs::write(dir.join("notes.txt"), "not json").unwrap();
+        let f = DirFetcher::load(&dir).unwrap();
+        assert_eq!(f.fetch("https://issuer.example/status/1").unwrap(), list);
+        assert_eq!(f.fetch(did).unwrap(), did_doc);
+        assert_eq!(
+            f.fetch("http://127.0.0.1:8080/orgs/acme/did.json").unwrap(),
+            did_doc
+        );
+        assert_eq!(f.len(), 3);
+        assert_eq!(f.skipped().len(), 1);
+        let e = f.fetch("https://elsewhere.example/x").unwrap_err();
+        assert!(matches!(e, Error::Resolution(_)), "{e}");
+
+        // Broken JSON and two files for one id are errors that name the file.
+        std::fs::write(dir.join("zz-broken.json"), "{").unwrap();
+        let e = DirFetcher::load(&dir).unwrap_err().to_string();
+        assert!(e.contains("zz-broken.json"), "{e}");
+        std::fs::remove_file(dir.join("zz-broken.json")).unwrap();
+        std::fs::write(dir.join("list-copy.json"), list.to_string()).unwrap();
+        let e = DirFetcher::load(&dir).unwrap_err().to_string();
+        assert!(
+            e.contains("list-copy.json") && e.contains("keep one"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(DirFetcher::load(&dir).is_err());
+    }
+
+    #[test]
+    fn chain_fetcher_tries_in_order() {
+        let mut first = MapFetcher::new();
+        first.insert("https://a.example/1", json!({"from": "first"}));
+        let mut second = MapFetcher::new();
+        second.insert("https://a.example/1", json!({"from": "second"}));
+        second.insert("https://a.example/2", json!({"from": "second"}));
+        let chain = ChainFetcher::new().then(&first).then(second);
+        assert_eq!(chain.len(), 2);
+        assert_eq!(chain.fetch("https://a.example/1").unwrap()["from"], "first");
+        assert_eq!(
+            chain.fetch("https://a.example/2").unwrap()["from"],
+            "second"
+        );
+        let e = chain.fetch("https://a.example/3").unwrap_err().to_string();
+        assert!(e.contains("no document source has it"), "{e}");
+        assert_eq!(
+            e.matches("not among the supplied documents").count(),
+            2,
+            "{e}"
+        );
+        // An empty chain behaves like NoFetcher.
+        assert!(ChainFetcher::new().fetch("https://a.example/1").is_err());
+        // Boxed fetchers chain too.
+        let boxed: Box<dyn DocumentFetcher> = Box::new(first.clone());
+        let mut chain = ChainFetcher::new();
+        chain.push(boxed).push(NoFetcher);
+        assert!(chain.fetch("https://a.example/1").is_ok());
     }
 }

@@ -216,3 +216,27 @@ fn clr_round_trip() {
     let r = verify_credential(&tampered, &opts);
     assert_eq!(r.check(checks::PROOF).unwrap().status, CheckStatus::Failed);
 }
+
+#[test]
+fn status_list_from_a_docs_folder() {
+    use cairn_vc::did::{ChainFetcher, DirFetcher};
+    let issuer = key(1);
+    let dir = std::env::temp_dir().join(format!("cairn-vc-docs-it-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("revocation.json"),
+        serde_json::to_string_pretty(&status_list(&issuer, &[9])).unwrap(),
+    )
+    .unwrap();
+    let docs = DirFetcher::load(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    // The folder first, then a source that knows nothing (as a loopback fetcher would
+    // for a URL it refuses).
+    let chain = ChainFetcher::new().then(&docs).then(NoFetcher);
+    let ok = sign(&unsigned(&issuer, Some(8)), &issuer);
+    let r = verify_credential(&ok, &VerifyOptions::new(now(), &chain));
+    assert!(r.verified, "{r:#?}");
+    let revoked = sign(&unsigned(&issuer, Some(9)), &issuer);
+    let r = verify_credential(&revoked, &VerifyOptions::new(now(), &chain));
+    assert_eq!(r.check(checks::STATUS).unwrap().status, CheckStatus::Failed);
+}
