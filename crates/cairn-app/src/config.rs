@@ -30,6 +30,12 @@ pub struct AppConfig {
     /// Sign-in attempts one client address may make per window.
     pub sign_in_attempts_per_window: u32,
     pub sign_in_window: std::time::Duration,
+    /// How people and other systems reach this server, without a trailing slash, e.g.
+    /// `https://cairn.example.org`. Credential ids, did:web identifiers and status list
+    /// URLs are made from it, so it must stay stable once credentials are issued.
+    pub public_url: String,
+    /// Seals issuers' signing keys; without it the server verifies but cannot sign.
+    pub master_key: Option<crate::keys::MasterKey>,
 }
 
 impl Default for AppConfig {
@@ -41,14 +47,18 @@ impl Default for AppConfig {
             password_cost: PasswordCost::STANDARD,
             sign_in_attempts_per_window: 30,
             sign_in_window: std::time::Duration::from_secs(300),
+            public_url: "http://127.0.0.1:8080".into(),
+            master_key: None,
         }
     }
 }
 
 impl AppConfig {
+    /// Fast password hashing and a fixed master key, for tests only.
     pub fn for_tests() -> Self {
         Self {
             password_cost: PasswordCost::TEST,
+            master_key: Some(crate::keys::MasterKey::from_bytes([7; 32])),
             ..Self::default()
         }
     }

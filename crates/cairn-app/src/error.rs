@@ -21,6 +21,9 @@ pub enum AppError {
     Locked { until: OffsetDateTime },
     #[error("too many attempts; wait {retry_after_secs} seconds and try again")]
     RateLimited { retry_after_secs: u64 },
+    /// The server is not set up for this (e.g. no master key to sign with).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -7,8 +7,10 @@
 
 pub mod accounts;
 pub mod config;
+pub mod credentials;
 pub mod demo;
 mod error;
+pub mod keys;
 pub mod orgs;
 pub mod ratelimit;
 pub mod security;

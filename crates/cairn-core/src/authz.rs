@@ -91,6 +91,16 @@ pub enum Action {
     TeamManage,
     TokenManage,
     AuditView,
+    /// Define what can be earned.
+    AchievementManage,
+    /// Sign and issue credentials in the organization's name.
+    CredentialIssue,
+    /// See the organization's issued credentials.
+    CredentialList,
+    /// Revoke, suspend or reinstate credentials.
+    CredentialStatusChange,
+    /// Rotate the organization's signing key.
+    KeyManage,
 }
 
 /// Whether an action concerns the whole platform or one organization.
@@ -101,7 +111,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 16] = [
         Action::OrgCreate,
         Action::OrgListAll,
         Action::UserManage,
@@ -113,6 +123,11 @@ impl Action {
         Action::TeamManage,
         Action::TokenManage,
         Action::AuditView,
+        Action::AchievementManage,
+        Action::CredentialIssue,
+        Action::CredentialList,
+        Action::CredentialStatusChange,
+        Action::KeyManage,
     ];
 
     pub fn scope(self) -> Scope {
@@ -129,9 +144,15 @@ impl Action {
         match self {
             Action::OrgCreate | Action::OrgListAll | Action::UserManage => &[],
             Action::OrgView => &[Admin, Manager, Author, Assessor, Reviewer, Learner],
-            Action::OrgUpdate | Action::MemberManage | Action::TokenManage | Action::AuditView => {
-                &[Admin]
-            }
+            Action::OrgUpdate
+            | Action::MemberManage
+            | Action::TokenManage
+            | Action::AuditView
+            | Action::AchievementManage
+            | Action::CredentialIssue
+            | Action::CredentialStatusChange
+            | Action::KeyManage => &[Admin],
+            Action::CredentialList => &[Admin, Assessor],
             Action::MemberList | Action::TeamView | Action::TeamManage => &[Admin, Manager],
         }
     }
@@ -149,6 +170,11 @@ impl Action {
             Action::TeamManage => "manage teams",
             Action::TokenManage => "manage API tokens",
             Action::AuditView => "read the audit log",
+            Action::AchievementManage => "define achievements",
+            Action::CredentialIssue => "issue credentials",
+            Action::CredentialList => "list issued credentials",
+            Action::CredentialStatusChange => "revoke, suspend or reinstate credentials",
+            Action::KeyManage => "manage signing keys",
         }
     }
 }

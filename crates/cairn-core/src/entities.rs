@@ -175,3 +175,90 @@ impl ApiToken {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
     }
 }
+
+/// How much an achievement stands for; kinds stack (badges into micro-credentials into
+/// nano-degrees and certificates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AchievementKind {
+    Badge,
+    MicroCredential,
+    NanoDegree,
+    Certificate,
+}
+
+impl AchievementKind {
+    pub const ALL: [AchievementKind; 4] = [
+        AchievementKind::Badge,
+        AchievementKind::MicroCredential,
+        AchievementKind::NanoDegree,
+        AchievementKind::Certificate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AchievementKind::Badge => "badge",
+            AchievementKind::MicroCredential => "micro_credential",
+            AchievementKind::NanoDegree => "nano_degree",
+            AchievementKind::Certificate => "certificate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// How people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AchievementKind::Badge => "Badge",
+            AchievementKind::MicroCredential => "Micro-credential",
+            AchievementKind::NanoDegree => "Nano-degree",
+            AchievementKind::Certificate => "Certificate",
+        }
+    }
+}
+
+/// What can be earned (an OB 3.0 Achievement), defined by an issuer organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Achievement {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub kind: AchievementKind,
+    pub name: String,
+    pub description: String,
+    /// What a learner must do or show, in words.
+    pub criteria: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// Where a credential stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialState {
+    Active,
+    Suspended,
+    Revoked,
+}
+
+/// An issued credential as its issuer sees it (the signed document is stored beside it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CredentialRecord {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub achievement_id: Option<Uuid>,
+    pub recipient_user: Option<Uuid>,
+    pub recipient: String,
+    pub name: String,
+    pub state: CredentialState,
+    pub status_reason: Option<String>,
+    pub status_list: i32,
+    pub status_index: i32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub issued_at: OffsetDateTime,
+}

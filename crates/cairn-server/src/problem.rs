@@ -100,6 +100,9 @@ impl From<AppError> for Problem {
                 p.retry_after = Some(retry_after_secs);
                 p
             }
+            AppError::Unavailable(_) => {
+                Problem::new(StatusCode::SERVICE_UNAVAILABLE, detail).typed("unavailable")
+            }
             AppError::Internal(_) => {
                 // The cause is logged where it happened; clients get no internals.
                 Problem::new(

@@ -1,5 +1,7 @@
 //! Use cases over a real database: SQLite always, PostgreSQL when configured.
 
+mod credentials;
+
 use cairn_app::accounts::NewUser;
 use cairn_app::orgs::{NewMember, NewOrg, NewToken};
 use cairn_app::{App, AppConfig, AppError};

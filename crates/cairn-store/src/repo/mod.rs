@@ -1,6 +1,7 @@
 //! Repository operations, written once over [`Conn`](crate::Conn) and run on both backends.
 
 mod audit;
+mod credentials;
 mod orgs;
 mod sessions;
 mod teams;
@@ -8,6 +9,7 @@ mod tokens;
 mod users;
 
 pub use audit::AuditPage;
+pub use credentials::{NewCredential, SigningKeyRow, StatusListRow};
 pub use orgs::MemberRow;
 pub use sessions::SessionRow;
 pub use teams::TeamSummary;

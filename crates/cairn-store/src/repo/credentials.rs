@@ -1,0 +1,384 @@
+use cairn_core::{Achievement, AchievementKind, CredentialRecord, CredentialState};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::conn::{Conn, on};
+use crate::{Result, StoreError};
+
+/// A signing key as stored: the public half in the clear, the seed sealed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SigningKeyRow {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub public_multibase: String,
+    pub secret_sealed: Vec<u8>,
+    pub created_at: OffsetDateTime,
+    pub retired_at: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AchievementRow {
+    id: Uuid,
+    org_id: Uuid,
+    kind: String,
+    name: String,
+    description: String,
+    criteria: String,
+    created_at: OffsetDateTime,
+}
+
+impl TryFrom<AchievementRow> for Achievement {
+    type Error = StoreError;
+    fn try_from(r: AchievementRow) -> Result<Self> {
+        Ok(Achievement {
+            id: r.id,
+            org_id: r.org_id,
+            kind: AchievementKind::parse(&r.kind).ok_or_else(|| {
+                StoreError::Corrupt(format!("unknown achievement kind '{}'", r.kind))
+            })?,
+            name: r.name,
+            description: r.description,
+            criteria: r.criteria,
+            created_at: r.created_at,
+        })
+    }
+}
+
+/// A credential to store: its record and its signed forms.
+#[derive(Debug, Clone)]
+pub struct NewCredential<'a> {
+    pub record: &'a CredentialRecord,
+    pub document: &'a str,
+    pub jwt: Option<&'a str>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CredentialRow {
+    id: Uuid,
+    org_id: Uuid,
+    achievement_id: Option<Uuid>,
+    recipient_user: Option<Uuid>,
+    recipient: String,
+    name: String,
+    status_list: i32,
+    status_index: i32,
+    revoked_at: Option<OffsetDateTime>,
+    suspended_at: Option<OffsetDateTime>,
+    status_reason: Option<String>,
+    issued_at: OffsetDateTime,
+}
+
+impl From<CredentialRow> for CredentialRecord {
+    fn from(r: CredentialRow) -> Self {
+        let state = if r.revoked_at.is_some() {
+            CredentialState::Revoked
+        } else if r.suspended_at.is_some() {
+            CredentialState::Suspended
+        } else {
+            CredentialState::Active
+        };
+        CredentialRecord {
+            id: r.id,
+            org_id: r.org_id,
+            achievement_id: r.achievement_id,
+            recipient_user: r.recipient_user,
+            recipient: r.recipient,
+            name: r.name,
+            state,
+            status_reason: r.status_reason,
+            status_list: r.status_list,
+            status_index: r.status_index,
+            issued_at: r.issued_at,
+        }
+    }
+}
+
+macro_rules! credential_columns {
+    () => {
+        "id, org_id, achievement_id, recipient_user, recipient, name, status_list, status_index, revoked_at, suspended_at, status_reason, issued_at"
+    };
+}
+
+/// A signed status list credential as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StatusListRow {
+    pub org_id: Uuid,
+    pub purpose: String,
+    pub list_no: i32,
+    pub credential: String,
+    pub updated_at: OffsetDateTime,
+}
+
+impl Conn<'_> {
+    pub async fn insert_signing_key(&mut self, k: &SigningKeyRow) -> Result<()> {
+        let q = "INSERT INTO signing_keys (id, org_id, public_multibase, secret_sealed, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6)";
+        on!(self, |c| sqlx::query(q)
+            .bind(k.id)
+            .bind(k.org_id)
+            .bind(&k.public_multibase)
+            .bind(&k.secret_sealed)
+            .bind(k.created_at)
+            .bind(k.retired_at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(StoreError::conflict_as("this signing key"))?;
+        Ok(())
+    }
+
+    /// All keys of an organization, newest first; the first unretired one signs.
+    pub async fn signing_keys(&mut self, org: Uuid) -> Result<Vec<SigningKeyRow>> {
+        let q = "SELECT id, org_id, public_multibase, secret_sealed, created_at, retired_at FROM signing_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC";
+        let rows: Vec<SigningKeyRow> =
+            on!(self, |c| sqlx::query_as(q).bind(org).fetch_all(c).await)?;
+        Ok(rows)
+    }
+
+    pub async fn retire_signing_keys(&mut self, org: Uuid, at: OffsetDateTime) -> Result<u64> {
+        let q = "UPDATE signing_keys SET retired_at = $2 WHERE org_id = $1 AND retired_at IS NULL";
+        let n = on!(self, |c| sqlx::query(q)
+            .bind(org)
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n)
+    }
+
+    pub async fn insert_achievement(&mut self, a: &Achievement) -> Result<()> {
+        let q = "INSERT INTO achievements (id, org_id, kind, name, description, criteria, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        on!(self, |c| sqlx::query(q)
+            .bind(a.id)
+            .bind(a.org_id)
+            .bind(a.kind.as_str())
+            .bind(&a.name)
+            .bind(&a.description)
+            .bind(&a.criteria)
+            .bind(a.created_at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(StoreError::conflict_as("an achievement with this name"))?;
+        Ok(())
+    }
+
+    pub async fn achievement(&mut self, id: Uuid) -> Result<Option<Achievement>> {
+        let q = "SELECT id, org_id, kind, name, description, criteria, created_at FROM achievements WHERE id = $1";
+        let row: Option<AchievementRow> =
+            on!(self, |c| sqlx::query_as(q).bind(id).fetch_optional(c).await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    pub async fn achievements_of_org(&mut self, org: Uuid) -> Result<Vec<Achievement>> {
+        let q = "SELECT id, org_id, kind, name, description, criteria, created_at FROM achievements WHERE org_id = $1 ORDER BY name";
+        let rows: Vec<AchievementRow> =
+            on!(self, |c| sqlx::query_as(q).bind(org).fetch_all(c).await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// Is this (list, index) of the organization already taken?
+    pub async fn status_index_taken(&mut self, org: Uuid, list: i32, index: i32) -> Result<bool> {
+        let q = "SELECT EXISTS (SELECT 1 FROM credentials WHERE org_id = $1 AND status_list = $2 AND status_index = $3)";
+        let taken: bool = on!(self, |c| sqlx::query_scalar(q)
+            .bind(org)
+            .bind(list)
+            .bind(index)
+            .fetch_one(c)
+            .await)?;
+        Ok(taken)
+    }
+
+    pub async fn count_in_status_list(&mut self, org: Uuid, list: i32) -> Result<i64> {
+        let q = "SELECT COUNT(*) FROM credentials WHERE org_id = $1 AND status_list = $2";
+        let n: i64 = on!(self, |c| sqlx::query_scalar(q)
+            .bind(org)
+            .bind(list)
+            .fetch_one(c)
+            .await)?;
+        Ok(n)
+    }
+
+    pub async fn max_status_list(&mut self, org: Uuid) -> Result<Option<i32>> {
+        let q = "SELECT MAX(status_list) FROM credentials WHERE org_id = $1";
+        let n: Option<i32> = on!(self, |c| sqlx::query_scalar(q).bind(org).fetch_one(c).await)?;
+        Ok(n)
+    }
+
+    pub async fn insert_credential(&mut self, new: &NewCredential<'_>) -> Result<()> {
+        let r = new.record;
+        let q = "INSERT INTO credentials (id, org_id, achievement_id, recipient_user, recipient, name, document, jwt, status_list, status_index, issued_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        on!(self, |c| sqlx::query(q)
+            .bind(r.id)
+            .bind(r.org_id)
+            .bind(r.achievement_id)
+            .bind(r.recipient_user)
+            .bind(&r.recipient)
+            .bind(&r.name)
+            .bind(new.document)
+            .bind(new.jwt)
+            .bind(r.status_list)
+            .bind(r.status_index)
+            .bind(r.issued_at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(StoreError::conflict_as(
+            "a credential with this id or status index",
+        ))?;
+        Ok(())
+    }
+
+    pub async fn credential(&mut self, id: Uuid) -> Result<Option<CredentialRecord>> {
+        let q = concat!(
+            "SELECT ",
+            credential_columns!(),
+            " FROM credentials WHERE id = $1"
+        );
+        let row: Option<CredentialRow> =
+            on!(self, |c| sqlx::query_as(q).bind(id).fetch_optional(c).await)?;
+        Ok(row.map(Into::into))
+    }
+
+    /// The signed JSON document and, when issued as one, the vc+jwt form.
+    pub async fn credential_document(
+        &mut self,
+        id: Uuid,
+    ) -> Result<Option<(String, Option<String>)>> {
+        let q = "SELECT document, jwt FROM credentials WHERE id = $1";
+        let row: Option<(String, Option<String>)> =
+            on!(self, |c| sqlx::query_as(q).bind(id).fetch_optional(c).await)?;
+        Ok(row)
+    }
+
+    pub async fn credentials_of_org(
+        &mut self,
+        org: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<CredentialRecord>> {
+        let q = concat!(
+            "SELECT ",
+            credential_columns!(),
+            " FROM credentials WHERE org_id = $1 ORDER BY issued_at DESC, id LIMIT $2 OFFSET $3"
+        );
+        let rows: Vec<CredentialRow> = on!(self, |c| sqlx::query_as(q)
+            .bind(org)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(c)
+            .await)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn credentials_of_user(&mut self, user: Uuid) -> Result<Vec<CredentialRecord>> {
+        let q = concat!(
+            "SELECT ",
+            credential_columns!(),
+            " FROM credentials WHERE recipient_user = $1 ORDER BY issued_at DESC, id"
+        );
+        let rows: Vec<CredentialRow> =
+            on!(self, |c| sqlx::query_as(q).bind(user).fetch_all(c).await)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn count_credentials(&mut self, org: Uuid) -> Result<i64> {
+        let q = "SELECT COUNT(*) FROM credentials WHERE org_id = $1";
+        let n: i64 = on!(self, |c| sqlx::query_scalar(q).bind(org).fetch_one(c).await)?;
+        Ok(n)
+    }
+
+    /// Set a credential's state. Returns false when the organization has no such credential.
+    pub async fn set_credential_state(
+        &mut self,
+        org: Uuid,
+        id: Uuid,
+        revoked_at: Option<OffsetDateTime>,
+        suspended_at: Option<OffsetDateTime>,
+        reason: Option<&str>,
+    ) -> Result<bool> {
+        let q = "UPDATE credentials SET revoked_at = $3, suspended_at = $4, status_reason = $5 WHERE org_id = $1 AND id = $2";
+        let n = on!(self, |c| sqlx::query(q)
+            .bind(org)
+            .bind(id)
+            .bind(revoked_at)
+            .bind(suspended_at)
+            .bind(reason)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Indexes set in one list: revoked (purpose revocation) or suspended (suspension).
+    pub async fn status_bits(&mut self, org: Uuid, purpose: &str, list: i32) -> Result<Vec<i32>> {
+        let q = match purpose {
+            "revocation" => {
+                "SELECT status_index FROM credentials WHERE org_id = $1 AND status_list = $2 AND revoked_at IS NOT NULL"
+            }
+            _ => {
+                "SELECT status_index FROM credentials WHERE org_id = $1 AND status_list = $2 AND suspended_at IS NOT NULL"
+            }
+        };
+        let rows: Vec<i32> = on!(self, |c| sqlx::query_scalar(q)
+            .bind(org)
+            .bind(list)
+            .fetch_all(c)
+            .await)?;
+        Ok(rows)
+    }
+
+    pub async fn upsert_status_list(&mut self, row: &StatusListRow) -> Result<()> {
+        let q = "INSERT INTO status_lists (org_id, purpose, list_no, credential, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (org_id, purpose, list_no) DO UPDATE SET credential = excluded.credential, updated_at = excluded.updated_at";
+        on!(self, |c| sqlx::query(q)
+            .bind(row.org_id)
+            .bind(&row.purpose)
+            .bind(row.list_no)
+            .bind(&row.credential)
+            .bind(row.updated_at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn status_list(
+        &mut self,
+        org: Uuid,
+        purpose: &str,
+        list: i32,
+    ) -> Result<Option<StatusListRow>> {
+        let q = "SELECT org_id, purpose, list_no, credential, updated_at FROM status_lists WHERE org_id = $1 AND purpose = $2 AND list_no = $3";
+        let row: Option<StatusListRow> = on!(self, |c| sqlx::query_as(q)
+            .bind(org)
+            .bind(purpose)
+            .bind(list)
+            .fetch_optional(c)
+            .await)?;
+        Ok(row)
+    }
+}
+
+impl Conn<'_> {
+    /// 'web' or 'key'.
+    pub async fn issuer_did_method(&mut self, org: Uuid) -> Result<String> {
+        let q = "SELECT issuer_did_method FROM organizations WHERE id = $1";
+        let m: Option<String> = on!(self, |c| sqlx::query_scalar(q)
+            .bind(org)
+            .fetch_optional(c)
+            .await)?;
+        m.ok_or(StoreError::NotFound("organization"))
+    }
+
+    pub async fn set_issuer_did_method(&mut self, org: Uuid, method: &str) -> Result<()> {
+        let q = "UPDATE organizations SET issuer_did_method = $2 WHERE id = $1";
+        on!(self, |c| sqlx::query(q)
+            .bind(org)
+            .bind(method)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
