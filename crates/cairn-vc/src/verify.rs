@@ -511,7 +511,7 @@ fn check_entry(
         .fetcher
         .fetch(&entry.list_url)
         .map_err(|e| format!("the status list could not be loaded: {e}"))?;
-    let proofs = di::verify_proof_with(&list, options.fetcher, &options.limits)
+    let proofs = verified_list_proofs(&entry.list_url, &list, options)
         .map_err(|e| format!("the status list {} does not verify: {e}", entry.list_url))?;
     let list_issuer = issuer_id(&list).unwrap_or("");
     if list_issuer != issuer {
@@ -536,6 +536,92 @@ fn check_entry(
     }
     let set = read_status(&entry, &list).map_err(|e| e.to_string())?;
     Ok((entry, set))
+}
+
+/// Status list credentials whose proofs were verified, keyed by the list's URL, the
+/// SHA-256 of the exact document fetched (proof included) and the limits it was checked
+/// under. Many credentials point at one list, and re-checking its proof for each of them
+/// doubled the cost of a verification. A list whose bytes change (a bit set, a new
+/// proof) has another key and is verified afresh.
+mod list_cache {
+    use crate::di::VerifiedProof;
+    use crate::jsonld::Limits;
+    use std::collections::{HashMap, VecDeque};
+    use std::sync::{LazyLock, Mutex};
+
+    const CAPACITY: usize = 256;
+
+    pub(super) type Key = (String, [u8; 32], [usize; 5]);
+
+    #[derive(Default)]
+    struct Cache {
+        map: HashMap<Key, Vec<VerifiedProof>>,
+        order: VecDeque<Key>,
+    }
+
+    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Default::default);
+
+    pub(super) fn key(url: &str, document: &serde_json::Value, limits: &Limits) -> Option<Key> {
+        use sha2::{Digest, Sha256};
+        let bytes = serde_json::to_vec(document).ok()?;
+        let l = [
+            limits.max_bytes,
+            limits.max_depth,
+            limits.max_blank_nodes,
+            limits.max_ambiguous_blank_nodes,
+            limits.max_quads,
+        ];
+        Some((url.to_string(), Sha256::digest(&bytes).into(), l))
+    }
+
+    pub(super) fn get(key: &Key) -> Option<Vec<VerifiedProof>> {
+        CACHE.lock().ok()?.map.get(key).cloned()
+    }
+
+    pub(super) fn put(key: Key, proofs: Vec<VerifiedProof>) {
+        let Ok(mut c) = CACHE.lock() else { return };
+        if c.map.contains_key(&key) {
+            return;
+        }
+        while c.order.len() >= CAPACITY {
+            if let Some(old) = c.order.pop_front() {
+                c.map.remove(&old);
+            }
+        }
+        c.order.push_back(key.clone());
+        c.map.insert(key, proofs);
+    }
+
+    #[cfg(test)]
+    pub(super) fn len() -> usize {
+        CACHE.lock().map(|c| c.map.len()).unwrap_or(0)
+    }
+}
+
+/// The verified proofs of a status list credential, from the cache when these exact
+/// bytes were verified before. On a hit every verification method is still resolved
+/// again and must give the same key, so a key removed from a did:web document since
+/// stops being accepted; only canonicalization and the signature check are saved.
+fn verified_list_proofs(
+    url: &str,
+    list: &Value,
+    options: &VerifyOptions<'_>,
+) -> crate::error::Result<Vec<VerifiedProof>> {
+    let key = list_cache::key(url, list, &options.limits);
+    if let Some(cached) = key.as_ref().and_then(list_cache::get) {
+        let still_valid = cached.iter().all(|p| {
+            crate::did::resolve_verification_method(&p.method.id, options.fetcher)
+                .is_ok_and(|m| m == p.method)
+        });
+        if still_valid {
+            return Ok(cached);
+        }
+    }
+    let proofs = di::verify_proof_with(list, options.fetcher, &options.limits)?;
+    if let Some(key) = key {
+        list_cache::put(key, proofs.clone());
+    }
+    Ok(proofs)
 }
 
 fn ob3_check(b: &mut Builder, credential: &Value) {
@@ -618,4 +704,44 @@ pub fn ob3_shape(c: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::did::MapFetcher;
+    use crate::keys::KeyPair;
+    use crate::status::{BitstringStatusList, StatusPurpose, status_list_credential};
+
+    fn signed_list(key: &KeyPair, url: &str, set: &[usize]) -> Value {
+        let mut l = BitstringStatusList::new(0);
+        for &i in set {
+            l.set(i, true).unwrap();
+        }
+        let t = time::macros::datetime!(2025-01-01 00:00 UTC);
+        let c =
+            status_list_credential(url, &key.did_key(), StatusPurpose::Revocation, &l, t).unwrap();
+        di::sign_credential(&c, key, &key.did_key_verification_method(), t).unwrap()
+    }
+
+    #[test]
+    fn verified_lists_are_cached_by_their_bytes() {
+        let key = KeyPair::from_seed(&[77; 32]);
+        let url = "https://cache-test.example/status/1";
+        let list = signed_list(&key, url, &[3]);
+        let f = MapFetcher::new();
+        let opts = VerifyOptions::new(OffsetDateTime::now_utc(), &f);
+        let before = list_cache::len();
+        let a = verified_list_proofs(url, &list, &opts).unwrap();
+        assert!(list_cache::len() > before || list_cache::len() == 256);
+        let b = verified_list_proofs(url, &list, &opts).unwrap();
+        assert_eq!(a[0].method, b[0].method);
+        // Changed bytes are a miss and are verified: a tampered list fails.
+        let mut tampered = list.clone();
+        tampered["credentialSubject"]["encodedList"] =
+            signed_list(&key, url, &[4])["credentialSubject"]["encodedList"].clone();
+        assert!(verified_list_proofs(url, &tampered, &opts).is_err());
+        // Same bytes under another URL are a separate entry (and still verify).
+        assert!(verified_list_proofs("https://cache-test.example/other", &list, &opts).is_ok());
+    }
 }

@@ -111,8 +111,9 @@ fn blanks_of(q: &Quad) -> impl Iterator<Item = u32> + '_ {
 
 /// Canonical N-Quads of `quads` (a set: duplicates are dropped).
 pub(crate) fn canonicalize_quads(mut quads: Vec<Quad>, limits: &Limits) -> Result<String> {
-    quads.sort_unstable();
-    quads.dedup();
+    // Duplicate statements are not removed up front (sorting the quads cost more than
+    // the rest of the labelling): a duplicate writes the same line twice, and lines are
+    // de-duplicated both in each blank node's hash input and in the output.
     // Dense renumbering keeps the per-node tables small vectors.
     let mut dense: HashMap<u32, u32> = HashMap::new();
     for q in &mut quads {
@@ -152,6 +153,7 @@ pub(crate) fn canonicalize_quads(mut quads: Vec<Quad>, limits: &Limits) -> Resul
             lines.push(line);
         }
         lines.sort_unstable();
+        lines.dedup();
         let mut h = Sha256::new();
         for l in &lines {
             h.update(l.as_bytes());
