@@ -10,6 +10,7 @@ use cairn_core::{
     Principal,
 };
 use cairn_store::{Conn, NewCredential, SigningKeyRow, StatusListRow, Tx};
+use cairn_vc::bake::CredentialInput;
 use cairn_vc::did::{MapFetcher, did_web_document, did_web_from_url, did_web_to_url};
 use cairn_vc::keys::{KeyPair, PublicKey};
 use cairn_vc::ob3::{self, CredentialBuilder, Profile};
@@ -228,8 +229,11 @@ impl App {
             ));
         }
         tx.conn().retire_signing_keys(org.id, now()).await?;
-        let signer = self.signer(&mut tx.conn(), &org).await?;
-        let public = signer.key.public_multibase();
+        let public = self
+            .signer(&mut tx.conn(), &org)
+            .await?
+            .key
+            .public_multibase();
         let entry = audit_entry(
             by,
             Some(org.id),
@@ -239,10 +243,7 @@ impl App {
         );
         tx.conn().append_audit(&entry, now()).await?;
         // Status lists are re-signed with the new key.
-        for list in 0..=tx.conn().max_status_list(org.id).await?.unwrap_or(0) {
-            self.resign_status_lists(&mut tx, &org, &signer, list)
-                .await?;
-        }
+        self.resign_all_status_lists(&mut tx, &org).await?;
         tx.commit().await?;
         Ok(public)
     }
@@ -640,6 +641,19 @@ impl App {
         Ok(())
     }
 
+    /// Re-sign every status list of an organization (after bulk changes).
+    pub(crate) async fn resign_all_status_lists(
+        &self,
+        tx: &mut Tx,
+        org: &Organization,
+    ) -> Result<()> {
+        let signer = self.signer(&mut tx.conn(), org).await?;
+        for list in 0..=tx.conn().max_status_list(org.id).await?.unwrap_or(0) {
+            self.resign_status_lists(tx, org, &signer, list).await?;
+        }
+        Ok(())
+    }
+
     pub async fn credentials(
         &self,
         by: &Principal,
@@ -714,14 +728,62 @@ impl App {
     /// Verify a credential (JSON value) with documents this server holds itself: its own
     /// issuers' DID documents and status lists. Documents on other hosts are not fetched.
     pub async fn verify_value(&self, credential: Value) -> Result<VerificationReport> {
-        let fetcher = self.local_documents_for(&credential).await?;
+        self.verify_input(CredentialInput::Json(credential)).await
+    }
+
+    /// Verify whatever a person hands in: JSON, a vc+jwt, or a baked PNG or SVG badge.
+    pub async fn verify_bytes(&self, bytes: &[u8]) -> Result<VerificationReport> {
+        let input = cairn_vc::bake::extract_any(bytes)
+            .map_err(|e| Invalid::new("credential", e.to_string()))?;
+        self.verify_input(input).await
+    }
+
+    pub async fn verify_input(&self, input: CredentialInput) -> Result<VerificationReport> {
+        let limits = cairn_vc::jsonld::Limits::default();
+        let payload = match &input {
+            CredentialInput::Json(v) => Some(v.clone()),
+            CredentialInput::Jwt(t) => cairn_vc::jwt::decode_jwt(t, &limits)
+                .ok()
+                .map(|d| d.credential),
+        };
+        let fetcher = match &payload {
+            Some(p) => self.local_documents_for(p).await?,
+            None => MapFetcher::new(),
+        };
         let t = OffsetDateTime::now_utc();
         tokio::task::spawn_blocking(move || {
             let opts = VerifyOptions::new(t, &fetcher);
-            cairn_vc::verify::verify_credential(&credential, &opts)
+            cairn_vc::verify::verify_input(&input, &opts)
         })
         .await
         .map_err(|e| AppError::Internal(format!("verification task: {e}")))
+    }
+
+    /// The issuer organization a principal acts for when it names none: its only one.
+    pub async fn default_issuer_org(&self, by: &Principal) -> Result<String> {
+        let mut candidates = Vec::new();
+        for org in self.orgs_visible_to(by).await? {
+            if org.is(OrgKind::Issuer) && by.may(Action::CredentialIssue, Some(org.id)) {
+                candidates.push(org.slug);
+            }
+        }
+        match candidates.len() {
+            1 => Ok(candidates.remove(0)),
+            0 => Err(AppError::Forbidden(
+                cairn_core::authz::Denied::MissingRole {
+                    action: Action::CredentialIssue.describe(),
+                    needed: "admin of an issuer organization".into(),
+                },
+            )),
+            _ => Err(Invalid::new(
+                "options.organization",
+                format!(
+                    "you may issue for several organizations ({}); name one",
+                    candidates.join(", ")
+                ),
+            )
+            .into()),
+        }
     }
 
     /// The DID documents and status lists a credential points to that live on this server.

@@ -6,10 +6,14 @@
 //! steps here (credentials, modules, assessments…).
 
 use cairn_core::rng::SeededRng;
-use cairn_core::{Email, Membership, OrgKind, Organization, Role, Team, User};
+use cairn_core::{
+    Achievement, AchievementKind, Email, Membership, OrgKind, Organization, Principal, Role, Team,
+    User,
+};
 use serde_json::json;
 use time::OffsetDateTime;
 
+use crate::credentials::{Recipient, StatusAction};
 use crate::security::hash_password;
 use crate::{App, Result, now};
 
@@ -306,7 +310,11 @@ pub const DEMO_WORKERS: usize = 200;
 /// What seeding did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seeded {
-    Created { organizations: usize, people: usize },
+    Created {
+        organizations: usize,
+        people: usize,
+        credentials: usize,
+    },
     AlreadyThere,
 }
 
@@ -416,6 +424,7 @@ impl App {
             .await?;
 
         let mut used = std::collections::HashSet::new();
+        let mut workers = Vec::new();
         for n in 0..DEMO_WORKERS {
             let first = *rng.pick(FIRST_NAMES);
             let last = *rng.pick(LAST_NAMES);
@@ -450,14 +459,19 @@ impl App {
             tx.conn()
                 .add_team_member(teams[team_ix].id, user.id)
                 .await?;
+            workers.push((user.emails[0].address.clone(), team_ix));
             people += 1;
         }
+        let credentials = self
+            .seed_credentials(&mut tx, &mut rng, &orgs, &persona_ids, &workers, t0)
+            .await?;
+
         let entry = cairn_core::audit::AuditEntry {
             actor: "system".into(),
             org_id: None,
             action: "demo.seed".into(),
             subject: "demo".into(),
-            detail: json!({"seed": DEMO_SEED, "organizations": orgs.len(), "people": people})
+            detail: json!({"seed": DEMO_SEED, "organizations": orgs.len(), "people": people, "credentials": credentials})
                 .to_string(),
         };
         tx.conn().append_audit(&entry, now()).await?;
@@ -465,7 +479,199 @@ impl App {
         Ok(Seeded::Created {
             organizations: orgs.len(),
             people,
+            credentials,
         })
+    }
+}
+
+/// (kind, name, description, criteria) of the council's achievements.
+const COUNCIL_ACHIEVEMENTS: &[(AchievementKind, &str, &str, &str)] = &[
+    (
+        AchievementKind::Badge,
+        "ICD-11 Coding Foundations",
+        "Assigns ICD-11 MMS stem codes to common diagnoses using the coding tool and the tabular list.",
+        "Scored at least 80% on the standardized ICD-11 foundations assessment.",
+    ),
+    (
+        AchievementKind::Badge,
+        "ICD-11 Postcoordination",
+        "Builds postcoordinated clusters with extension codes for severity, laterality and causality.",
+        "Scored at least 80% on ICD-11 postcoordination items, including clinical vignettes.",
+    ),
+    (
+        AchievementKind::Badge,
+        "Clinical Documentation Integrity",
+        "Reviews clinical records for completeness and specificity, and writes compliant queries to clinicians.",
+        "Two assessors rated a documented query portfolio as proficient on the CDI rubric.",
+    ),
+    (
+        AchievementKind::Badge,
+        "Health Data Quality",
+        "Checks completeness, validity and timeliness of coded health data and reports issues.",
+        "Completed the data-quality module and its case exercise with a passing score.",
+    ),
+    (
+        AchievementKind::Badge,
+        "Value-Based Care Essentials",
+        "Explains value-based payment models, bundled payments and quality measures to care teams.",
+        "Scored at least 75% on the value-based care assessment.",
+    ),
+    (
+        AchievementKind::Badge,
+        "Privacy and Data Protection in Health",
+        "Applies health-privacy rules to everyday handling of patient information.",
+        "Scored at least 85% on the privacy assessment, including scenario items.",
+    ),
+    (
+        AchievementKind::Badge,
+        "Leading Interprofessional Teams",
+        "Leads short huddles across professions and resolves role conflicts constructively.",
+        "An assessor observed and rated a team huddle as proficient on the leadership rubric.",
+    ),
+    (
+        AchievementKind::MicroCredential,
+        "ICD-11 Clinical Coder",
+        "Codes inpatient and outpatient episodes with ICD-11 to a professional standard.",
+        "Holds ICD-11 Coding Foundations, ICD-11 Postcoordination and Health Data Quality.",
+    ),
+    (
+        AchievementKind::MicroCredential,
+        "Health Data Analyst Foundations",
+        "Prepares, analyses and explains coded health data for service planning.",
+        "Holds Health Data Quality and passed the analytics practical.",
+    ),
+    (
+        AchievementKind::NanoDegree,
+        "Health Information Management",
+        "Runs coding, documentation integrity and data quality for a hospital service.",
+        "Holds the ICD-11 Clinical Coder micro-credential, Clinical Documentation Integrity and Privacy and Data Protection in Health.",
+    ),
+];
+
+/// How many credentials of each kind the demo world has, roughly.
+pub const DEMO_MIN_CREDENTIALS: usize = 250;
+
+impl App {
+    /// Credentials for the demo: the council (did:web) certifies workers' skills; the academy
+    /// (did:key) issues module completion badges. A few are suspended or revoked.
+    async fn seed_credentials(
+        &self,
+        tx: &mut cairn_store::Tx,
+        rng: &mut SeededRng,
+        orgs: &[Organization],
+        persona_ids: &[uuid::Uuid],
+        workers: &[(String, usize)],
+        t0: OffsetDateTime,
+    ) -> Result<usize> {
+        let sys = Principal::system();
+        let find = |slug: &str| orgs.iter().find(|o| o.slug == slug);
+        let (Some(council), Some(academy)) = (find("rhwc"), find("northbridge-academy")) else {
+            return Ok(0);
+        };
+        tx.conn().set_issuer_did_method(academy.id, "key").await?;
+        let mut council_achievements = Vec::new();
+        for (kind, name, description, criteria) in COUNCIL_ACHIEVEMENTS {
+            let a = Achievement {
+                id: rng.uuid(),
+                org_id: council.id,
+                kind: *kind,
+                name: (*name).into(),
+                description: (*description).into(),
+                criteria: (*criteria).into(),
+                created_at: t0,
+            };
+            tx.conn().insert_achievement(&a).await?;
+            council_achievements.push(a);
+        }
+        let module_badge = Achievement {
+            id: rng.uuid(),
+            org_id: academy.id,
+            kind: AchievementKind::Badge,
+            name: "Micro-module: Telling ICD-10 and ICD-11 Apart".into(),
+            description: "Completed the 15-minute module on the structural differences between ICD-10 and ICD-11.".into(),
+            criteria: "Completed the module and answered its knowledge check correctly.".into(),
+            created_at: t0,
+        };
+        tx.conn().insert_achievement(&module_badge).await?;
+
+        let mut issued = Vec::new();
+        let mut from_academy = 0;
+        // The learner persona's path so far: three badges and her first micro-credential.
+        let amara = PERSONAS[0].email;
+        for ix in [0usize, 1, 3, 7] {
+            let i = self
+                .issue_in(
+                    tx,
+                    &sys,
+                    council,
+                    &council_achievements[ix],
+                    &Recipient::Email(amara.into()),
+                    None,
+                    ix == 7,
+                )
+                .await?;
+            issued.push(i.record.id);
+        }
+        let _ = persona_ids;
+        for (email, team) in workers {
+            // Coding and data teams hold more of the coding badges.
+            let n = if *team == 0 || *team == 7 { 2 } else { 1 };
+            for _ in 0..n {
+                let ix = if *team == 0 {
+                    rng.below(3) as usize
+                } else {
+                    rng.below(7) as usize
+                };
+                let i = self
+                    .issue_in(
+                        tx,
+                        &sys,
+                        council,
+                        &council_achievements[ix],
+                        &Recipient::Email(email.clone()),
+                        None,
+                        false,
+                    )
+                    .await?;
+                issued.push(i.record.id);
+            }
+            if rng.chance(15) {
+                self.issue_in(
+                    tx,
+                    &sys,
+                    academy,
+                    &module_badge,
+                    &Recipient::Email(email.clone()),
+                    None,
+                    false,
+                )
+                .await?;
+                from_academy += 1;
+            }
+        }
+        // A few credentials with a history, so the status pages have something to show.
+        for (k, action) in [
+            (11usize, StatusAction::Revoke),
+            (23, StatusAction::Revoke),
+            (37, StatusAction::Suspend),
+            (51, StatusAction::Suspend),
+        ] {
+            if let Some(id) = issued.get(k) {
+                let (revoked, suspended) = match action {
+                    StatusAction::Revoke => (Some(t0), None),
+                    _ => (None, Some(t0)),
+                };
+                let reason = match action {
+                    StatusAction::Revoke => "issued to the wrong person",
+                    _ => "assessment under review",
+                };
+                tx.conn()
+                    .set_credential_state(council.id, *id, revoked, suspended, Some(reason))
+                    .await?;
+            }
+        }
+        self.resign_all_status_lists(tx, council).await?;
+        Ok(issued.len() + from_academy)
     }
 }
 

@@ -62,7 +62,9 @@ pub async fn security_headers(
 /// unmatched path parameter, a body over the limit…) becomes one, so clients need to
 /// handle a single error shape.
 pub async fn problem_for_api_errors(req: Request, next: Next) -> Response {
-    let is_api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path();
+    let is_api =
+        path.starts_with("/api/") || path == "/credentials/issue" || path == "/credentials/verify";
     let request_id = req
         .headers()
         .get(REQUEST_ID)

@@ -157,7 +157,10 @@ backend_tests! {
     async fn demo_seed_is_deterministic_and_runs_once(db: TestDb) {
         let app = app(&db);
         let first = app.seed_demo().await.unwrap();
-        assert_eq!(first, cairn_app::demo::Seeded::Created { organizations: 4, people: 207 });
+        let cairn_app::demo::Seeded::Created { organizations: 4, people: 207, credentials } = first else {
+            panic!("unexpected seeding: {first:?}");
+        };
+        assert!(credentials >= cairn_app::demo::DEMO_MIN_CREDENTIALS, "{credentials} credentials");
         assert_eq!(app.seed_demo().await.unwrap(), cairn_app::demo::Seeded::AlreadyThere);
         let sys = Principal::system();
         let (_, _, total) = app.members(&sys, cairn_app::demo::EMPLOYER_SLUG, 10, 0).await.unwrap();
@@ -166,6 +169,25 @@ backend_tests! {
         assert_eq!(teams.iter().map(|t| t.members).sum::<i64>(), 201);
         for p in cairn_app::demo::PERSONAS {
             app.sign_in(p.email, cairn_app::demo::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{}: {e}", p.persona));
+        }
+        // The learner persona holds four credentials, and they verify.
+        let amara = app.sign_in(cairn_app::demo::PERSONAS[0].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
+        let p = app.session(&amara.session_secret).await.unwrap().principal;
+        let mine = app.my_credentials(&p).await.unwrap();
+        assert_eq!(mine.len(), 4);
+        for c in &mine {
+            let public = app.public_credential(c.id).await.unwrap();
+            let report = app.verify_value(public.document).await.unwrap();
+            assert!(report.verified, "{:?}", report.errors());
+        }
+        // Some seeded credentials are revoked or suspended, and fail verification.
+        let (all, total) = app.credentials(&sys, "rhwc", 500, 0).await.unwrap();
+        assert!(total as usize + 50 >= credentials);
+        let revoked: Vec<_> = all.iter().filter(|c| c.state != cairn_core::CredentialState::Active).collect();
+        assert_eq!(revoked.len(), 4);
+        for c in revoked {
+            let public = app.public_credential(c.id).await.unwrap();
+            assert!(!app.verify_value(public.document).await.unwrap().verified);
         }
         // Same seed, same world: a second database gets the same ids.
         let other = TestDb::sqlite().await;

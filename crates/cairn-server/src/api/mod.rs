@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`. Each handler extracts, calls `cairn-app`, and returns
 //! JSON or a problem detail; the OpenAPI document is generated from these definitions.
 
+mod credentials;
+
 use std::sync::OnceLock;
 
 use axum::Json;
@@ -33,7 +35,9 @@ use crate::problem::{ApiError, ApiJson, FieldProblem, Problem};
     security(("bearer" = [])),
     tags(
         (name = "account", description = "The caller"),
-        (name = "organizations", description = "Organizations, members, teams, tokens, audit log")
+        (name = "organizations", description = "Organizations, members, teams, tokens, audit log"),
+        (name = "credentials", description = "Achievements, Open Badges 3.0 credentials, status, signing keys"),
+        (name = "vc-api", description = "W3C-CCG VC-API issuing and verifying")
     )
 )]
 struct ApiDoc;
@@ -61,6 +65,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(audit_log))
+        .routes(routes!(
+            credentials::list_achievements,
+            credentials::create_achievement
+        ))
+        .routes(routes!(
+            credentials::list_credentials,
+            credentials::issue_credential
+        ))
+        .routes(routes!(credentials::change_status))
+        .routes(routes!(credentials::rotate_key))
+        .routes(routes!(credentials::my_credentials))
+        .routes(routes!(credentials::vc_api_issue))
+        .routes(routes!(credentials::vc_api_verify))
 }
 
 /// The OpenAPI 3.1 document of this API.
@@ -209,9 +226,9 @@ async fn update_org(
 #[derive(Deserialize, IntoParams)]
 pub struct PageParams {
     /// At most this many rows (1–500, default 50).
-    limit: Option<i64>,
+    pub(crate) limit: Option<i64>,
     /// Skip this many rows.
-    offset: Option<i64>,
+    pub(crate) offset: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]

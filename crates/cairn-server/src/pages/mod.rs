@@ -16,6 +16,8 @@ use cairn_core::authz::Action;
 use cairn_core::{OrgKind, Role};
 use serde::Deserialize;
 
+mod credentials;
+
 use crate::AppState;
 use crate::auth::{CSRF_COOKIE, ClientAddr, MaybeSession, SESSION_COOKIE, cookie, set_cookie};
 
@@ -25,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/signin", get(signin_form).post(signin))
         .route("/signout", post(signout))
         .route("/orgs/{slug}", get(org_page))
+        .merge(credentials::routes())
 }
 
 #[derive(Template, WebTemplate)]

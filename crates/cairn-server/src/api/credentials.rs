@@ -1,0 +1,337 @@
+//! Achievements, credentials, status changes and keys under `/api/v1`, and the W3C-CCG
+//! VC-API endpoints `/credentials/issue` and `/credentials/verify`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use cairn_app::credentials::{IssueRequest, NewAchievement, Recipient, StatusAction};
+use cairn_core::{Achievement, AchievementKind, CredentialRecord};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::PageParams;
+use crate::AppState;
+use crate::auth::Auth;
+use crate::problem::{ApiError, ApiJson, Problem};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// What an issuer's credentials can be for.
+#[utoipa::path(get, path = "/api/v1/orgs/{slug}/achievements", tag = "credentials", security(()),
+    params(("slug" = String, Path, description = "The issuer organization's handle")),
+    responses((status = 200, body = Vec<Achievement>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_achievements(
+    State(s): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Vec<Achievement>>> {
+    Ok(Json(s.app.achievements(&slug).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateAchievement {
+    kind: AchievementKind,
+    name: String,
+    description: String,
+    /// What a learner must do or show.
+    criteria: String,
+}
+
+/// Define an achievement (issuer admins).
+#[utoipa::path(post, path = "/api/v1/orgs/{slug}/achievements", tag = "credentials", request_body = CreateAchievement,
+    params(("slug" = String, Path, description = "The issuer organization's handle")),
+    responses((status = 201, body = Achievement), (status = 403, body = Problem, content_type = "application/problem+json"),
+               (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create_achievement(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    Path(slug): Path<String>,
+    ApiJson(b): ApiJson<CreateAchievement>,
+) -> ApiResult<(StatusCode, Json<Achievement>)> {
+    let a = s
+        .app
+        .create_achievement(
+            &p,
+            &slug,
+            NewAchievement {
+                kind: b.kind,
+                name: b.name,
+                description: b.description,
+                criteria: b.criteria,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CredentialList {
+    total: i64,
+    credentials: Vec<CredentialRecord>,
+}
+
+/// Credentials the organization issued, newest first (issuer admins and assessors).
+#[utoipa::path(get, path = "/api/v1/orgs/{slug}/credentials", tag = "credentials",
+    params(("slug" = String, Path, description = "The issuer organization's handle"), PageParams),
+    responses((status = 200, body = CredentialList), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_credentials(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    Path(slug): Path<String>,
+    Query(q): Query<PageParams>,
+) -> ApiResult<Json<CredentialList>> {
+    let (credentials, total) = s
+        .app
+        .credentials(&p, &slug, q.limit.unwrap_or(50), q.offset.unwrap_or(0))
+        .await?;
+    Ok(Json(CredentialList { total, credentials }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct IssueCredential {
+    achievement_id: Uuid,
+    /// The learner's e-mail address (hashed in the credential) …
+    recipient_email: Option<String>,
+    /// … or a DID or URL they control.
+    recipient_id: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    valid_until: Option<OffsetDateTime>,
+    /// Also return the VC-JOSE `vc+jwt` form.
+    #[serde(default)]
+    jwt: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IssuedCredential {
+    record: CredentialRecord,
+    /// The signed Open Badges 3.0 credential (Data Integrity, eddsa-rdfc-2022).
+    #[schema(value_type = Object)]
+    credential: Value,
+    jwt: Option<String>,
+}
+
+/// Issue a credential for one of the organization's achievements (issuer admins).
+#[utoipa::path(post, path = "/api/v1/orgs/{slug}/credentials", tag = "credentials", request_body = IssueCredential,
+    params(("slug" = String, Path, description = "The issuer organization's handle")),
+    responses((status = 201, body = IssuedCredential), (status = 403, body = Problem, content_type = "application/problem+json"),
+               (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"),
+               (status = 503, body = Problem, content_type = "application/problem+json")))]
+pub async fn issue_credential(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    Path(slug): Path<String>,
+    ApiJson(b): ApiJson<IssueCredential>,
+) -> ApiResult<(StatusCode, Json<IssuedCredential>)> {
+    let recipient = match (b.recipient_email, b.recipient_id) {
+        (Some(e), None) => Recipient::Email(e),
+        (None, Some(id)) => Recipient::Id(id),
+        _ => {
+            return Err(
+                cairn_app::AppError::from(cairn_core::validate::Invalid::new(
+                    "recipient",
+                    "give exactly one of recipient_email or recipient_id",
+                ))
+                .into(),
+            );
+        }
+    };
+    let issued = s
+        .app
+        .issue_credential(
+            &p,
+            &slug,
+            IssueRequest {
+                achievement_id: b.achievement_id,
+                recipient,
+                valid_until: b.valid_until,
+                jwt: b.jwt,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedCredential {
+            record: issued.record,
+            credential: issued.document,
+            jwt: issued.jwt,
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChangeStatus {
+    action: StatusActionIn,
+    /// Why; kept in the audit log and shown to the issuer.
+    reason: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusActionIn {
+    Revoke,
+    Suspend,
+    Reinstate,
+}
+
+/// Revoke (final), suspend, or reinstate a suspended credential (issuer admins). The
+/// organization's status lists are re-signed at once.
+#[utoipa::path(post, path = "/api/v1/orgs/{slug}/credentials/{id}/status", tag = "credentials", request_body = ChangeStatus,
+    params(("slug" = String, Path, description = "The issuer organization's handle"), ("id" = Uuid, Path, description = "The credential")),
+    responses((status = 200, body = CredentialRecord), (status = 403, body = Problem, content_type = "application/problem+json"),
+               (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn change_status(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(b): ApiJson<ChangeStatus>,
+) -> ApiResult<Json<CredentialRecord>> {
+    let action = match b.action {
+        StatusActionIn::Revoke => StatusAction::Revoke,
+        StatusActionIn::Suspend => StatusAction::Suspend,
+        StatusActionIn::Reinstate => StatusAction::Reinstate,
+    };
+    Ok(Json(
+        s.app
+            .set_credential_status(&p, &slug, id, action, b.reason.as_deref())
+            .await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RotatedKey {
+    /// The new key's public Multikey value; the old one stays in the DID document.
+    public_key_multibase: String,
+}
+
+/// Start signing with a new key (issuer admins; did:web issuers only).
+#[utoipa::path(post, path = "/api/v1/orgs/{slug}/keys/rotate", tag = "credentials",
+    params(("slug" = String, Path, description = "The issuer organization's handle")),
+    responses((status = 200, body = RotatedKey), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn rotate_key(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<RotatedKey>> {
+    Ok(Json(RotatedKey {
+        public_key_multibase: s.app.rotate_signing_key(&p, &slug).await?,
+    }))
+}
+
+/// Credentials issued to the signed-in person.
+#[utoipa::path(get, path = "/api/v1/me/credentials", tag = "account",
+    responses((status = 200, body = Vec<CredentialRecord>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn my_credentials(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+) -> ApiResult<Json<Vec<CredentialRecord>>> {
+    Ok(Json(s.app.my_credentials(&p).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VcApiIssue {
+    /// An unsigned OB 3.0 / VC 2.0 credential. Cairn sets `issuer`, `id`, `credentialStatus`
+    /// and (when absent) `validFrom`.
+    #[schema(value_type = Object)]
+    credential: Value,
+    #[serde(default)]
+    options: VcApiIssueOptions,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct VcApiIssueOptions {
+    /// The issuer organization's handle; needed when the caller may issue for several.
+    organization: Option<String>,
+    /// Also return the `vc+jwt` form.
+    #[serde(default)]
+    jwt: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VcApiIssued {
+    #[schema(value_type = Object)]
+    verifiable_credential: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jwt: Option<String>,
+}
+
+/// VC-API: issue (sign) a credential as an issuer organization.
+#[utoipa::path(post, path = "/credentials/issue", tag = "vc-api", request_body = VcApiIssue,
+    responses((status = 201, body = VcApiIssued), (status = 401, body = Problem, content_type = "application/problem+json"),
+               (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn vc_api_issue(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(b): ApiJson<VcApiIssue>,
+) -> ApiResult<(StatusCode, Json<VcApiIssued>)> {
+    let slug = match b.options.organization {
+        Some(slug) => slug,
+        None => s.app.default_issuer_org(&p).await?,
+    };
+    let issued = s
+        .app
+        .issue_document(&p, &slug, b.credential, b.options.jwt)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(VcApiIssued {
+            verifiable_credential: issued.document,
+            jwt: issued.jwt,
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VcApiVerify {
+    /// A credential with a Data Integrity proof, or a `vc+jwt` string.
+    #[schema(value_type = Object)]
+    verifiable_credential: Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VcApiVerified {
+    verified: bool,
+    /// Names of the checks that passed.
+    checks: Vec<String>,
+    warnings: Vec<String>,
+    /// One sentence per failed check.
+    errors: Vec<String>,
+    /// Every check with its outcome and explanation.
+    #[schema(value_type = Object)]
+    report: Value,
+}
+
+/// VC-API: verify a credential. Public: no account needed. Only this server's own DID
+/// documents and status lists are consulted; other hosts are not contacted.
+#[utoipa::path(post, path = "/credentials/verify", tag = "vc-api", request_body = VcApiVerify, security(()),
+    responses((status = 200, body = VcApiVerified), (status = 400, body = Problem, content_type = "application/problem+json"),
+               (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn vc_api_verify(
+    State(s): State<AppState>,
+    ApiJson(b): ApiJson<VcApiVerify>,
+) -> ApiResult<Json<VcApiVerified>> {
+    let report = match b.verifiable_credential {
+        Value::String(jwt) => {
+            s.app
+                .verify_input(cairn_vc::bake::CredentialInput::Jwt(jwt))
+                .await?
+        }
+        v => s.app.verify_value(v).await?,
+    };
+    let checks = report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, cairn_vc::verify::CheckStatus::Passed))
+        .map(|c| c.name.to_owned())
+        .collect();
+    Ok(Json(VcApiVerified {
+        verified: report.verified,
+        checks,
+        warnings: Vec::new(),
+        errors: report.errors(),
+        report: report.to_json(),
+    }))
+}

@@ -1,0 +1,372 @@
+//! Public credential pages: a human-readable page per credential with its verification
+//! and a QR code, the raw JSON and vc+jwt, a baked badge image, issuers' did:web
+//! documents and status lists, and the public verify page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use cairn_app::AppError;
+use cairn_app::credentials::PublicCredential;
+use cairn_vc::verify::{CheckStatus, VerificationReport};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{error_page, message};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{slug}/did.json", get(did_document))
+        .route("/orgs/{slug}/status/{purpose}/{list}", get(status_list))
+        .route("/credentials/{id}", get(credential))
+        .route("/credentials/{id}/badge.svg", get(badge_svg))
+        .route("/verify", get(verify_form).post(verify_submit))
+}
+
+fn json_response(body: String, content_type: &'static str, max_age: u32) -> Response {
+    let cache = HeaderValue::from_str(&format!("public, max-age={max_age}"))
+        .unwrap_or(HeaderValue::from_static("no-cache"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, cache),
+            // Verifiers in browsers on other sites may fetch these.
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn not_found_json(what: &str) -> Response {
+    crate::problem::Problem::new(StatusCode::NOT_FOUND, format!("{what} not found")).into_response()
+}
+
+async fn did_document(State(s): State<AppState>, Path(slug): Path<String>) -> Response {
+    match s.app.did_document(&slug).await {
+        Ok(doc) => json_response(doc.to_string(), "application/did+json", 300),
+        Err(AppError::NotFound(w)) => not_found_json(&w),
+        Err(e) => crate::problem::Problem::from(e).into_response(),
+    }
+}
+
+async fn status_list(
+    State(s): State<AppState>,
+    Path((slug, purpose, list)): Path<(String, String, String)>,
+) -> Response {
+    let Ok(n) = list.parse::<i32>() else {
+        return not_found_json("status list");
+    };
+    match s.app.status_list_document(&slug, &purpose, n).await {
+        // Short caching: a revocation must reach verifiers soon.
+        Ok(doc) => json_response(doc, "application/vc+ld+json", 60),
+        Err(AppError::NotFound(w)) => not_found_json(&w),
+        Err(e) => crate::problem::Problem::from(e).into_response(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "credential.html")]
+struct CredentialPage {
+    id: Uuid,
+    name: String,
+    description: String,
+    criteria: String,
+    kind_label: String,
+    issuer_name: String,
+    issuer_did: String,
+    recipient: String,
+    issued_at: String,
+    valid_until: Option<String>,
+    state: &'static str,
+    verified: bool,
+    first_error: String,
+    /// (class, name, message)
+    checks: Vec<(&'static str, String, String)>,
+    qr_svg: String,
+    has_jwt: bool,
+}
+
+/// (css class, check name, sentence) for each check of a report.
+fn check_rows(report: &VerificationReport) -> Vec<(&'static str, String, String)> {
+    report
+        .checks
+        .iter()
+        .map(|c| {
+            let class = match c.status {
+                CheckStatus::Passed => "passed",
+                CheckStatus::Failed => "failed",
+                CheckStatus::Skipped => "skipped",
+            };
+            (class, c.name.to_owned(), c.message.clone())
+        })
+        .collect()
+}
+
+fn qr_svg(url: &str) -> String {
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(180, 180)
+                .quiet_zone(true)
+                .build();
+            // Inline in the page: drop the XML declaration.
+            match svg.find("<svg") {
+                Some(i) => svg[i..].to_owned(),
+                None => String::new(),
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+async fn credential(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let (raw, format) = if let Some(r) = id.strip_suffix(".json") {
+        (r, "json")
+    } else if let Some(r) = id.strip_suffix(".jwt") {
+        (r, "jwt")
+    } else {
+        let wants_json = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| {
+                a.contains("application/json")
+                    || a.contains("application/ld+json")
+                    || a.contains("application/vc")
+            });
+        (id.as_str(), if wants_json { "json" } else { "html" })
+    };
+    let Ok(id) = raw.parse::<Uuid>() else {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Credential not found",
+            "This address names no credential. Check the link you followed.",
+        );
+    };
+    let public = match s.app.public_credential(id).await {
+        Ok(p) => p,
+        Err(e) if format != "html" => return crate::problem::Problem::from(e).into_response(),
+        Err(AppError::NotFound(_)) => {
+            return message(
+                StatusCode::NOT_FOUND,
+                "Credential not found",
+                "No credential has this address. It may have been mistyped.",
+            );
+        }
+        Err(e) => return error_page(e),
+    };
+    match format {
+        "json" => json_response(public.document.to_string(), "application/vc+ld+json", 60),
+        "jwt" => match public.jwt {
+            Some(t) => json_response(t, "application/vc+jwt", 60),
+            None => not_found_json("a vc+jwt form of this credential"),
+        },
+        _ => match credential_page(&s, public).await {
+            Ok(p) => p.into_response(),
+            Err(e) => error_page(e),
+        },
+    }
+}
+
+async fn credential_page(
+    s: &AppState,
+    public: PublicCredential,
+) -> Result<CredentialPage, AppError> {
+    let report = s.app.verify_value(public.document.clone()).await?;
+    let doc = &public.document;
+    let text = |ptr: &str| {
+        doc.pointer(ptr)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let kind = text("/credentialSubject/achievement/achievementType");
+    let kind_label = match kind.as_str() {
+        "MicroCredential" => "Micro-credential",
+        "ext:NanoDegree" => "Nano-degree",
+        "Certificate" => "Certificate",
+        "Badge" => "Badge",
+        "" => "Credential",
+        other => other,
+    }
+    .to_owned();
+    let recipient = match doc.pointer("/credentialSubject/id").and_then(Value::as_str) {
+        Some(id) => id.to_owned(),
+        None => "A learner identified by a private, hashed e-mail address".to_owned(),
+    };
+    let first_error = report.errors().into_iter().next().unwrap_or_default();
+    let url = s.app.credential_url(public.record.id);
+    Ok(CredentialPage {
+        id: public.record.id,
+        name: text("/credentialSubject/achievement/name"),
+        description: text("/credentialSubject/achievement/description"),
+        criteria: text("/credentialSubject/achievement/criteria/narrative"),
+        kind_label,
+        issuer_name: public.issuer.name.clone(),
+        issuer_did: cairn_vc::verify::issuer_id(doc)
+            .unwrap_or_default()
+            .to_owned(),
+        recipient,
+        issued_at: text("/validFrom"),
+        valid_until: doc
+            .get("validUntil")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        state: match public.record.state {
+            cairn_core::CredentialState::Active => "active",
+            cairn_core::CredentialState::Suspended => "suspended by the issuer",
+            cairn_core::CredentialState::Revoked => "revoked by the issuer",
+        },
+        verified: report.verified,
+        first_error,
+        checks: check_rows(&report),
+        qr_svg: qr_svg(&url),
+        has_jwt: public.jwt.is_some(),
+    })
+}
+
+/// A badge image made for the credential, with the credential baked in (OB 3.0 baking).
+async fn badge_svg(State(s): State<AppState>, Path(id): Path<Uuid>) -> Response {
+    let public = match s.app.public_credential(id).await {
+        Ok(p) => p,
+        Err(e) => return crate::problem::Problem::from(e).into_response(),
+    };
+    let name = public
+        .document
+        .pointer("/credentialSubject/achievement/name")
+        .and_then(Value::as_str)
+        .unwrap_or("Credential");
+    let svg = badge_image(name, &public.issuer.name);
+    match cairn_vc::bake::bake_svg(&svg, &public.document.to_string()) {
+        Ok(baked) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("image/svg+xml"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"badge.svg\""),
+                ),
+            ],
+            baked,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "baking failed");
+            crate::problem::Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the badge image could not be made",
+            )
+            .into_response()
+        }
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A plain cairn-shaped badge with the achievement's name.
+fn badge_image(name: &str, issuer: &str) -> String {
+    let short: String = name.chars().take(40).collect();
+    let issuer: String = issuer.chars().take(48).collect();
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400" role="img" aria-label="{n}"><title>{n}</title><circle cx="200" cy="200" r="190" fill="#1f5f4f"/><ellipse cx="200" cy="250" rx="110" ry="32" fill="#8fb3a6"/><ellipse cx="200" cy="195" rx="80" ry="26" fill="#c9dbd3"/><ellipse cx="200" cy="148" rx="56" ry="20" fill="#8fb3a6"/><ellipse cx="200" cy="110" rx="34" ry="14" fill="#c9dbd3"/><text x="200" y="318" text-anchor="middle" font-family="sans-serif" font-size="20" fill="#ffffff">{n}</text><text x="200" y="345" text-anchor="middle" font-family="sans-serif" font-size="13" fill="#d9e7e1">{i}</text></svg>"##,
+        n = xml_escape(&short),
+        i = xml_escape(&issuer)
+    )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    pasted: String,
+    error: Option<String>,
+    /// (verified, checks)
+    result: Option<(bool, Vec<(&'static str, String, String)>)>,
+}
+
+async fn verify_form() -> VerifyPage {
+    VerifyPage {
+        pasted: String::new(),
+        error: None,
+        result: None,
+    }
+}
+
+async fn verify_submit(State(s): State<AppState>, mut form: Multipart) -> Response {
+    let mut pasted = String::new();
+    let mut file: Option<Vec<u8>> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if name == "credential" => {
+                        pasted = String::from_utf8_lossy(&bytes).into_owned()
+                    }
+                    Ok(bytes) if name == "file" && !bytes.is_empty() => file = Some(bytes.to_vec()),
+                    Ok(_) => {}
+                    Err(e) => {
+                        return verify_error(
+                            String::new(),
+                            format!("The upload could not be read: {e}"),
+                        );
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return verify_error(String::new(), format!("The form could not be read: {e}"));
+            }
+        }
+    }
+    let input = match (file, pasted.trim().is_empty()) {
+        (Some(bytes), _) => bytes,
+        (None, false) => pasted.clone().into_bytes(),
+        (None, true) => {
+            return verify_error(
+                pasted,
+                "Paste a credential or choose a file to verify.".into(),
+            );
+        }
+    };
+    match s.app.verify_bytes(&input).await {
+        Ok(report) => VerifyPage {
+            pasted,
+            error: None,
+            result: Some((report.verified, check_rows(&report))),
+        }
+        .into_response(),
+        Err(AppError::Invalid(inv)) => verify_error(pasted, inv.message),
+        Err(e) => error_page(e),
+    }
+}
+
+fn verify_error(pasted: String, msg: String) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        VerifyPage {
+            pasted,
+            error: Some(msg),
+            result: None,
+        },
+    )
+        .into_response()
+}
