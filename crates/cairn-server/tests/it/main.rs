@@ -2,6 +2,7 @@
 //! when `CAIRN_TEST_POSTGRES_URL` is set).
 
 mod api;
+mod credentials;
 mod pages;
 
 use axum::Router;
