@@ -244,6 +244,8 @@ struct HomePage {
     operator: bool,
     /// (slug, name, kinds)
     all_orgs: Vec<(String, String, String)>,
+    /// The person's own credentials: (id, name, state)
+    wallet: Vec<(String, String, &'static str)>,
 }
 
 fn kinds_text(kinds: &[OrgKind]) -> String {
@@ -326,6 +328,12 @@ async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppErro
                     }
                 }
                 Role::Admin => {
+                    if org.is(OrgKind::Issuer) {
+                        facts.push(format!(
+                            "{} credentials issued",
+                            r.conn().count_credentials(org.id).await?
+                        ));
+                    }
                     facts.push(format!("{} members", r.conn().count_members(org.id).await?));
                     facts.push(format!(
                         "{} API tokens",
@@ -353,12 +361,27 @@ async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppErro
     } else {
         Vec::new()
     };
+    let wallet = s
+        .app
+        .my_credentials(p)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let state = match c.state {
+                cairn_core::CredentialState::Active => "valid",
+                cairn_core::CredentialState::Suspended => "suspended",
+                cairn_core::CredentialState::Revoked => "revoked",
+            };
+            (c.id.to_string(), c.name, state)
+        })
+        .collect();
     Ok(HomePage {
         user_name: session.user.display_name.clone(),
         csrf: session.csrf_token.clone(),
         panels,
         operator,
         all_orgs,
+        wallet,
     })
 }
 

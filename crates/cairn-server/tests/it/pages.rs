@@ -168,6 +168,13 @@ backend_tests! {
             };
             assert!(html.contains(expected), "{}: {html}", p.persona);
         }
+        // The learner persona sees her credentials and can open them.
+        let (_, cookies) = sign_in(&h, "amara.okafor@riverside.example", cairn_app::demo::DEMO_PASSWORD).await;
+        let home = body_text(get_with(&h, "/", &cookies).await).await;
+        assert!(home.contains("Your credentials") && home.contains("ICD-11 Clinical Coder"), "{home}");
+        let link = home.split("href=\"/credentials/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let page = body_text(h.get(&format!("/credentials/{link}"), None).await).await;
+        assert!(page.contains("Verified."), "{page}");
         // A learner sees their organization but not its member list.
         let (_, cookies) = sign_in(&h, "amara.okafor@riverside.example", cairn_app::demo::DEMO_PASSWORD).await;
         let org = body_text(get_with(&h, "/orgs/riverside-health", &cookies).await).await;
