@@ -2,6 +2,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod config;
+mod credentials;
+mod loopback;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -81,6 +83,12 @@ enum Command {
     Audit(AuditCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+    /// Verify a credential (JSON, vc+jwt, or a baked PNG/SVG); exit 0 valid, 1 invalid, 2 bad input.
+    Verify(credentials::VerifyArgs),
+    /// Generate an Ed25519 signing key (did:key) as a Multikey JSON key file.
+    Keygen(credentials::KeygenArgs),
+    /// Sign an Open Badges 3.0 credential with eddsa-rdfc-2022; prints the signed credential.
+    Sign(credentials::SignArgs),
 }
 
 #[derive(Subcommand)]
@@ -327,6 +335,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Openapi => {
             println!("{}", cairn_server::openapi().to_pretty_json()?);
         }
+        Command::Verify(args) => return Ok(credentials::verify(args)),
+        Command::Keygen(args) => return Ok(credentials::keygen(args)),
+        Command::Sign(args) => return Ok(credentials::sign(args)),
     }
     Ok(ExitCode::SUCCESS)
 }
