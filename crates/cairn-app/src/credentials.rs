@@ -405,18 +405,13 @@ impl App {
         {
             self.resign_status_lists(tx, org, signer, list).await?;
         }
-        unsigned["credentialStatus"] = json!([
-            status_entry(
-                &self.status_list_url(org, StatusPurpose::Revocation, list),
-                index as usize,
-                StatusPurpose::Revocation
-            ),
-            status_entry(
-                &self.status_list_url(org, StatusPurpose::Suspension, list),
-                index as usize,
-                StatusPurpose::Suspension
-            ),
-        ]);
+        // One entry: the OB 3.0 schema allows a single credentialStatus object. Suspension
+        // shows to verifiers as this bit too (see docs/decisions/0007-status-lists.md).
+        unsigned["credentialStatus"] = status_entry(
+            &self.status_list_url(org, StatusPurpose::Revocation, list),
+            index as usize,
+            StatusPurpose::Revocation,
+        );
         let document = cairn_vc::di::sign_credential(
             &unsigned,
             &signer.key,
@@ -599,7 +594,8 @@ impl App {
         Ok(updated)
     }
 
-    /// Rebuild and sign both status lists numbered `list` from the credentials' states.
+    /// Rebuild and sign the status list numbered `list` from the credentials' states: a bit
+    /// is set while its credential is revoked or suspended.
     async fn resign_status_lists(
         &self,
         tx: &mut Tx,
@@ -607,7 +603,8 @@ impl App {
         signer: &Signer,
         list: i32,
     ) -> Result<()> {
-        for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
+        {
+            let purpose = StatusPurpose::Revocation;
             let mut bits = BitstringStatusList::new(STATUS_LIST_BITS);
             for i in tx
                 .conn()

@@ -91,7 +91,7 @@ const ORGS: &[OrgSeed] = &[
     OrgSeed {
         slug: "northbridge-academy",
         name: "Northbridge Clinical Academy",
-        kinds: &[OrgKind::Provider],
+        kinds: &[OrgKind::Provider, OrgKind::Issuer],
     },
     OrgSeed {
         slug: "cheq",

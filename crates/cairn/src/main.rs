@@ -59,6 +59,13 @@ struct ServeArgs {
     /// https address turns on Secure cookies and HSTS.
     #[arg(long, env = "CAIRN_PUBLIC_URL")]
     public_url: Option<String>,
+    /// File holding the master key that seals issuers' signing keys (see `cairn master-key`).
+    /// With SQLite it defaults to a file beside the database, created on first start.
+    #[arg(long, env = "CAIRN_MASTER_KEY_FILE")]
+    master_key_file: Option<String>,
+    /// The master key itself (URL-safe base64), for deployments that pass secrets in the environment.
+    #[arg(long = "master-key", env = "CAIRN_MASTER_KEY", hide_env_values = true)]
+    master_key: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -83,6 +90,8 @@ enum Command {
     Audit(AuditCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+    /// Print a new random master key (for CAIRN_MASTER_KEY or --master-key-file).
+    MasterKey,
     /// Verify a credential (JSON, vc+jwt, or a baked PNG/SVG); exit 0 valid, 1 invalid, 2 bad input.
     Verify(credentials::VerifyArgs),
     /// Generate an Ed25519 signing key (did:key) as a Multikey JSON key file.
@@ -211,8 +220,16 @@ fn init_logging(json: bool) {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    // Commands that need no installation run before the configuration file is read, so a
+    // broken cairn.toml cannot change what they answer.
+    let command = match cli.command {
+        Command::Verify(args) => return Ok(credentials::verify(args)),
+        Command::Keygen(args) => return Ok(credentials::keygen(args)),
+        Command::Sign(args) => return Ok(credentials::sign(args)),
+        other => other,
+    };
     let file = FileConfig::load(&cli.config)?;
-    match cli.command {
+    match command {
         Command::Serve(args) => {
             let s = Settings::resolve(&args, &file, "cairn.db");
             serve(s, false).await?;
@@ -332,12 +349,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+        Command::MasterKey => {
+            println!("{}", cairn_app::keys::MasterKey::generate()?.encode());
+        }
         Command::Openapi => {
             println!("{}", cairn_server::openapi().to_pretty_json()?);
         }
-        Command::Verify(args) => return Ok(credentials::verify(args)),
-        Command::Keygen(args) => return Ok(credentials::keygen(args)),
-        Command::Sign(args) => return Ok(credentials::sign(args)),
+        Command::Verify(_) | Command::Keygen(_) | Command::Sign(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -349,34 +367,52 @@ async fn open(url: &str) -> Result<App> {
 }
 
 async fn serve(s: Settings, demo: bool) -> Result<()> {
-    let app = open(&s.db).await?;
-    if demo {
-        match app.seed_demo().await? {
-            cairn_app::demo::Seeded::Created {
-                organizations,
-                people,
-            } => {
-                tracing::info!(organizations, people, "seeded the demo world");
-            }
-            cairn_app::demo::Seeded::AlreadyThere => {
-                tracing::info!("reusing the demo world already in the database")
-            }
-        }
-    }
     let addr: SocketAddr = s.bind.parse().with_context(|| {
         format!(
             "'{}' is not an address to listen on; use HOST:PORT such as 127.0.0.1:8080",
             s.bind
         )
     })?;
+    // Listen first: the public URL defaults to the address actually bound (port 0 picks one).
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr} (is another program using it?)"))?;
     let local = listener.local_addr()?;
-    let secure = s
+    let public_url = s
         .public_url
-        .as_deref()
-        .is_some_and(|u| u.starts_with("https://"));
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let master_key = config::master_key(&s, demo)?;
+    if master_key.is_none() {
+        tracing::warn!(
+            "no master key configured: this server verifies credentials but cannot issue them"
+        );
+    }
+    let config = AppConfig {
+        public_url: public_url.clone(),
+        master_key,
+        ..AppConfig::default()
+    };
+    let app = App::open(&s.db, config)
+        .await
+        .with_context(|| format!("opening database {}", cairn_store::redact(&s.db)))?;
+    if demo {
+        match app.seed_demo().await? {
+            cairn_app::demo::Seeded::Created {
+                organizations,
+                people,
+                credentials,
+            } => {
+                tracing::info!(organizations, people, credentials, "seeded the demo world");
+            }
+            cairn_app::demo::Seeded::AlreadyThere => {
+                tracing::info!("reusing the demo world already in the database")
+            }
+        }
+    }
+    let secure = public_url.starts_with("https://");
     let state = AppState::new(
         app.clone(),
         ServerConfig {
@@ -384,15 +420,11 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
         },
     );
     let router = cairn_server::router(state);
-    let shown = s
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{local}"));
     if demo {
-        print_demo_banner(&shown);
+        print_demo_banner(&public_url);
     } else {
         println!(
-            "Cairn is serving on {shown} (database: {})",
+            "Cairn is serving on {public_url} (database: {})",
             cairn_store::redact(&s.db)
         );
     }

@@ -125,7 +125,7 @@ backend_tests! {
         assert_eq!(jwt.split('.').count(), 3);
         let did = body_json(h.get(&format!("/orgs/{slug}/did.json"), None).await).await;
         assert_eq!(did["id"], credential["issuer"]["id"]);
-        let list_url = credential["credentialStatus"][0]["statusListCredential"].as_str().unwrap();
+        let list_url = credential["credentialStatus"]["statusListCredential"].as_str().unwrap();
         let path = list_url.strip_prefix("http://127.0.0.1:8080").unwrap();
         let list = h.get(path, None).await;
         assert!(list.headers().get(header::CACHE_CONTROL).unwrap().to_str().unwrap().contains("max-age=60"));
