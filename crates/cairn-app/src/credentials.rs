@@ -299,17 +299,7 @@ impl App {
             .await?
             .filter(|a| a.org_id == org.id)
             .ok_or_else(|| AppError::NotFound("achievement".into()))?;
-        let issued = self
-            .issue_in(
-                &mut tx,
-                by,
-                &org,
-                &achievement,
-                &req.recipient,
-                req.valid_until,
-                req.jwt,
-            )
-            .await?;
+        let issued = self.issue_in(&mut tx, by, &org, &achievement, &req).await?;
         tx.commit().await?;
         Ok(issued)
     }
@@ -321,10 +311,15 @@ impl App {
         by: &Principal,
         org: &Organization,
         achievement: &Achievement,
-        recipient: &Recipient,
-        valid_until: Option<OffsetDateTime>,
-        with_jwt: bool,
+        req: &IssueRequest,
     ) -> Result<Issued> {
+        let IssueRequest {
+            recipient,
+            valid_until,
+            jwt: with_jwt,
+            ..
+        } = req;
+        let (valid_until, with_jwt) = (*valid_until, *with_jwt);
         let signer = self.signer(&mut tx.conn(), org).await?;
         let id = Uuid::now_v7();
         let issued_at = now();

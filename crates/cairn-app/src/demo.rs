@@ -463,7 +463,7 @@ impl App {
             people += 1;
         }
         let credentials = self
-            .seed_credentials(&mut tx, &mut rng, &orgs, &persona_ids, &workers, t0)
+            .seed_credentials(&mut tx, &mut rng, &orgs, &workers, t0)
             .await?;
 
         let entry = cairn_core::audit::AuditEntry {
@@ -548,6 +548,19 @@ const COUNCIL_ACHIEVEMENTS: &[(AchievementKind, &str, &str, &str)] = &[
     ),
 ];
 
+fn demo_request(
+    a: &Achievement,
+    recipient: Recipient,
+    jwt: bool,
+) -> crate::credentials::IssueRequest {
+    crate::credentials::IssueRequest {
+        achievement_id: a.id,
+        recipient,
+        valid_until: None,
+        jwt,
+    }
+}
+
 /// How many credentials of each kind the demo world has, roughly.
 pub const DEMO_MIN_CREDENTIALS: usize = 250;
 
@@ -559,7 +572,6 @@ impl App {
         tx: &mut cairn_store::Tx,
         rng: &mut SeededRng,
         orgs: &[Organization],
-        persona_ids: &[uuid::Uuid],
         workers: &[(String, usize)],
         t0: OffsetDateTime,
     ) -> Result<usize> {
@@ -605,14 +617,15 @@ impl App {
                     &sys,
                     council,
                     &council_achievements[ix],
-                    &Recipient::Email(amara.into()),
-                    None,
-                    ix == 7,
+                    &demo_request(
+                        &council_achievements[ix],
+                        Recipient::Email(amara.into()),
+                        ix == 7,
+                    ),
                 )
                 .await?;
             issued.push(i.record.id);
         }
-        let _ = persona_ids;
         for (email, team) in workers {
             // Coding and data teams hold more of the coding badges.
             let n = if *team == 0 || *team == 7 { 2 } else { 1 };
@@ -628,9 +641,11 @@ impl App {
                         &sys,
                         council,
                         &council_achievements[ix],
-                        &Recipient::Email(email.clone()),
-                        None,
-                        false,
+                        &demo_request(
+                            &council_achievements[ix],
+                            Recipient::Email(email.clone()),
+                            false,
+                        ),
                     )
                     .await?;
                 issued.push(i.record.id);
@@ -641,9 +656,7 @@ impl App {
                     &sys,
                     academy,
                     &module_badge,
-                    &Recipient::Email(email.clone()),
-                    None,
-                    false,
+                    &demo_request(&module_badge, Recipient::Email(email.clone()), false),
                 )
                 .await?;
                 from_academy += 1;

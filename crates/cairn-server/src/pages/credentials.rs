@@ -72,6 +72,9 @@ async fn status_list(
     }
 }
 
+/// (css class, check name, sentence), as the templates list a report's checks.
+type CheckRow = (&'static str, String, String);
+
 #[derive(Template, WebTemplate)]
 #[template(path = "credential.html")]
 struct CredentialPage {
@@ -89,13 +92,13 @@ struct CredentialPage {
     verified: bool,
     first_error: String,
     /// (class, name, message)
-    checks: Vec<(&'static str, String, String)>,
+    checks: Vec<CheckRow>,
     qr_svg: String,
     has_jwt: bool,
 }
 
 /// (css class, check name, sentence) for each check of a report.
-fn check_rows(report: &VerificationReport) -> Vec<(&'static str, String, String)> {
+fn check_rows(report: &VerificationReport) -> Vec<CheckRow> {
     report
         .checks
         .iter()
@@ -299,7 +302,7 @@ struct VerifyPage {
     pasted: String,
     error: Option<String>,
     /// (verified, checks)
-    result: Option<(bool, Vec<(&'static str, String, String)>)>,
+    result: Option<(bool, Vec<CheckRow>)>,
 }
 
 async fn verify_form() -> VerifyPage {
