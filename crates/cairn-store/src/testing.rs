@@ -48,13 +48,26 @@ impl TestDb {
 
     /// A migrated PostgreSQL database of its own, or None (with a notice) when no server is configured.
     pub async fn postgres() -> Option<TestDb> {
+        Self::postgres_with(true).await
+    }
+
+    /// An empty PostgreSQL database (no tables), for testing that Cairn migrates it itself.
+    pub async fn postgres_empty() -> Option<TestDb> {
+        Self::postgres_with(false).await
+    }
+
+    async fn postgres_with(migrated: bool) -> Option<TestDb> {
         let Ok(base) = std::env::var(POSTGRES_URL_VAR) else {
             eprintln!(
                 "notice: {POSTGRES_URL_VAR} is not set; skipping the PostgreSQL run of this test"
             );
             return None;
         };
-        let template = ensure_template(&base).await;
+        let template = if migrated {
+            ensure_template(&base).await
+        } else {
+            "template0".to_owned()
+        };
         let name = format!("cairn_t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = admin_connection(&base).await;
         sqlx::query(AssertSqlSafe(format!(

@@ -130,3 +130,38 @@ fn the_openapi_document_prints_without_a_database() {
     let doc: serde_json::Value = serde_json::from_str(&ok(&["openapi"])).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
 }
+
+#[test]
+fn serve_migrates_an_empty_postgres_database() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(db) = rt.block_on(cairn_store::testing::TestDb::postgres_empty()) else {
+        return;
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["serve", "--db", &db.url, "--bind", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert!(line.contains("serving on http://127.0.0.1:"), "{line}");
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot issue"),
+        "no master key is invented for a shared database: {stderr}"
+    );
+    // The schema is there: administration commands work on it.
+    ok(&["org", "add", "--db", &db.url, "--name", "Migrated"]);
+    assert!(ok(&["audit", "verify", "--db", &db.url]).contains("intact"));
+}
