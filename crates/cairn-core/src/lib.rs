@@ -6,7 +6,10 @@
 
 pub mod audit;
 pub mod authz;
+pub mod catalog;
 pub mod entities;
+pub mod framework;
+pub mod icd11;
 pub mod rng;
 pub mod validate;
 

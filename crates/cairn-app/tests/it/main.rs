@@ -1,6 +1,9 @@
 //! Use cases over a real database: SQLite always, PostgreSQL when configured.
 
+mod catalog;
 mod credentials;
+mod frameworks;
+mod icd11;
 
 use cairn_app::accounts::NewUser;
 use cairn_app::orgs::{NewMember, NewOrg, NewToken};

@@ -1,7 +1,10 @@
 //! The JSON API under `/api/v1`. Each handler extracts, calls `cairn-app`, and returns
 //! JSON or a problem detail; the OpenAPI document is generated from these definitions.
 
+mod catalog;
 mod credentials;
+mod frameworks;
+mod icd11;
 
 use std::sync::OnceLock;
 
@@ -55,7 +58,9 @@ impl Modify for BearerAuth {
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let router = OpenApiRouter::with_openapi(ApiDoc::openapi());
+    let router = frameworks::register(icd11::register(catalog::register(router)));
+    router
         .routes(routes!(me))
         .routes(routes!(list_orgs, create_org))
         .routes(routes!(get_org, update_org))

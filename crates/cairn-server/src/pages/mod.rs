@@ -16,6 +16,7 @@ use cairn_core::authz::Action;
 use cairn_core::{OrgKind, Role};
 use serde::Deserialize;
 
+mod catalog;
 mod credentials;
 
 use crate::AppState;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/signout", post(signout))
         .route("/orgs/{slug}", get(org_page))
         .merge(credentials::routes())
+        .merge(catalog::routes())
 }
 
 #[derive(Template, WebTemplate)]

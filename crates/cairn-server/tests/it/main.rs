@@ -2,7 +2,10 @@
 //! when `CAIRN_TEST_POSTGRES_URL` is set).
 
 mod api;
+mod catalog;
 mod credentials;
+mod frameworks;
+mod icd11;
 mod pages;
 
 use axum::Router;

@@ -2,6 +2,9 @@
 
 mod audit;
 mod credentials;
+mod frameworks;
+mod icd11;
+mod modules;
 mod orgs;
 mod sessions;
 mod teams;

@@ -1,0 +1,1 @@
+//! catalog (issue 4; being written).

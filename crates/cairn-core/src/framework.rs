@@ -1,0 +1,1 @@
+//! framework (issue 4; being written).

@@ -1,0 +1,1 @@
+//! icd11 (issue 4; being written).

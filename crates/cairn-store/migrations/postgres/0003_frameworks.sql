@@ -1,0 +1,2 @@
+-- Competency frameworks (CASE): frameworks, competencies, proficiency scales, associations.
+SELECT 1;
