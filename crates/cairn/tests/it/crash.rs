@@ -21,6 +21,14 @@ struct Server {
     addr: String,
 }
 
+impl Drop for Server {
+    /// A failed assertion must not leave a server running after the test.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn start(db: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(["serve", "--db", db, "--bind", "127.0.0.1:0"])
@@ -98,9 +106,9 @@ fn trial(db_url: &str, trial: usize, kill_after: Duration) {
         })
         .collect();
     std::thread::sleep(kill_after);
-    let mut child = server.child;
-    child.kill().unwrap(); // SIGKILL: no chance to finish anything
-    child.wait().unwrap();
+    let mut server = server;
+    server.child.kill().unwrap(); // SIGKILL: no chance to finish anything
+    server.child.wait().unwrap();
     stop.store(true, Ordering::Relaxed);
     for w in writers {
         w.join().unwrap();
@@ -108,7 +116,7 @@ fn trial(db_url: &str, trial: usize, kill_after: Duration) {
     let acknowledged = acknowledged.lock().unwrap().clone();
 
     // The server starts again on the same database and is ready.
-    let mut again = start(db_url);
+    let again = start(db_url);
     let status = post(
         &again.addr,
         "/api/v1/orgs",
@@ -116,8 +124,7 @@ fn trial(db_url: &str, trial: usize, kill_after: Duration) {
         "{\"name\":\"Not mine\"}",
     );
     assert_eq!(status, Some(403), "the restarted server answers");
-    again.child.kill().unwrap();
-    again.child.wait().unwrap();
+    drop(again);
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
