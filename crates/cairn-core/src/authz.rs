@@ -101,6 +101,8 @@ pub enum Action {
     CredentialStatusChange,
     /// Rotate the organization's signing key.
     KeyManage,
+    /// Write, edit and publish the organization's micro-learning modules.
+    ModuleAuthor,
 }
 
 /// Whether an action concerns the whole platform or one organization.
@@ -111,7 +113,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::OrgCreate,
         Action::OrgListAll,
         Action::UserManage,
@@ -128,6 +130,7 @@ impl Action {
         Action::CredentialList,
         Action::CredentialStatusChange,
         Action::KeyManage,
+        Action::ModuleAuthor,
     ];
 
     pub fn scope(self) -> Scope {
@@ -153,6 +156,7 @@ impl Action {
             | Action::CredentialStatusChange
             | Action::KeyManage => &[Admin],
             Action::CredentialList => &[Admin, Assessor],
+            Action::ModuleAuthor => &[Admin, Author],
             Action::MemberList | Action::TeamView | Action::TeamManage => &[Admin, Manager],
         }
     }
@@ -175,6 +179,7 @@ impl Action {
             Action::CredentialList => "list issued credentials",
             Action::CredentialStatusChange => "revoke, suspend or reinstate credentials",
             Action::KeyManage => "manage signing keys",
+            Action::ModuleAuthor => "write and publish modules",
         }
     }
 }
