@@ -103,6 +103,8 @@ pub enum Action {
     KeyManage,
     /// Write, edit and publish the organization's micro-learning modules.
     ModuleAuthor,
+    /// Import competency frameworks into the organization.
+    FrameworkManage,
 }
 
 /// Whether an action concerns the whole platform or one organization.
@@ -113,7 +115,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::OrgCreate,
         Action::OrgListAll,
         Action::UserManage,
@@ -131,6 +133,7 @@ impl Action {
         Action::CredentialStatusChange,
         Action::KeyManage,
         Action::ModuleAuthor,
+        Action::FrameworkManage,
     ];
 
     pub fn scope(self) -> Scope {
@@ -156,6 +159,7 @@ impl Action {
             | Action::CredentialStatusChange
             | Action::KeyManage => &[Admin],
             Action::CredentialList => &[Admin, Assessor],
+            Action::FrameworkManage => &[Admin, Author],
             Action::ModuleAuthor => &[Admin, Author],
             Action::MemberList | Action::TeamView | Action::TeamManage => &[Admin, Manager],
         }
@@ -179,6 +183,7 @@ impl Action {
             Action::CredentialList => "list issued credentials",
             Action::CredentialStatusChange => "revoke, suspend or reinstate credentials",
             Action::KeyManage => "manage signing keys",
+            Action::FrameworkManage => "import competency frameworks",
             Action::ModuleAuthor => "write and publish modules",
         }
     }
