@@ -13,6 +13,10 @@ mod users;
 
 pub use audit::AuditPage;
 pub use credentials::{NewCredential, SigningKeyRow, StatusListRow};
+pub use modules::{
+    CatalogQuery, CatalogRow, CatalogSort, ModuleRow, ModuleVersionRow, ProgressRow, SearchText,
+    fts5_query,
+};
 pub use orgs::MemberRow;
 pub use sessions::SessionRow;
 pub use teams::TeamSummary;
