@@ -3,6 +3,7 @@
 
 mod config;
 mod credentials;
+mod icd11_cmd;
 mod loopback;
 
 use std::io::Read;
@@ -98,6 +99,9 @@ enum Command {
     Keygen(credentials::KeygenArgs),
     /// Sign an Open Badges 3.0 credential with eddsa-rdfc-2022; prints the signed credential.
     Sign(credentials::SignArgs),
+    /// Load the ICD-11 classification.
+    #[command(subcommand)]
+    Icd11(icd11_cmd::Icd11Command),
 }
 
 #[derive(Subcommand)]
@@ -349,6 +353,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+        Command::Icd11(c) => return icd11_cmd::run(c, &file).await,
         Command::MasterKey => {
             println!("{}", cairn_app::keys::MasterKey::generate()?.encode());
         }

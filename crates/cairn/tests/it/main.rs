@@ -2,6 +2,7 @@
 //! SIGKILL in the middle of writes.
 
 mod crash;
+mod icd11;
 mod vc;
 
 use std::process::{Command, Output};
