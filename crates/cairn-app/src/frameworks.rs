@@ -333,6 +333,17 @@ fn tree(rows: &[CompetencyRow]) -> Vec<CompetencyNode> {
     build(rows, None)
 }
 
+/// A framework id as a person types it.
+pub fn parse_framework_id(s: &str) -> Result<Uuid> {
+    s.trim().parse().map_err(|_| {
+        cairn_core::validate::Invalid::new(
+            "id",
+            format!("'{s}' is not a framework id; `cairn framework list` shows them"),
+        )
+        .into()
+    })
+}
+
 /// The id a framework owned by `org` with this CFDocument identifier has.
 pub fn framework_id(org: Option<Uuid>, identifier: &str) -> Uuid {
     let owner = org.unwrap_or(Uuid::nil()).to_string();

@@ -3,6 +3,7 @@
 
 mod config;
 mod credentials;
+mod framework_cmd;
 mod icd11_cmd;
 mod loopback;
 
@@ -99,6 +100,9 @@ enum Command {
     Keygen(credentials::KeygenArgs),
     /// Sign an Open Badges 3.0 credential with eddsa-rdfc-2022; prints the signed credential.
     Sign(credentials::SignArgs),
+    /// Import, export and list competency frameworks (1EdTech CASE).
+    #[command(subcommand)]
+    Framework(framework_cmd::FrameworkCommand),
     /// Load the ICD-11 classification.
     #[command(subcommand)]
     Icd11(icd11_cmd::Icd11Command),
@@ -354,6 +358,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Icd11(c) => return icd11_cmd::run(c, &file).await,
+        Command::Framework(c) => return framework_cmd::run(c, &file).await,
         Command::MasterKey => {
             println!("{}", cairn_app::keys::MasterKey::generate()?.encode());
         }

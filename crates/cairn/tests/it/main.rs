@@ -2,6 +2,7 @@
 //! SIGKILL in the middle of writes.
 
 mod crash;
+mod framework;
 mod icd11;
 mod vc;
 
