@@ -42,6 +42,12 @@ backend_tests! {
         let parents: Vec<_> = v["parents"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
         assert_eq!(parents, ["Endocrine, nutritional or metabolic diseases", "Endocrine diseases", "Diabetes mellitus"]);
         assert_eq!(v["parents"][0]["kind"], "chapter");
+
+        let v = body_json(h.get("/api/v1/icd11/codes/NC72.2", None).await).await;
+        assert_eq!(v["title"], "Fracture of neck of femur", "{v}");
+        assert_eq!(v["parents"][2]["code"], "NC72");
+        let v = body_json(h.get("/api/v1/icd11/codes/XK9K", None).await).await;
+        assert_eq!((v["is_extension"].as_bool(), v["chapter"].as_str()), (Some(true), Some("X")), "{v}");
     }
 
     async fn icd11_bad_input_is_problem_json(db: TestDb) {
@@ -83,6 +89,10 @@ backend_tests! {
 
         let v = body_json(h.get("/api/v1/icd11/validate?code=NC72.2%26XK9K", None).await).await;
         assert_eq!(v["valid"], true, "{v}");
+        let v = body_json(h.get("/api/v1/icd11/validate?code=5a11%26xt8w%2FBA00%26XS25", None).await).await;
+        assert_eq!(v["valid"], true, "{v}");
+        assert_eq!(v["cluster"], "5A11&XT8W/BA00&XS25");
+        assert_eq!(v["parts"].as_array().unwrap().len(), 4);
 
         let v = body_json(h.get("/api/v1/icd11/validate?code=5A11%26XQ9Q", None).await).await;
         assert_eq!(v["valid"], false);
