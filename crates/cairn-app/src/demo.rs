@@ -462,6 +462,7 @@ impl App {
             workers.push((user.emails[0].address.clone(), team_ix));
             people += 1;
         }
+        self.seed_icd11_sample(&mut tx).await?;
         self.seed_demo_frameworks(&mut tx).await?;
         self.seed_demo_modules(&mut tx, &orgs).await?;
         let credentials = self

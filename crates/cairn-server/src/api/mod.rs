@@ -40,7 +40,10 @@ use crate::problem::{ApiError, ApiJson, FieldProblem, Problem};
         (name = "account", description = "The caller"),
         (name = "organizations", description = "Organizations, members, teams, tokens, audit log"),
         (name = "credentials", description = "Achievements, Open Badges 3.0 credentials, status, signing keys"),
-        (name = "vc-api", description = "W3C-CCG VC-API issuing and verifying")
+        (name = "vc-api", description = "W3C-CCG VC-API issuing and verifying"),
+        (name = "icd11", description = "WHO ICD-11 MMS reference data: lookup, search, postcoordinated cluster validation"),
+        (name = "frameworks", description = "Competency frameworks: CASE 1.0/1.1 import and export"),
+        (name = "catalog", description = "Micro-learning modules, versions, lessons and catalog search")
     )
 )]
 struct ApiDoc;
