@@ -43,6 +43,85 @@ pub struct CatalogSearch {
     pub offset: Option<i64>,
 }
 
+/// Catalog filters as they arrive from a query string (empty fields, as HTML forms send
+/// them, mean "any").
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct CatalogForm {
+    /// Words to find in titles, summaries, objectives and aligned competency statements.
+    pub q: Option<String>,
+    /// Only modules aligned to this competency (id).
+    pub competency: Option<String>,
+    /// Only this provider's modules (organization handle).
+    pub provider: Option<String>,
+    /// Shortest duration in minutes.
+    pub min_minutes: Option<String>,
+    /// Longest duration in minutes.
+    pub max_minutes: Option<String>,
+    /// Language tag, e.g. `en`.
+    pub language: Option<String>,
+    /// `lesson`, `link` or `xapi`.
+    pub format: Option<String>,
+    /// `true` for accredited modules only.
+    pub accredited: Option<String>,
+    /// `relevance` (default), `title`, `duration` or `newest`.
+    pub sort: Option<String>,
+    /// Results per page (1–100, default 20).
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn number<T: std::str::FromStr>(
+    field: &'static str,
+    v: &Option<String>,
+) -> Result<Option<T>, Invalid> {
+    given(v)
+        .map(|s| {
+            s.parse::<T>()
+                .map_err(|_| Invalid::new(field, format!("'{s}' is not a whole number")))
+        })
+        .transpose()
+}
+
+impl CatalogForm {
+    pub fn to_search(&self) -> Result<CatalogSearch, Invalid> {
+        let competency = given(&self.competency)
+            .map(|s| {
+                Uuid::parse_str(s).map_err(|_| {
+                    Invalid::new("competency", format!("'{s}' is not a competency id"))
+                })
+            })
+            .transpose()?;
+        let format = given(&self.format)
+            .map(|s| {
+                ModuleFormat::parse(s).ok_or_else(|| {
+                    Invalid::new(
+                        "format",
+                        format!("'{s}' is not a format: use lesson, link or xapi"),
+                    )
+                })
+            })
+            .transpose()?;
+        let accredited_only = matches!(given(&self.accredited), Some("true" | "on" | "1" | "yes"));
+        Ok(CatalogSearch {
+            q: given(&self.q).map(str::to_owned),
+            competency,
+            provider: given(&self.provider).map(str::to_owned),
+            min_minutes: number("min_minutes", &self.min_minutes)?,
+            max_minutes: number("max_minutes", &self.max_minutes)?,
+            language: given(&self.language).map(str::to_owned),
+            format,
+            accredited_only,
+            sort: given(&self.sort).map(str::to_owned),
+            limit: number("limit", &self.limit)?,
+            offset: number("offset", &self.offset)?,
+        })
+    }
+}
+
 /// One module in the catalog: its current published version and who provides it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CatalogEntry {

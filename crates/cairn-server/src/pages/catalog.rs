@@ -1,9 +1,957 @@
 //! Catalog, module and lesson pages, and the author's module editor.
+//!
+//! Every form posts the session's CSRF token; lesson Markdown is rendered by
+//! `cairn_core::catalog::render_markdown`, which leaves no raw HTML or unsafe link.
 
-use axum::Router;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use cairn_app::AppError;
+use cairn_app::accounts::Session;
+use cairn_app::modules::{CatalogForm as CatalogParams, CatalogSearch, ProgressUpdate};
+use cairn_core::catalog::{
+    self, LessonPage, ModuleContent, ModuleFormat, ModuleVersion, Question, VersionState,
+};
+use serde::Deserialize;
+use uuid::Uuid;
 
+use super::{error_page, message};
 use crate::AppState;
+use crate::auth::MaybeSession;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/catalog", get(catalog_page))
+        .route("/modules/{id}", get(module_page))
+        .route("/modules/{id}/learn", get(lesson_page).post(lesson_step))
+        .route("/modules/{id}/edit", get(edit_form).post(edit_submit))
+        .route("/modules/{id}/pages", post(add_page))
+        .route("/modules/{id}/questions", post(add_question))
+        .route("/modules/{id}/publish", post(publish))
+        .route("/orgs/{slug}/modules", get(author_list))
+        .route("/orgs/{slug}/modules/new", get(new_form).post(new_submit))
+}
+
+/// The header's account part: who is signed in, and the token their forms carry.
+struct Who {
+    signed_in: bool,
+    user_name: String,
+    csrf: String,
+}
+
+fn who(session: &Option<Session>) -> Who {
+    match session {
+        Some(s) => Who {
+            signed_in: true,
+            user_name: s.user.display_name.clone(),
+            csrf: s.csrf_token.clone(),
+        },
+        None => Who {
+            signed_in: false,
+            user_name: String::new(),
+            csrf: String::new(),
+        },
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    res
+}
+
+fn csrf_ok(session: &Session, sent: &str) -> bool {
+    cairn_app::security::constant_time_eq(session.csrf_token.as_bytes(), sent.as_bytes())
+}
+
+fn csrf_refused() -> Response {
+    message(
+        StatusCode::FORBIDDEN,
+        "Form refused",
+        "This form did not come from a Cairn page, or it has expired. Go back, reload the page and try again.",
+    )
+}
+
+// ---------------------------------------------------------------- catalog
+
+struct Hit {
+    module_id: Uuid,
+    title: String,
+    summary: String,
+    minutes: u32,
+    format: &'static str,
+    language: String,
+    provider: String,
+    accredited: bool,
+    tags: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "catalog.html")]
+struct CatalogPageT {
+    who: Who,
+    f: Filters,
+    error: Option<String>,
+    total: i64,
+    hits: Vec<Hit>,
+    /// (slug, name)
+    providers: Vec<(String, String)>,
+    prev: Option<String>,
+    next: Option<String>,
+    first: i64,
+    last: i64,
+}
+
+/// The filters as the form shows them again.
+struct Filters {
+    q: String,
+    provider: String,
+    format: String,
+    language: String,
+    min: String,
+    max: String,
+    sort: String,
+    accredited: bool,
+}
+
+fn val(v: &Option<String>) -> String {
+    v.as_deref().unwrap_or("").trim().to_owned()
+}
+
+impl Filters {
+    fn of(p: &CatalogParams) -> Self {
+        Filters {
+            q: val(&p.q),
+            provider: val(&p.provider),
+            format: val(&p.format),
+            language: val(&p.language),
+            min: val(&p.min_minutes),
+            max: val(&p.max_minutes),
+            sort: val(&p.sort),
+            accredited: matches!(val(&p.accredited).as_str(), "true" | "on" | "1" | "yes"),
+        }
+    }
+}
+
+fn query_string(p: &CatalogParams, offset: i64) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("q", &p.q),
+        ("provider", &p.provider),
+        ("format", &p.format),
+        ("language", &p.language),
+        ("min_minutes", &p.min_minutes),
+        ("max_minutes", &p.max_minutes),
+        ("accredited", &p.accredited),
+        ("competency", &p.competency),
+        ("sort", &p.sort),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            parts.push(format!("{k}={}", encode(v)));
+        }
+    }
+    parts.push(format!("offset={offset}"));
+    format!("/catalog?{}", parts.join("&"))
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn catalog_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Query(p): Query<CatalogParams>,
+) -> Response {
+    let providers: Vec<(String, String)> = match s.app.store.reader().await {
+        Ok(mut r) => match r.conn().list_orgs().await {
+            Ok(orgs) => orgs
+                .into_iter()
+                .filter(|o| o.is(cairn_core::OrgKind::Provider))
+                .map(|o| (o.slug, o.name))
+                .collect(),
+            Err(e) => return error_page(e.into()),
+        },
+        Err(e) => return error_page(e.into()),
+    };
+    let mut page = CatalogPageT {
+        who: who(&session),
+        f: Filters::of(&p),
+        error: None,
+        total: 0,
+        hits: Vec::new(),
+        providers,
+        prev: None,
+        next: None,
+        first: 0,
+        last: 0,
+    };
+    let search: Result<CatalogSearch, AppError> = p.to_search().map_err(AppError::from);
+    let result = match search {
+        Ok(q) => s.app.search_catalog(&q).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(r) => {
+            page.total = r.total;
+            page.first = r.offset + 1;
+            page.last = r.offset + i64::try_from(r.modules.len()).unwrap_or(0);
+            page.prev = (r.offset > 0).then(|| query_string(&p, (r.offset - r.limit).max(0)));
+            page.next =
+                (r.offset + r.limit < r.total).then(|| query_string(&p, r.offset + r.limit));
+            page.hits = r
+                .modules
+                .into_iter()
+                .map(|m| Hit {
+                    module_id: m.module_id,
+                    title: m.title,
+                    summary: m.summary,
+                    minutes: m.duration_minutes,
+                    format: m.format.label(),
+                    language: m.language,
+                    provider: m.provider_name,
+                    accredited: m.accredited,
+                    tags: m.tags.join(", "),
+                })
+                .collect();
+            page.into_response()
+        }
+        Err(AppError::Invalid(i)) => {
+            page.error = Some(i.to_string());
+            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+        Err(AppError::NotFound(w)) => {
+            page.error = Some(format!(
+                "{w} was not found; choose a provider from the list."
+            ));
+            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+// ---------------------------------------------------------------- module page
+
+#[derive(Template, WebTemplate)]
+#[template(path = "module.html")]
+struct ModulePageT {
+    who: Who,
+    module_id: Uuid,
+    provider_slug: String,
+    provider_name: String,
+    accredited: bool,
+    v: ModuleVersion,
+    is_draft_view: bool,
+    can_author: bool,
+    has_draft: bool,
+    /// (number, state)
+    versions: Vec<(i32, &'static str)>,
+    format_label: &'static str,
+    /// Where a learner is, for built-in lessons: (pages seen, pages, completed).
+    progress: Option<(u32, usize, bool)>,
+}
+
+async fn module_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let principal = session.as_ref().map(|s| &s.principal);
+    let view = match s.app.module(principal, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e),
+    };
+    let has_draft = view.draft.is_some();
+    let (v, is_draft_view) = match (view.published, view.draft) {
+        (Some(p), _) => (p, false),
+        (None, Some(d)) => (d, true),
+        (None, None) => return error_page(AppError::NotFound(format!("module {id}"))),
+    };
+    let progress = match (principal, v.content.format, v.state) {
+        (Some(p), ModuleFormat::Lesson, VersionState::Published) if p.user_id().is_some() => {
+            match s.app.progress(p, v.id).await {
+                Ok(pr) => Some((
+                    pr.page_reached,
+                    v.content.pages.len(),
+                    pr.completed_at.is_some(),
+                )),
+                Err(e) => return error_page(e),
+            }
+        }
+        _ => None,
+    };
+    ModulePageT {
+        who: who(&session),
+        module_id: id,
+        provider_slug: view.provider_slug,
+        provider_name: view.provider_name,
+        accredited: view.accredited,
+        format_label: v.content.format.label(),
+        v,
+        is_draft_view,
+        can_author: view.can_author,
+        has_draft,
+        versions: view
+            .versions
+            .iter()
+            .map(|(n, st, _)| (*n, st.as_str()))
+            .collect(),
+        progress,
+    }
+    .into_response()
+}
+
+// ---------------------------------------------------------------- lessons
+
+/// A question as the check shows it: prompt, and (index, choice, chosen) per choice.
+type QuestionRow = (String, Vec<(usize, String, bool)>);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "lesson.html")]
+struct LessonPageT {
+    who: Who,
+    module_id: Uuid,
+    title: String,
+    /// 1-based page shown; pages + 1 is the knowledge check (or the end).
+    page: usize,
+    pages: usize,
+    page_title: String,
+    body_html: String,
+    /// (prompt, choices with their index and whether chosen)
+    questions: Vec<QuestionRow>,
+    at_check: bool,
+    /// (score, out of) once answered, with each question's feedback.
+    result: Option<(u32, usize)>,
+    feedback: Vec<(bool, String)>,
+}
+
+#[derive(Deserialize)]
+struct LessonQuery {
+    page: Option<usize>,
+}
+
+async fn published_lesson(
+    s: &AppState,
+    session: &Session,
+    id: Uuid,
+) -> Result<ModuleVersion, AppError> {
+    let view = s.app.module(Some(&session.principal), id).await?;
+    match view.published {
+        Some(v) if v.content.format == ModuleFormat::Lesson => Ok(v),
+        _ => Err(AppError::NotFound(format!(
+            "a published lesson for module {id}"
+        ))),
+    }
+}
+
+async fn lesson_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+    Query(q): Query<LessonQuery>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    let v = match published_lesson(&s, &session, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e),
+    };
+    let progress = match s.app.progress(&session.principal, v.id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    let pages = v.content.pages.len();
+    // Without a page asked for, continue where the learner left off.
+    let default_page = usize::try_from(progress.page_reached).unwrap_or(0) + 1;
+    let page = q.page.unwrap_or(default_page).clamp(1, pages + 1);
+    let (page_title, body_html) = match v.content.pages.get(page - 1) {
+        Some(p) => (p.title.clone(), catalog::render_markdown(&p.markdown)),
+        None => (String::new(), String::new()),
+    };
+    let answered = progress.score.is_some();
+    let questions = v
+        .content
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let chosen = progress.answers.get(i).copied().flatten();
+            (
+                q.prompt.clone(),
+                q.choices
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| (j, c.clone(), chosen == Some(j)))
+                    .collect(),
+            )
+        })
+        .collect();
+    let feedback = if answered {
+        v.content
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let right = progress.answers.get(i).copied().flatten() == Some(q.answer);
+                let right_choice = q.choices.get(q.answer).cloned().unwrap_or_default();
+                let why = q.explanation.clone().unwrap_or_default();
+                let text = if right {
+                    format!("Question {}: right. {why}", i + 1)
+                } else {
+                    format!("Question {}: the answer is “{right_choice}”. {why}", i + 1)
+                };
+                (right, text.trim().to_owned())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    LessonPageT {
+        who: who(&Some(session.clone())),
+        module_id: id,
+        title: v.content.title.clone(),
+        page,
+        pages,
+        page_title,
+        body_html,
+        questions,
+        at_check: page > pages,
+        result: progress.score.map(|sc| (sc, v.content.questions.len())),
+        feedback,
+    }
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct LessonStep {
+    #[serde(default)]
+    csrf: String,
+    /// The page just read (1-based).
+    page: Option<u32>,
+    /// "check" when the knowledge check is submitted.
+    #[serde(default)]
+    action: String,
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
+}
+
+async fn lesson_step(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+    Form(f): Form<LessonStep>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    if !csrf_ok(&session, &f.csrf) {
+        return csrf_refused();
+    }
+    let v = match published_lesson(&s, &session, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e),
+    };
+    let update = if f.action == "check" {
+        let answers = (0..v.content.questions.len())
+            .map(|i| f.rest.get(&format!("q{i}")).and_then(|a| a.parse().ok()))
+            .collect();
+        ProgressUpdate {
+            page_reached: None,
+            answers: Some(answers),
+        }
+    } else {
+        ProgressUpdate {
+            page_reached: f.page,
+            answers: None,
+        }
+    };
+    match s.app.save_progress(&session.principal, v.id, update).await {
+        Ok(p) => {
+            let next = if f.action == "check" {
+                v.content.pages.len() + 1
+            } else {
+                usize::try_from(p.page_reached).unwrap_or(0) + 1
+            };
+            let next = match f.page {
+                Some(read) if f.action != "check" => usize::try_from(read).unwrap_or(0) + 1,
+                _ => next,
+            };
+            see_other(&format!("/modules/{id}/learn?page={next}"))
+        }
+        Err(AppError::Invalid(i)) => message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Could not save your progress",
+            format!("{i}. Go back and try again."),
+        ),
+        Err(e) => error_page(e),
+    }
+}
+
+// ---------------------------------------------------------------- authoring
+
+#[derive(Template, WebTemplate)]
+#[template(path = "module_list.html")]
+struct AuthorListT {
+    who: Who,
+    org_slug: String,
+    org_name: String,
+    /// (module id, title, version number, state)
+    modules: Vec<(Uuid, String, i32, &'static str)>,
+}
+
+async fn author_list(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(slug): Path<String>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    match s.app.provider_modules(&session.principal, &slug).await {
+        Ok((org, list)) => AuthorListT {
+            who: who(&Some(session.clone())),
+            org_slug: org.slug,
+            org_name: org.name,
+            modules: list
+                .into_iter()
+                .map(|v| (v.module_id, v.content.title, v.number, v.state.as_str()))
+                .collect(),
+        }
+        .into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+/// The module form's fields, as text.
+#[derive(Deserialize, Default, Clone)]
+struct ModuleForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: String,
+    /// One per line.
+    #[serde(default)]
+    objectives: String,
+    #[serde(default)]
+    duration_minutes: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    activity_iri: String,
+    /// Comma-separated.
+    #[serde(default)]
+    tags: String,
+}
+
+impl ModuleForm {
+    fn from_content(c: &ModuleContent) -> Self {
+        ModuleForm {
+            csrf: String::new(),
+            title: c.title.clone(),
+            summary: c.summary.clone(),
+            objectives: c.objectives.join("\n"),
+            duration_minutes: c.duration_minutes.to_string(),
+            language: c.language.clone(),
+            format: c.format.as_str().to_owned(),
+            url: c.url.clone().unwrap_or_default(),
+            activity_iri: c.activity_iri.clone().unwrap_or_default(),
+            tags: c.tags.join(", "),
+        }
+    }
+
+    /// The content this form describes, keeping `base`'s pages, questions and alignments.
+    fn to_content(&self, base: Option<&ModuleContent>) -> Result<ModuleContent, String> {
+        let duration_minutes = self.duration_minutes.trim().parse::<u32>().map_err(|_| {
+            format!(
+                "duration_minutes: '{}' is not a number of minutes",
+                self.duration_minutes.trim()
+            )
+        })?;
+        let format = ModuleFormat::parse(self.format.trim())
+            .ok_or_else(|| "format: choose a format".to_owned())?;
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(ModuleContent {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            objectives: self
+                .objectives
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            duration_minutes,
+            language: self.language.clone(),
+            format,
+            url: opt(&self.url),
+            activity_iri: opt(&self.activity_iri),
+            alignments: base.map(|b| b.alignments.clone()).unwrap_or_default(),
+            tags: self
+                .tags
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            pages: base.map(|b| b.pages.clone()).unwrap_or_default(),
+            questions: base.map(|b| b.questions.clone()).unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "module_edit.html")]
+struct EditPageT {
+    who: Who,
+    /// None for a new module.
+    module_id: Option<Uuid>,
+    org_slug: String,
+    action: String,
+    f: ModuleForm,
+    error: Option<String>,
+    /// The version being edited: (number, state).
+    version: Option<(i32, &'static str)>,
+    pages: Vec<LessonPage>,
+    questions: Vec<Question>,
+}
+
+fn edit_page(
+    session: &Session,
+    module_id: Option<Uuid>,
+    org_slug: String,
+    f: ModuleForm,
+    error: Option<String>,
+    v: Option<&ModuleVersion>,
+) -> EditPageT {
+    EditPageT {
+        who: who(&Some(session.clone())),
+        action: match module_id {
+            Some(id) => format!("/modules/{id}/edit"),
+            None => format!("/orgs/{org_slug}/modules/new"),
+        },
+        module_id,
+        org_slug,
+        f,
+        error,
+        version: v.map(|v| (v.number, v.state.as_str())),
+        pages: v.map(|v| v.content.pages.clone()).unwrap_or_default(),
+        questions: v.map(|v| v.content.questions.clone()).unwrap_or_default(),
+    }
+}
+
+async fn new_form(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(slug): Path<String>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    // Only the provider's authors may open the form.
+    if let Err(e) = s.app.provider_modules(&session.principal, &slug).await {
+        return error_page(e);
+    }
+    let f = ModuleForm {
+        duration_minutes: "10".into(),
+        language: "en".into(),
+        format: "lesson".into(),
+        ..Default::default()
+    };
+    edit_page(&session, None, slug, f, None, None).into_response()
+}
+
+/// A validation problem as a message for the form, or any other error to show as a page.
+fn form_error(e: AppError) -> Result<String, AppError> {
+    match e {
+        AppError::Invalid(i) => Ok(i.to_string()),
+        other => Err(other),
+    }
+}
+
+async fn new_submit(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(slug): Path<String>,
+    Form(f): Form<ModuleForm>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    if !csrf_ok(&session, &f.csrf) {
+        return csrf_refused();
+    }
+    let content = match f.to_content(None) {
+        Ok(c) => c,
+        Err(msg) => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_page(&session, None, slug, f, Some(msg), None),
+            )
+                .into_response();
+        }
+    };
+    match s
+        .app
+        .create_module(&session.principal, &slug, content)
+        .await
+    {
+        Ok(v) => see_other(&format!("/modules/{}/edit", v.module_id)),
+        Err(e) => match form_error(e) {
+            Ok(msg) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_page(&session, None, slug, f, Some(msg), None),
+            )
+                .into_response(),
+            Err(e) => error_page(e),
+        },
+    }
+}
+
+/// The version an author edits: the draft, or else the published one (editing it starts a draft).
+async fn editable(
+    s: &AppState,
+    session: &Session,
+    id: Uuid,
+) -> Result<(String, ModuleVersion), AppError> {
+    let view = s.app.module(Some(&session.principal), id).await?;
+    if !view.can_author {
+        // Ask the policy, so the refusal names the roles needed.
+        let org = s.app.org_unchecked(&view.provider_slug).await?;
+        cairn_core::authz::authorize(
+            &session.principal,
+            cairn_core::Action::ModuleAuthor,
+            Some(org.id),
+        )
+        .map_err(AppError::Forbidden)?;
+    }
+    let v = view
+        .draft
+        .or(view.published)
+        .ok_or_else(|| AppError::NotFound(format!("module {id}")))?;
+    Ok((view.provider_slug, v))
+}
+
+async fn edit_form(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    match editable(&s, &session, id).await {
+        Ok((slug, v)) => {
+            let f = ModuleForm::from_content(&v.content);
+            edit_page(&session, Some(id), slug, f, None, Some(&v)).into_response()
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+async fn edit_submit(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ModuleForm>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    if !csrf_ok(&session, &f.csrf) {
+        return csrf_refused();
+    }
+    let (slug, v) = match editable(&s, &session, id).await {
+        Ok(x) => x,
+        Err(e) => return error_page(e),
+    };
+    let result = match f.to_content(Some(&v.content)) {
+        Ok(c) => s
+            .app
+            .update_module(&session.principal, id, c)
+            .await
+            .map_err(form_error),
+        Err(msg) => Err(Ok(msg)),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/modules/{id}/edit")),
+        Err(Ok(msg)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            edit_page(&session, Some(id), slug, f, Some(msg), Some(&v)),
+        )
+            .into_response(),
+        Err(Err(e)) => error_page(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct PageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    markdown: String,
+}
+
+#[derive(Deserialize)]
+struct QuestionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    prompt: String,
+    /// One choice per line.
+    #[serde(default)]
+    choices: String,
+    /// The right choice, counting from 1.
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    explanation: String,
+}
+
+/// Change the editable version's content with `change`, then back to the editor.
+async fn change_content(
+    s: &AppState,
+    session: &Session,
+    id: Uuid,
+    change: impl FnOnce(&mut ModuleContent) -> Result<(), String>,
+) -> Response {
+    let (slug, v) = match editable(s, session, id).await {
+        Ok(x) => x,
+        Err(e) => return error_page(e),
+    };
+    let mut c = v.content.clone();
+    let result = match change(&mut c) {
+        Ok(()) => s
+            .app
+            .update_module(&session.principal, id, c)
+            .await
+            .map_err(form_error),
+        Err(msg) => Err(Ok(msg)),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/modules/{id}/edit")),
+        Err(Ok(msg)) => {
+            let f = ModuleForm::from_content(&v.content);
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_page(session, Some(id), slug, f, Some(msg), Some(&v)),
+            )
+                .into_response()
+        }
+        Err(Err(e)) => error_page(e),
+    }
+}
+
+async fn add_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+    Form(f): Form<PageForm>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    if !csrf_ok(&session, &f.csrf) {
+        return csrf_refused();
+    }
+    change_content(&s, &session, id, |c| {
+        c.pages.push(LessonPage {
+            title: f.title,
+            markdown: f.markdown,
+        });
+        Ok(())
+    })
+    .await
+}
+
+async fn add_question(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+    Form(f): Form<QuestionForm>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    if !csrf_ok(&session, &f.csrf) {
+        return csrf_refused();
+    }
+    change_content(&s, &session, id, |c| {
+        let choices: Vec<String> = f
+            .choices
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let answer = f
+            .answer
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|a| (1..=choices.len()).contains(a))
+            .ok_or_else(|| {
+                format!(
+                    "answer: give the number of the right choice, 1–{}",
+                    choices.len()
+                )
+            })?;
+        c.questions.push(Question {
+            prompt: f.prompt,
+            choices,
+            answer: answer - 1,
+            explanation: Some(f.explanation).filter(|e| !e.trim().is_empty()),
+        });
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn publish(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    if !csrf_ok(&session, &f.csrf) {
+        return csrf_refused();
+    }
+    match s.app.publish_module(&session.principal, id).await {
+        Ok(_) => see_other(&format!("/modules/{id}")),
+        Err(AppError::Invalid(i)) => message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Not published",
+            format!("{i}."),
+        ),
+        Err(e) => error_page(e),
+    }
 }
