@@ -387,14 +387,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A LinkGenURI: `{title, identifier, uri}`, all required.
+    /// A LinkGenURI: `{title, identifier, uri}`, all required. The object stays in the
+    /// extra members too, so members beyond these three survive an export.
     fn node(&mut self, key: &str) -> NodeRef {
         let empty = NodeRef {
             identifier: String::new(),
             uri: String::new(),
             title: String::new(),
         };
-        match self.m.remove(key) {
+        match self.m.get(key).cloned() {
             Some(Value::Object(o)) => {
                 let path = format!("{}.{key}", self.path);
                 let mut get = |k: &str| match o.get(k) {
@@ -972,8 +973,8 @@ impl Package {
                 put(&mut m, "uri", Some(&a.uri));
                 put(&mut m, "associationType", Some(&a.association_type));
                 put(&mut m, "lastChangeDateTime", Some(&a.last_change));
-                m.insert("originNodeURI".into(), node_json(&a.origin));
-                m.insert("destinationNodeURI".into(), node_json(&a.destination));
+                put_node(&mut m, "originNodeURI", &a.origin);
+                put_node(&mut m, "destinationNodeURI", &a.destination);
                 if let Some(s) = a.sequence_number {
                     m.insert("sequenceNumber".into(), Value::from(s));
                 }
@@ -1011,8 +1012,16 @@ fn put(m: &mut Map<String, Value>, key: &str, v: Option<&String>) {
     }
 }
 
-fn node_json(n: &NodeRef) -> Value {
-    serde_json::json!({"title": n.title, "identifier": n.identifier, "uri": n.uri})
+/// Set a node reference's three members, keeping any others it had.
+fn put_node(m: &mut Map<String, Value>, key: &str, n: &NodeRef) {
+    let mut o = match m.remove(key) {
+        Some(Value::Object(o)) => o,
+        _ => Map::new(),
+    };
+    o.insert("title".into(), Value::String(n.title.clone()));
+    o.insert("identifier".into(), Value::String(n.identifier.clone()));
+    o.insert("uri".into(), Value::String(n.uri.clone()));
+    m.insert(key.to_owned(), Value::Object(o));
 }
 
 #[cfg(test)]
@@ -1124,6 +1133,7 @@ mod tests {
         i["educationLevel"] = json!(["09"]);
         let mut a = assoc(11, "isChildOf", &uuid(1), &uuid(0));
         a["sequenceNumber"] = json!(3);
+        a["destinationNodeURI"]["targetType"] = json!("CFDocument");
         let p = package(vec![i.clone()], vec![a.clone()]);
         let pkg = package_from_value(p).unwrap();
         let out = pkg.to_case_json();
