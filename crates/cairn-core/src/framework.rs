@@ -1158,6 +1158,48 @@ mod tests {
     }
 
     #[test]
+    fn a_case_1_1_package_with_definitions_round_trips() {
+        let t = "2024-01-01T00:00:00Z";
+        let mut d = doc();
+        d["caseVersion"] = json!("1.1");
+        d["frameworkType"] = json!("Workforce");
+        d["licenseURI"] =
+            json!({"title": "CC BY", "identifier": uuid(60), "uri": "https://x.example/l"});
+        let mut i = item(1);
+        i["subject"] = json!(["Health"]);
+        i["subjectURI"] =
+            json!([{"title": "Health", "identifier": uuid(61), "uri": "https://x.example/s"}]);
+        let mut a = assoc(11, "isChildOf", &uuid(1), &uuid(0));
+        a["notes"] = json!("placed by the editor");
+        a["CFAssociationGroupingURI"] =
+            json!({"title": "G", "identifier": uuid(62), "uri": "https://x.example/g"});
+        let p = json!({
+            "CFDocument": d, "CFItems": [i], "CFAssociations": [a],
+            "CFDefinitions": {
+                "CFConcepts": [], "CFItemTypes": [],
+                "CFSubjects": [{"identifier": uuid(61), "uri": "https://x.example/s", "title": "Health", "hierarchyCode": "1", "lastChangeDateTime": t}],
+                "CFLicenses": [{"identifier": uuid(60), "uri": "https://x.example/l", "title": "CC BY", "licenseText": "…", "lastChangeDateTime": t}],
+                "CFAssociationGroupings": [{"identifier": uuid(62), "uri": "https://x.example/g", "title": "G", "lastChangeDateTime": t}]
+            },
+            "CFRubrics": []
+        });
+        let pkg = package_from_value(p.clone()).unwrap();
+        assert_eq!(pkg.definitions.len(), 3);
+        assert_eq!(pkg.to_case_json(), p);
+        // A definition missing what CASE requires of its kind is named.
+        let mut bad = p.clone();
+        bad["CFDefinitions"]["CFLicenses"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("licenseText");
+        let probs = package_from_value(bad).unwrap_err();
+        assert_eq!(
+            probs[0].path, "CFDefinitions.CFLicenses[0].licenseText",
+            "{probs:?}"
+        );
+    }
+
+    #[test]
     fn uri_and_uuid_checks() {
         assert!(is_uuid("d0000000-0000-0000-0000-000000000000"));
         assert!(!is_uuid("d0000000000000000000000000000000"));
