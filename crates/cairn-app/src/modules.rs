@@ -29,6 +29,8 @@ pub const CATALOG_PAGE_MAX: i64 = 100;
 pub struct CatalogSearch {
     pub q: Option<String>,
     pub competency: Option<Uuid>,
+    /// A domain of a framework (its top-level competency).
+    pub domain: Option<Uuid>,
     /// The provider organization's slug.
     pub provider: Option<String>,
     pub min_minutes: Option<u32>,
@@ -51,6 +53,8 @@ pub struct CatalogForm {
     pub q: Option<String>,
     /// Only modules aligned to this competency (id).
     pub competency: Option<String>,
+    /// Only modules aligned under this domain (id of a top-level competency).
+    pub domain: Option<String>,
     /// Only this provider's modules (organization handle).
     pub provider: Option<String>,
     /// Shortest duration in minutes.
@@ -95,6 +99,12 @@ impl CatalogForm {
                 })
             })
             .transpose()?;
+        let domain = given(&self.domain)
+            .map(|s| {
+                Uuid::parse_str(s)
+                    .map_err(|_| Invalid::new("domain", format!("'{s}' is not a domain id")))
+            })
+            .transpose()?;
         let format = given(&self.format)
             .map(|s| {
                 ModuleFormat::parse(s).ok_or_else(|| {
@@ -109,6 +119,7 @@ impl CatalogForm {
         Ok(CatalogSearch {
             q: given(&self.q).map(str::to_owned),
             competency,
+            domain,
             provider: given(&self.provider).map(str::to_owned),
             min_minutes: number("min_minutes", &self.min_minutes)?,
             max_minutes: number("max_minutes", &self.max_minutes)?,
@@ -548,6 +559,7 @@ impl App {
         let query = CatalogQuery {
             text,
             competency: s.competency,
+            domain: s.domain,
             provider,
             min_minutes,
             max_minutes,
@@ -587,6 +599,12 @@ impl App {
             limit,
             modules,
         })
+    }
+
+    /// The domains that published modules are aligned under: (id, code, title).
+    pub async fn catalog_domains(&self) -> Result<Vec<(Uuid, Option<String>, String)>> {
+        let mut r = self.store.reader().await?;
+        Ok(r.conn().catalog_domains().await?)
     }
 
     /// A learner's progress in a lesson version (none yet: at the start).
@@ -681,13 +699,14 @@ impl App {
         tx: &mut cairn_store::Tx,
         orgs: &[Organization],
     ) -> Result<()> {
+        let shipped = crate::frameworks::builtin_package()?.framework.identifier;
         for d in demo_data::modules() {
             let Some(org) = orgs.iter().find(|o| o.slug == d.provider) else {
                 continue;
             };
             let mut content = d.content;
-            for (code, words, level) in d.align {
-                if let Some(id) = tx.conn().find_competency(code, words).await?
+            for (code, level) in d.align {
+                if let Some(id) = tx.conn().find_competency(code, &shipped).await?
                     && !content.alignments.iter().any(|a| a.competency_id == id)
                 {
                     content.alignments.push(catalog::Alignment {

@@ -7,9 +7,8 @@ use cairn_core::catalog::{LessonPage, ModuleContent, ModuleFormat, Question};
 pub(crate) struct DemoModule {
     pub provider: &'static str,
     pub content: ModuleContent,
-    /// (competency code, words its statement contains, target level) to align to when the
-    /// shipped framework is there.
-    pub align: Vec<(&'static str, &'static str, u8)>,
+    /// (competency code in the shipped framework, target level), aligned when it is there.
+    pub align: Vec<(&'static str, u8)>,
 }
 
 const NB: &str = "northbridge-academy";
@@ -60,7 +59,7 @@ fn lesson(
     c: ModuleContent,
     pages: Vec<LessonPage>,
     questions: Vec<Question>,
-    align: Vec<(&'static str, &'static str, u8)>,
+    align: Vec<(&'static str, u8)>,
 ) -> DemoModule {
     DemoModule {
         provider,
@@ -77,7 +76,7 @@ fn link(
     provider: &'static str,
     c: ModuleContent,
     url: &str,
-    align: Vec<(&'static str, &'static str, u8)>,
+    align: Vec<(&'static str, u8)>,
 ) -> DemoModule {
     DemoModule {
         provider,
@@ -93,7 +92,7 @@ fn xapi(
     provider: &'static str,
     c: ModuleContent,
     iri: &str,
-    align: Vec<(&'static str, &'static str, u8)>,
+    align: Vec<(&'static str, u8)>,
 ) -> DemoModule {
     DemoModule {
         provider,
@@ -153,7 +152,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                     "Z categories are unspecified residuals.",
                 ),
             ],
-            vec![("ICD.1", "icd-11", 2)],
+            vec![("ICD.1", 2)],
         ),
         lesson(
             NB,
@@ -193,7 +192,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                     "Extension codes only qualify a stem code.",
                 ),
             ],
-            vec![("ICD.2", "postcoordinat", 3)],
+            vec![("ICD.3", 3)],
         ),
         link(
             RHWC,
@@ -210,7 +209,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["icd-11", "transition", "coding audit"],
             ),
             "https://icd.who.int/en/docs/icd11-transition.html",
-            vec![("ICD.1", "icd-11", 2)],
+            vec![("ICD.5", 2)],
         ),
         xapi(
             RHWC,
@@ -227,7 +226,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["icd-11", "simulation", "emergency"],
             ),
             "https://learn.rhwc.example/xapi/activities/icd11-ed-simulator",
-            vec![("ICD.3", "icd-11", 3)],
+            vec![("ICD.2", 3)],
         ),
         lesson(
             NB,
@@ -262,7 +261,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 1,
                 "Queries must not lead and must be documented.",
             )],
-            vec![("DATA.1", "documentation", 2)],
+            vec![("ICD.4", 2)],
         ),
         // Health data collection, input and analysis
         lesson(
@@ -298,7 +297,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 1,
                 "Defaults hide missing data.",
             )],
-            vec![("DATA.2", "data", 2)],
+            vec![("DATA.2", 2), ("DATA.1", 2)],
         ),
         link(
             NB,
@@ -314,7 +313,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["fhir", "interoperability", "health data"],
             ),
             "https://www.hl7.org/fhir/overview.html",
-            vec![("DATA.3", "interoperab", 1)],
+            vec![("DATA.4", 1)],
         ),
         xapi(
             RHWC,
@@ -330,7 +329,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["abstraction", "health data", "documentation"],
             ),
             "https://learn.rhwc.example/xapi/activities/discharge-abstraction",
-            vec![("DATA.1", "data collection", 2)],
+            vec![("DATA.1", 2)],
         ),
         // Statistics and data analytics
         lesson(
@@ -362,7 +361,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 1,
                 "12 / 4,000 × 1,000 = 3.",
             )],
-            vec![("STAT.1", "statistic", 2)],
+            vec![("STAT.1", 2), ("STAT.3", 2)],
         ),
         link(
             RHWC,
@@ -378,7 +377,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["statistics", "quality improvement", "spc"],
             ),
             "https://www.england.nhs.uk/statistical-process-control-tool/",
-            vec![("STAT.2", "analy", 2)],
+            vec![("STAT.2", 2)],
         ),
         xapi(
             NB,
@@ -394,7 +393,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["analytics", "data cleaning", "readmissions"],
             ),
             "https://academy.northbridge.example/xapi/activities/readmissions-lab",
-            vec![("STAT.2", "data analy", 3)],
+            vec![("DATA.3", 3), ("STAT.5", 2)],
         ),
         // Value-based care and reimbursement
         lesson(
@@ -448,7 +447,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                     "Value relates outcomes to cost.",
                 ),
             ],
-            vec![("VBC.1", "value-based", 2)],
+            vec![("VBC.1", 2), ("VBC.2", 2)],
         ),
         lesson(
             NB,
@@ -483,7 +482,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 1,
                 "Post-acute care and readmissions dominate.",
             )],
-            vec![("VBC.2", "reimbursement", 2)],
+            vec![("VBC.1", 2), ("FIN.4", 2)],
         ),
         link(
             RHWC,
@@ -503,7 +502,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 ],
             ),
             "https://www.cms.gov/medicare/quality/value-based-programs",
-            vec![("VBC.1", "value", 2)],
+            vec![("VBC.2", 2), ("VBC.4", 2)],
         ),
         // Insurance structure
         link(
@@ -520,7 +519,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["insurance", "payers", "benefits"],
             ),
             "https://www.who.int/health-topics/health-financing",
-            vec![("INS.1", "insurance", 1)],
+            vec![("INS.1", 1), ("INS.4", 1)],
         ),
         lesson(
             RHWC,
@@ -556,7 +555,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 0,
                 "Check eligibility up front.",
             )],
-            vec![("INS.2", "claim", 2)],
+            vec![("INS.3", 2), ("INS.2", 2)],
         ),
         // Financial management
         lesson(
@@ -588,7 +587,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 1,
                 "More patients → volume variance.",
             )],
-            vec![("FIN.1", "financ", 2)],
+            vec![("FIN.2", 2)],
         ),
         link(
             RHWC,
@@ -604,7 +603,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["financial management", "cost accounting"],
             ),
             "https://www.hfma.org/topics/cost-accounting/",
-            vec![("FIN.2", "cost", 2)],
+            vec![("FIN.4", 2)],
         ),
         // Regulatory compliance and data privacy
         lesson(
@@ -648,7 +647,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                     "Report to the privacy officer.",
                 ),
             ],
-            vec![("REG.1", "privacy", 2)],
+            vec![("REG.1", 2), ("REG.2", 2)],
         ),
         link(
             NB,
@@ -664,7 +663,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["privacy", "gdpr", "regulation"],
             ),
             "https://commission.europa.eu/law/law-topic/data-protection_en",
-            vec![("REG.1", "data privacy", 3)],
+            vec![("REG.1", 3), ("REG.5", 2)],
         ),
         xapi(
             RHWC,
@@ -680,7 +679,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["compliance", "billing", "fraud prevention"],
             ),
             "https://learn.rhwc.example/xapi/activities/compliance-scenarios",
-            vec![("REG.2", "compliance", 2)],
+            vec![("REG.3", 2)],
         ),
         // Progressive leadership and interprofessional teams
         lesson(
@@ -729,7 +728,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                     "Clarify who owns what.",
                 ),
             ],
-            vec![("LEAD.1", "interprofessional", 3)],
+            vec![("LEAD.1", 3), ("LEAD.2", 2)],
         ),
         link(
             RHWC,
@@ -745,10 +744,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["interprofessional", "communication", "patient safety"],
             ),
             "https://www.ahrq.gov/teamstepps-program/index.html",
-            vec![
-                ("LEAD.1", "interprofessional", 2),
-                ("COMM.1", "communicat", 2),
-            ],
+            vec![("COMM.2", 2), ("LEAD.2", 2)],
         ),
         lesson(
             RHWC,
@@ -783,7 +779,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 0,
                 "Situation–Behaviour–Impact.",
             )],
-            vec![("LEAD.2", "leader", 2)],
+            vec![("LEAD.5", 2)],
         ),
         // Globalization of healthcare
         link(
@@ -800,7 +796,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["globalization", "workforce", "recruitment"],
             ),
             "https://www.who.int/publications/i/item/wha68.32",
-            vec![("GLOB.1", "global", 1)],
+            vec![("GLOB.4", 1), ("GLOB.3", 1)],
         ),
         // Technology adoption
         xapi(
@@ -817,7 +813,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["technology adoption", "ehr", "change management"],
             ),
             "https://academy.northbridge.example/xapi/activities/ehr-super-user",
-            vec![("TECH.1", "technolog", 2)],
+            vec![("TECH.3", 2), ("TECH.1", 2)],
         ),
         lesson(
             NB,
@@ -852,7 +848,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 1,
                 "Safety first.",
             )],
-            vec![("TECH.2", "digital", 2)],
+            vec![("TECH.1", 2)],
         ),
         // Communication
         lesson(
@@ -888,7 +884,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 1,
                 "It tests the explanation, not the patient.",
             )],
-            vec![("COMM.1", "communicat", 2)],
+            vec![("COMM.1", 2)],
         ),
         link(
             NB,
@@ -904,7 +900,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["communication", "difficult conversations"],
             ),
             "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC4699396/",
-            vec![("COMM.2", "communicat", 3)],
+            vec![("COMM.4", 3)],
         ),
         // Critical thinking
         lesson(
@@ -936,7 +932,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 0,
                 "Anchoring bias.",
             )],
-            vec![("CRIT.1", "critical", 2)],
+            vec![("CRIT.4", 2), ("CRIT.1", 2)],
         ),
         link(
             RHWC,
@@ -952,7 +948,7 @@ pub(crate) fn modules() -> Vec<DemoModule> {
                 &["critical thinking", "evidence-based practice", "research"],
             ),
             "https://casp-uk.net/casp-tools-checklists/",
-            vec![("CRIT.2", "evidence", 2)],
+            vec![("CRIT.2", 2)],
         ),
     ]
 }

@@ -110,10 +110,32 @@ backend_tests! {
             assert!(titles[0].to_lowercase().contains(needle), "{}: {q} → {titles:?}", db.backend);
             assert!(titles[1].to_lowercase().contains(needle), "{}: {q} → {titles:?}", db.backend);
             for m in &page.modules {
-                let text = format!("{} {} {}", m.title, m.summary, m.tags.join(" ")).to_lowercase();
+                // Titles, summaries, objectives and aligned competency statements are searched.
+                let v = app.module(None, m.module_id).await.unwrap().published.unwrap();
+                let c = &v.content;
+                let statements: Vec<_> = c.alignments.iter().map(|a| a.statement.clone()).collect();
+                let text = format!("{} {} {} {} {}", c.title, c.summary, c.objectives.join(" "), c.tags.join(" "), statements.join(" ")).to_lowercase();
                 assert!(text.contains(needle) || text.contains(&needle.replace('-', " ")), "{}: {q} → {}", db.backend, m.title);
             }
         }
+        // The demo's modules are aligned to the shipped framework, and can be found by
+        // competency and by domain.
+        let foundations = app.search_catalog(&search("ICD-11 foundations")).await.unwrap();
+        let v = app.module(None, foundations.modules[0].module_id).await.unwrap().published.unwrap();
+        let a = &v.content.alignments[0];
+        assert_eq!(a.code.as_deref(), Some("ICD.1"));
+        assert!(a.statement.contains("structure of ICD-11"), "{}", a.statement);
+        let by_competency = app.search_catalog(&CatalogSearch { competency: Some(a.competency_id), ..Default::default() }).await.unwrap();
+        assert!(by_competency.modules.iter().any(|m| m.module_id == v.module_id));
+        let domains = app.catalog_domains().await.unwrap();
+        assert_eq!(domains.len(), 12, "{domains:?}");
+        let (icd, _, title) = domains.iter().find(|d| d.1.as_deref() == Some("ICD")).unwrap().clone();
+        assert!(title.contains("ICD-11"));
+        let in_domain = app.search_catalog(&CatalogSearch { domain: Some(icd), limit: Some(100), ..Default::default() }).await.unwrap();
+        assert_eq!(in_domain.total, 5, "{:?}", in_domain.modules.iter().map(|m| &m.title).collect::<Vec<_>>());
+        // Search reaches the competency statements too: "postcoordination" is in ICD.3's.
+        let post = app.search_catalog(&search("clustering stem codes")).await.unwrap();
+        assert!(post.modules.iter().any(|m| m.title.contains("postcoordination")));
         // Filters, sorting and pages.
         let rhwc = app.search_catalog(&CatalogSearch { provider: Some("rhwc".into()), limit: Some(100), ..Default::default() }).await.unwrap();
         assert!(rhwc.total > 5 && rhwc.total < all.total);

@@ -83,6 +83,7 @@ pub struct CatalogPageOut {
     params(
         ("q" = Option<String>, Query, description = "Words to find in titles, summaries, objectives and aligned competency statements"),
         ("competency" = Option<Uuid>, Query, description = "Only modules aligned to this competency"),
+        ("domain" = Option<Uuid>, Query, description = "Only modules aligned to a competency of this domain (a framework's top-level competency)"),
         ("provider" = Option<String>, Query, description = "Only this provider's modules (organization handle)"),
         ("min_minutes" = Option<u32>, Query, description = "Shortest duration in minutes"),
         ("max_minutes" = Option<u32>, Query, description = "Longest duration in minutes"),

@@ -100,6 +100,8 @@ struct CatalogPageT {
     hits: Vec<Hit>,
     /// (slug, name)
     providers: Vec<(String, String)>,
+    /// (id, label)
+    domains: Vec<(String, String)>,
     prev: Option<String>,
     next: Option<String>,
     first: i64,
@@ -109,6 +111,7 @@ struct CatalogPageT {
 /// The filters as the form shows them again.
 struct Filters {
     q: String,
+    domain: String,
     provider: String,
     format: String,
     language: String,
@@ -126,6 +129,7 @@ impl Filters {
     fn of(p: &CatalogParams) -> Self {
         Filters {
             q: val(&p.q),
+            domain: val(&p.domain),
             provider: val(&p.provider),
             format: val(&p.format),
             language: val(&p.language),
@@ -141,6 +145,7 @@ fn query_string(p: &CatalogParams, offset: i64) -> String {
     let mut parts = Vec::new();
     for (k, v) in [
         ("q", &p.q),
+        ("domain", &p.domain),
         ("provider", &p.provider),
         ("format", &p.format),
         ("language", &p.language),
@@ -186,6 +191,13 @@ async fn catalog_page(
         },
         Err(e) => return error_page(e.into()),
     };
+    let domains = match s.app.catalog_domains().await {
+        Ok(d) => d
+            .into_iter()
+            .map(|(id, _, title)| (id.to_string(), title))
+            .collect(),
+        Err(e) => return error_page(e),
+    };
     let mut page = CatalogPageT {
         who: who(&session),
         f: Filters::of(&p),
@@ -193,6 +205,7 @@ async fn catalog_page(
         total: 0,
         hits: Vec::new(),
         providers,
+        domains,
         prev: None,
         next: None,
         first: 0,

@@ -205,6 +205,10 @@ backend_tests! {
 
         let page = body_text(h.get(&format!("/modules/{first}"), None).await).await;
         assert!(page.contains("Take the module") && page.contains("content hash"), "{page}");
+        assert!(page.contains("ICD.1") && page.contains("/catalog?competency="), "aligned competencies link to their modules: {page}");
+        let domain = html.split("<select id=\"domain\"").nth(1).unwrap().split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_owned();
+        let in_domain = body_text(h.get(&format!("/catalog?domain={domain}"), None).await).await;
+        assert!(in_domain.contains("5 modules") && in_domain.contains("ICD-11 foundations"), "{in_domain}");
         let res = h.get(&format!("/modules/{first}/learn"), None).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
 

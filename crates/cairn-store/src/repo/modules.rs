@@ -71,6 +71,8 @@ pub enum CatalogSort {
 pub struct CatalogQuery {
     pub text: Option<String>,
     pub competency: Option<Uuid>,
+    /// A domain (top-level competency): modules aligned to any competency under it.
+    pub domain: Option<Uuid>,
     pub provider: Option<Uuid>,
     pub min_minutes: Option<i32>,
     pub max_minutes: Option<i32>,
@@ -117,7 +119,7 @@ pub fn fts5_query(text: &str) -> Option<String> {
 }
 
 /// The catalog's SQL, from fixed fragments only (every value is bound).
-fn catalog_sql(postgres: bool, text: bool, sort: CatalogSort, count: bool) -> String {
+fn catalog_sql(postgres: bool, text: bool, domain: bool, sort: CatalogSort, count: bool) -> String {
     let mut sql = String::from("SELECT ");
     sql.push_str(if count {
         "COUNT(*)"
@@ -149,6 +151,15 @@ fn catalog_sql(postgres: bool, text: bool, sort: CatalogSort, count: bool) -> St
          AND ($7 = FALSE OR m.accredited) \
          AND ($8 IS NULL OR EXISTS (SELECT 1 FROM module_alignments a WHERE a.version_id = v.id AND a.competency_id = $8))",
     );
+    if domain {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM module_alignments a JOIN competencies c ON c.id = a.competency_id \
+             WHERE a.version_id = v.id AND c.domain_id = $9)",
+        );
+    } else {
+        sql.push_str(" AND $9 IS NULL");
+    }
+    sql.push_str("");
     if count {
         return sql;
     }
@@ -164,7 +175,7 @@ fn catalog_sql(postgres: bool, text: bool, sort: CatalogSort, count: bool) -> St
         (CatalogSort::Duration, _, _) => "v.duration_minutes, LOWER(v.title), m.id",
         (CatalogSort::Newest, _, _) => "v.published_at DESC, m.id",
     });
-    sql.push_str(" LIMIT $9 OFFSET $10");
+    sql.push_str(" LIMIT $10 OFFSET $11");
     sql
 }
 
@@ -394,8 +405,10 @@ impl Conn<'_> {
             return Ok((Vec::new(), 0));
         }
         let has_text = text.is_some();
-        let list_sql = catalog_sql(postgres, has_text, q.sort, false);
-        let count_sql = catalog_sql(postgres, has_text, q.sort, true);
+        // The domain filter reads the frameworks' table, so it is only mentioned when used.
+        let domain = q.domain.is_some();
+        let list_sql = catalog_sql(postgres, has_text, domain, q.sort, false);
+        let count_sql = catalog_sql(postgres, has_text, domain, q.sort, true);
         macro_rules! bind_filters {
             ($query:expr) => {
                 $query
@@ -407,6 +420,7 @@ impl Conn<'_> {
                     .bind(&q.format)
                     .bind(q.accredited_only)
                     .bind(q.competency)
+                    .bind(q.domain)
             };
         }
         let rows: Vec<CatalogRow> = on!(self, |c| bind_filters!(sqlx::query_as(AssertSqlSafe(
@@ -470,19 +484,32 @@ impl Conn<'_> {
             .await)?)
     }
 
-    /// The first competency whose code equals `code` or whose statement contains `words`
-    /// (case-insensitively): how the demo aligns its modules.
-    pub async fn find_competency(&mut self, code: &str, words: &str) -> Result<Option<Uuid>> {
+    /// The competency with this code, preferring the framework with CASE identifier
+    /// `framework`: how the demo aligns its modules.
+    pub async fn find_competency(&mut self, code: &str, framework: &str) -> Result<Option<Uuid>> {
         if !self.has_competencies().await? {
             return Ok(None);
         }
-        let q = "SELECT id FROM competencies WHERE code = $1 OR LOWER(statement) LIKE $2 ORDER BY code, id LIMIT 1";
-        let pattern = format!("%{}%", words.to_lowercase());
+        let q = "SELECT c.id FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
+                 WHERE c.code = $1 ORDER BY CASE WHEN f.identifier = $2 THEN 0 ELSE 1 END, c.id LIMIT 1";
         Ok(on!(self, |c| sqlx::query_scalar(q)
             .bind(code)
-            .bind(&pattern)
+            .bind(framework)
             .fetch_optional(c)
             .await)?)
+    }
+
+    /// The domains (top-level competencies) that published modules are aligned under, for
+    /// the catalog's domain filter: (id, code, statement).
+    pub async fn catalog_domains(&mut self) -> Result<Vec<(Uuid, Option<String>, String)>> {
+        if !self.has_competencies().await? {
+            return Ok(Vec::new());
+        }
+        let q = "SELECT d.id, d.code, d.statement FROM competencies d WHERE d.id IN ( \
+                   SELECT c.domain_id FROM modules m JOIN module_alignments a ON a.version_id = m.current_version_id \
+                   JOIN competencies c ON c.id = a.competency_id) \
+                 ORDER BY d.position, d.code, d.id";
+        Ok(on!(self, |c| sqlx::query_as(q).fetch_all(c).await)?)
     }
 
     pub async fn progress(&mut self, user: Uuid, version: Uuid) -> Result<Option<ProgressRow>> {
