@@ -607,6 +607,12 @@ impl App {
         Ok(r.conn().catalog_domains().await?)
     }
 
+    /// Competencies to align modules to: (id, code, statement, framework title).
+    pub async fn competency_choices(&self) -> Result<Vec<(Uuid, Option<String>, String, String)>> {
+        let mut r = self.store.reader().await?;
+        Ok(r.conn().competency_choices(1000).await?)
+    }
+
     /// A learner's progress in a lesson version (none yet: at the start).
     pub async fn progress(&self, by: &Principal, version_id: Uuid) -> Result<Progress> {
         let user = by.user_id().ok_or_else(|| {

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/modules/{id}/edit", get(edit_form).post(edit_submit))
         .route("/modules/{id}/pages", post(add_page))
         .route("/modules/{id}/questions", post(add_question))
+        .route("/modules/{id}/alignments", post(align))
         .route("/modules/{id}/publish", post(publish))
         .route("/orgs/{slug}/modules", get(author_list))
         .route("/orgs/{slug}/modules/new", get(new_form).post(new_submit))
@@ -645,6 +646,9 @@ struct EditPageT {
     version: Option<(i32, &'static str)>,
     pages: Vec<LessonPage>,
     questions: Vec<Question>,
+    alignments: Vec<cairn_core::catalog::Alignment>,
+    /// (id, label) of competencies to align to.
+    choices: Vec<(String, String)>,
 }
 
 fn edit_page(
@@ -668,7 +672,42 @@ fn edit_page(
         version: v.map(|v| (v.number, v.state.as_str())),
         pages: v.map(|v| v.content.pages.clone()).unwrap_or_default(),
         questions: v.map(|v| v.content.questions.clone()).unwrap_or_default(),
+        alignments: v.map(|v| v.content.alignments.clone()).unwrap_or_default(),
+        choices: Vec::new(),
     }
+}
+
+/// A re-shown form: 422 unless something worse happened on the way.
+fn unprocessable(mut res: Response) -> Response {
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+/// The edit page with the competencies an author can align to.
+async fn with_choices(s: &AppState, mut page: EditPageT) -> Response {
+    if page.module_id.is_some() {
+        match s.app.competency_choices().await {
+            Ok(list) => {
+                page.choices = list
+                    .into_iter()
+                    .map(|(id, code, statement, framework)| {
+                        let code = code.map(|c| format!("{c} ")).unwrap_or_default();
+                        let short: String = statement.chars().take(90).collect();
+                        let more = if statement.chars().count() > 90 {
+                            "…"
+                        } else {
+                            ""
+                        };
+                        (id.to_string(), format!("{framework}: {code}{short}{more}"))
+                    })
+                    .collect();
+            }
+            Err(e) => return error_page(e),
+        }
+    }
+    page.into_response()
 }
 
 async fn new_form(
@@ -774,7 +813,7 @@ async fn edit_form(
     match editable(&s, &session, id).await {
         Ok((slug, v)) => {
             let f = ModuleForm::from_content(&v.content);
-            edit_page(&session, Some(id), slug, f, None, Some(&v)).into_response()
+            with_choices(&s, edit_page(&session, Some(id), slug, f, None, Some(&v))).await
         }
         Err(e) => error_page(e),
     }
@@ -806,11 +845,10 @@ async fn edit_submit(
     };
     match result {
         Ok(_) => see_other(&format!("/modules/{id}/edit")),
-        Err(Ok(msg)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            edit_page(&session, Some(id), slug, f, Some(msg), Some(&v)),
-        )
-            .into_response(),
+        Err(Ok(msg)) => {
+            let page = edit_page(&session, Some(id), slug, f, Some(msg), Some(&v));
+            unprocessable(with_choices(&s, page).await)
+        }
         Err(Err(e)) => error_page(e),
     }
 }
@@ -865,11 +903,8 @@ async fn change_content(
         Ok(_) => see_other(&format!("/modules/{id}/edit")),
         Err(Ok(msg)) => {
             let f = ModuleForm::from_content(&v.content);
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                edit_page(session, Some(id), slug, f, Some(msg), Some(&v)),
-            )
-                .into_response()
+            let page = edit_page(session, Some(id), slug, f, Some(msg), Some(&v));
+            unprocessable(with_choices(s, page).await)
         }
         Err(Err(e)) => error_page(e),
     }
@@ -935,6 +970,53 @@ async fn add_question(
             answer: answer - 1,
             explanation: Some(f.explanation).filter(|e| !e.trim().is_empty()),
         });
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct AlignForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    competency: String,
+    #[serde(default)]
+    level: String,
+    /// "remove" to take the alignment away.
+    #[serde(default)]
+    action: String,
+}
+
+async fn align(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+    Form(f): Form<AlignForm>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    if !csrf_ok(&session, &f.csrf) {
+        return csrf_refused();
+    }
+    change_content(&s, &session, id, |c| {
+        let competency = Uuid::parse_str(f.competency.trim())
+            .map_err(|_| "competency: choose a competency from the list".to_owned())?;
+        c.alignments.retain(|a| a.competency_id != competency);
+        if f.action != "remove" {
+            let target_level = f
+                .level
+                .trim()
+                .parse::<u8>()
+                .map_err(|_| "level: choose a target level".to_owned())?;
+            c.alignments.push(cairn_core::catalog::Alignment {
+                competency_id: competency,
+                target_level,
+                code: None,
+                statement: String::new(),
+            });
+        }
         Ok(())
     })
     .await

@@ -260,6 +260,14 @@ backend_tests! {
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "answer 3 of 2 choices");
         let res = h.send(form(&format!("/modules/{id}/questions"), &cookies, &format!("csrf={csrf}&prompt=Safe%3F&choices={}&answer=1", enc("Yes\nNo")))).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let editor = body_text(get_with(&h, &format!("/modules/{id}/edit"), &cookies).await).await;
+        let competency = editor.split("<select id=\"competency\" name=\"competency\" required>").nth(1).unwrap().split("<option value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let res = h.send(form(&format!("/modules/{id}/alignments"), &cookies, &format!("csrf={csrf}&competency={competency}&level=3"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let res = h.send(form(&format!("/modules/{id}/alignments"), &cookies, &format!("csrf={csrf}&competency=nonsense&level=3"))).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let editor = body_text(res).await;
+        assert!(editor.contains("choose a competency") && editor.contains("ICD.1") && editor.contains("target level 3"), "{editor}");
         let res = h.send(form(&format!("/modules/{id}/publish"), &cookies, "csrf=nope")).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         let res = h.send(form(&format!("/modules/{id}/publish"), &cookies, &format!("csrf={csrf}"))).await;
@@ -273,6 +281,7 @@ backend_tests! {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let view = body_text(get_with(&h, &format!("/modules/{id}"), &cookies).await).await;
         assert!(view.contains("Version 2: draft") && view.contains("Version 1: published") && view.contains("Safe lesson pages"), "{view}");
+        assert!(view.contains("ICD.1") && view.contains("target level 3"), "the published version keeps its alignment: {view}");
         let found = body_text(h.get("/catalog?q=safe+lesson", None).await).await;
         assert!(found.contains("Safe lesson pages"), "{found}");
     }

@@ -512,6 +512,23 @@ impl Conn<'_> {
         Ok(on!(self, |c| sqlx::query_as(q).fetch_all(c).await)?)
     }
 
+    /// Competencies an author can align a module to: (id, code, statement, framework title),
+    /// in framework order, at most `limit`.
+    pub async fn competency_choices(
+        &mut self,
+        limit: i64,
+    ) -> Result<Vec<(Uuid, Option<String>, String, String)>> {
+        if !self.has_competencies().await? {
+            return Ok(Vec::new());
+        }
+        let q = "SELECT c.id, c.code, c.statement, f.title FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
+                 WHERE c.id <> c.domain_id ORDER BY f.title, f.id, c.position LIMIT $1";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(limit)
+            .fetch_all(c)
+            .await)?)
+    }
+
     pub async fn progress(&mut self, user: Uuid, version: Uuid) -> Result<Option<ProgressRow>> {
         let q = "SELECT user_id, version_id, page_reached, answers, score, completed_at, updated_at FROM lesson_progress WHERE user_id = $1 AND version_id = $2";
         Ok(on!(self, |c| sqlx::query_as(q)
