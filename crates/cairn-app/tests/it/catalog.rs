@@ -213,7 +213,7 @@ backend_tests! {
         assert_eq!(app.search_catalog(&search("stems")).await.unwrap().total, 1, "one entry per module");
         assert_eq!(app.module_version(None, v1.id).await.unwrap(), v1);
 
-        // The database itself refuses to change a published version.
+        // Storage will not update a published version as a draft (and its triggers refuse any change).
         let mut tx = db.store.begin().await.unwrap();
         let frozen = tx.conn().update_draft(&cairn_store::ModuleVersionRow {
             id: v1.id, module_id: v1.module_id, number: 1, state: "published".into(), title: "changed".into(),

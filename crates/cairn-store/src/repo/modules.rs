@@ -562,6 +562,53 @@ impl Conn<'_> {
 mod tests {
     use super::*;
 
+    crate::backend_tests! {
+        async fn the_database_refuses_to_change_a_published_version(db: TestDb) {
+            let now = cairn_core::truncate_micros(OffsetDateTime::now_utc());
+            let org = cairn_core::Organization {
+                id: Uuid::now_v7(),
+                slug: "p".into(),
+                name: "P".into(),
+                kinds: vec![cairn_core::OrgKind::Provider],
+                created_at: now,
+            };
+            let m = ModuleRow { id: Uuid::now_v7(), org_id: org.id, accredited: false, current_version_id: None, created_at: now };
+            let v = ModuleVersionRow {
+                id: Uuid::now_v7(), module_id: m.id, number: 1, state: "draft".into(), title: "T".into(),
+                duration_minutes: 5, language: "en".into(), format: "link".into(), content: "{}".into(),
+                content_hash: None, created_by: "system".into(), created_at: now, published_at: None,
+            };
+            let mut tx = db.store.begin().await.unwrap();
+            tx.conn().insert_org(&org).await.unwrap();
+            tx.conn().insert_module(&m).await.unwrap();
+            tx.conn().insert_module_version(&v, &[]).await.unwrap();
+            tx.commit().await.unwrap();
+            // A second draft of the same module is refused (in a transaction of its own: in
+            // PostgreSQL a failed statement spoils the rest of its transaction).
+            let again = ModuleVersionRow { id: Uuid::now_v7(), number: 2, ..v.clone() };
+            let mut tx = db.store.begin().await.unwrap();
+            assert!(matches!(tx.conn().insert_module_version(&again, &[]).await, Err(StoreError::Conflict(_))));
+            drop(tx);
+            let mut tx = db.store.begin().await.unwrap();
+            tx.conn().publish_version(v.id, m.id, "ab", now).await.unwrap();
+            tx.commit().await.unwrap();
+            for sql in [
+                "UPDATE module_versions SET title = 'changed' WHERE id = $1",
+                "UPDATE module_versions SET state = 'draft', content_hash = NULL, published_at = NULL WHERE id = $1",
+                "DELETE FROM module_versions WHERE id = $1",
+            ] {
+                let mut tx = db.store.begin().await.unwrap();
+                let mut conn = tx.conn();
+                let r = on!(&mut conn, |c| sqlx::query(AssertSqlSafe(sql)).bind(v.id).execute(c).await.map(|r| r.rows_affected()));
+                let e = r.expect_err(sql);
+                assert!(e.to_string().contains("frozen"), "{}: {sql}: {e}", db.backend);
+            }
+            let mut r = db.store.reader().await.unwrap();
+            let kept = r.conn().module_version(v.id).await.unwrap().unwrap();
+            assert_eq!((kept.title.as_str(), kept.state.as_str(), kept.content_hash.as_deref()), ("T", "published", Some("ab")));
+        }
+    }
+
     #[test]
     fn typed_words_become_quoted_phrases() {
         assert_eq!(fts5_query("ICD-11").as_deref(), Some("\"ICD-11\""));
