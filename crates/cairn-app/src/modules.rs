@@ -312,7 +312,8 @@ impl App {
         let org = self.provider(by, org_slug).await?;
         let mut tx = self.store.begin().await?;
         let content = self.checked_content(&mut tx, content).await?;
-        let v = insert_module(&mut tx, org.id, content, &by.actor(), false).await?;
+        let ids = (Uuid::now_v7(), Uuid::now_v7());
+        let v = insert_module(&mut tx, org.id, content, &by.actor(), false, ids).await?;
         let entry = audit_entry(
             by,
             Some(org.id),
@@ -706,6 +707,9 @@ impl App {
         orgs: &[Organization],
     ) -> Result<()> {
         let shipped = crate::frameworks::builtin_package()?.framework.identifier;
+        // A generator of this step's own, so the demo's modules have the same ids in every
+        // demo database without changing the ids the other steps draw.
+        let mut rng = cairn_core::rng::SeededRng::new(crate::demo::DEMO_SEED ^ 0x6d6f_6475_6c65);
         for d in demo_data::modules() {
             let Some(org) = orgs.iter().find(|o| o.slug == d.provider) else {
                 continue;
@@ -724,7 +728,8 @@ impl App {
                 }
             }
             let content = self.checked_content(tx, content).await?;
-            insert_module(tx, org.id, content, "system", true).await?;
+            let ids = (rng.uuid(), rng.uuid());
+            insert_module(tx, org.id, content, "system", true, ids).await?;
         }
         Ok(())
     }
@@ -755,17 +760,19 @@ fn progress_from(row: Option<ProgressRow>, v: &ModuleVersion) -> Result<Progress
     })
 }
 
-/// Store a new module with its first version, published at once when `publish`.
+/// Store a new module with its first version, published at once when `publish`; `ids` are
+/// the module's and the version's.
 async fn insert_module(
     tx: &mut cairn_store::Tx,
     org_id: Uuid,
     content: ModuleContent,
     created_by: &str,
     publish: bool,
+    ids: (Uuid, Uuid),
 ) -> Result<ModuleVersion> {
     let at = now();
     let m = ModuleRow {
-        id: Uuid::now_v7(),
+        id: ids.0,
         org_id,
         accredited: false,
         current_version_id: None,
@@ -773,7 +780,7 @@ async fn insert_module(
     };
     tx.conn().insert_module(&m).await?;
     let v = ModuleVersion {
-        id: Uuid::now_v7(),
+        id: ids.1,
         module_id: m.id,
         number: 1,
         state: VersionState::Draft,

@@ -12,6 +12,7 @@ use cairn_store::backend_tests;
 use uuid::Uuid;
 
 use crate::app;
+use crate::app as app_for;
 
 fn search(q: &str) -> CatalogSearch {
     CatalogSearch {
@@ -156,6 +157,13 @@ backend_tests! {
         // Nobody is accredited yet: the flag is filled by accreditation.
         let acc = app.search_catalog(&CatalogSearch { accredited_only: true, ..Default::default() }).await.unwrap();
         assert_eq!(acc.total, 0);
+        // The demo's modules have the same ids in every demo database.
+        let other_db = cairn_store::testing::TestDb::sqlite().await;
+        let other = app_for(&other_db);
+        other.seed_demo().await.unwrap();
+        let ids = |p: &cairn_app::modules::CatalogPage| p.modules.iter().map(|m| (m.module_id, m.version_id)).collect::<Vec<_>>();
+        let by_title = CatalogSearch { sort: Some("title".into()), limit: Some(100), ..Default::default() };
+        assert_eq!(ids(&app.search_catalog(&by_title).await.unwrap()), ids(&other.search_catalog(&by_title).await.unwrap()));
         let none = app.search_catalog(&search("zzzyzzx")).await.unwrap();
         assert_eq!(none.total, 0);
         // Odd input is searched as words, never as query syntax.
