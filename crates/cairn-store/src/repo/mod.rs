@@ -13,8 +13,10 @@ mod users;
 
 pub use audit::AuditPage;
 pub use credentials::{NewCredential, SigningKeyRow, StatusListRow};
+pub use frameworks::{
+    AssociationRow, CompetencyRow, DefinitionRow, FrameworkRow, LevelRow, ScaleRow,
+};
 pub use icd11::{ICD11_SEARCH_MAX_WORDS, Icd11Counts, Icd11Entity, Icd11Release};
-pub use frameworks::{AssociationRow, CompetencyRow, DefinitionRow, FrameworkRow, LevelRow, ScaleRow};
 pub use modules::{
     CatalogQuery, CatalogRow, CatalogSort, ModuleRow, ModuleVersionRow, ProgressRow, SearchText,
     fts5_query,

@@ -449,34 +449,8 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// Whether the competency frameworks' table exists (it is written alongside this one).
-    /// Asked before querying it, because in PostgreSQL a failed statement would abort the
-    /// surrounding transaction.
-    pub async fn has_competencies(&mut self) -> Result<bool> {
-        let n: i64 = match self {
-            Conn::Sqlite(c) => {
-                sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'competencies'",
-                )
-                .fetch_one(&mut **c)
-                .await?
-            }
-            Conn::Postgres(c) => {
-                sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = 'competencies' AND schemaname = current_schema()",
-                )
-                .fetch_one(&mut **c)
-                .await?
-            }
-        };
-        Ok(n > 0)
-    }
-
     /// A competency's code and statement, for copying into an alignment.
     pub async fn competency_facts(&mut self, id: Uuid) -> Result<Option<(Option<String>, String)>> {
-        if !self.has_competencies().await? {
-            return Ok(None);
-        }
         let q = "SELECT code, statement FROM competencies WHERE id = $1";
         Ok(on!(self, |c| sqlx::query_as(q)
             .bind(id)
@@ -487,9 +461,6 @@ impl Conn<'_> {
     /// The competency with this code, preferring the framework with CASE identifier
     /// `framework`: how the demo aligns its modules.
     pub async fn find_competency(&mut self, code: &str, framework: &str) -> Result<Option<Uuid>> {
-        if !self.has_competencies().await? {
-            return Ok(None);
-        }
         let q = "SELECT c.id FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
                  WHERE c.code = $1 ORDER BY CASE WHEN f.identifier = $2 THEN 0 ELSE 1 END, c.id LIMIT 1";
         Ok(on!(self, |c| sqlx::query_scalar(q)
@@ -502,9 +473,6 @@ impl Conn<'_> {
     /// The domains (top-level competencies) that published modules are aligned under, for
     /// the catalog's domain filter: (id, code, statement).
     pub async fn catalog_domains(&mut self) -> Result<Vec<(Uuid, Option<String>, String)>> {
-        if !self.has_competencies().await? {
-            return Ok(Vec::new());
-        }
         let q = "SELECT d.id, d.code, d.statement FROM competencies d WHERE d.id IN ( \
                    SELECT c.domain_id FROM modules m JOIN module_alignments a ON a.version_id = m.current_version_id \
                    JOIN competencies c ON c.id = a.competency_id) \
@@ -518,9 +486,6 @@ impl Conn<'_> {
         &mut self,
         limit: i64,
     ) -> Result<Vec<(Uuid, Option<String>, String, String)>> {
-        if !self.has_competencies().await? {
-            return Ok(Vec::new());
-        }
         let q = "SELECT c.id, c.code, c.statement, f.title FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
                  WHERE c.id <> c.domain_id ORDER BY f.title, f.id, c.position LIMIT $1";
         Ok(on!(self, |c| sqlx::query_as(q)
