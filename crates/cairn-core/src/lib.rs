@@ -4,12 +4,15 @@
 //! unit- and property-tested on its own and reused by the CLI, the server and batch jobs alike.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod assessment;
 pub mod audit;
 pub mod authz;
 pub mod catalog;
+pub mod criteria;
 pub mod entities;
 pub mod framework;
 pub mod icd11;
+pub mod review;
 pub mod rng;
 pub mod validate;
 

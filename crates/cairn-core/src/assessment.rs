@@ -1,0 +1,1 @@
+//! assessment rules (issue 5; being written).

@@ -1,0 +1,1 @@
+//! criteria rules (issue 5; being written).

@@ -1,0 +1,1 @@
+//! review rules (issue 5; being written).
