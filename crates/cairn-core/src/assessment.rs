@@ -46,6 +46,7 @@ pub const SUBMISSION_GRACE: Duration = Duration::seconds(30);
 /// The competency an item measures: a framework competency's id, or its code when items are
 /// written before (or outside) a loaded framework.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CompetencyRef {
     Id(Uuid),
@@ -62,6 +63,7 @@ impl fmt::Display for CompetencyRef {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Difficulty {
     Easy,
@@ -78,6 +80,10 @@ impl Difficulty {
             Difficulty::Medium => "medium",
             Difficulty::Hard => "hard",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
     }
 }
 
@@ -159,6 +165,7 @@ pub struct Item {
 
 /// A learner's answer to one item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Response {
     SingleChoice {
@@ -190,6 +197,7 @@ pub enum Response {
 /// of its own, with no field that could hold a key, so no serializer setting or template
 /// slip can send answers to the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicItem {
     pub item_id: Uuid,
     pub points: u32,
@@ -198,6 +206,7 @@ pub struct PublicItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PublicBody {
     SingleChoice {
@@ -533,6 +542,9 @@ impl ItemContent {
         if let CompetencyRef::Code(c) = &self.competency {
             text_field("competency", c, 100)?;
         }
+        if let Some(e) = &self.explanation {
+            text_field("explanation", e, PROMPT_MAX_CHARS)?;
+        }
         if !(1..=POINTS_MAX).contains(&self.points) {
             return Err(Invalid::new(
                 "points",
@@ -623,6 +635,28 @@ impl ItemContent {
             }
         }
         Ok(())
+    }
+}
+
+impl ItemContent {
+    /// For ICD-11 coding items: is every code of the answer key a code of the loaded release,
+    /// used in its role (stem or extension)? An author's typo would otherwise make the item
+    /// unanswerable. Other item types pass.
+    pub fn check_codes(&self, lookup: &impl icd11::CodeLookup) -> Result<(), Invalid> {
+        let ItemKind::Icd11Coding { expected, .. } = &self.kind else {
+            return Ok(());
+        };
+        let check = icd11::validate_cluster(&tidy_cluster(expected), lookup);
+        if let Some(e) = check.syntax_error {
+            return Err(Invalid::new(
+                "expected",
+                format!("is not an ICD-11 code or cluster: {e}"),
+            ));
+        }
+        match check.parts.into_iter().find(|p| !p.valid) {
+            Some(p) => Err(Invalid::new("expected", p.reason)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -982,14 +1016,18 @@ fn ended_at(a: &Assessment, attempt: &Attempt) -> Option<OffsetDateTime> {
     })
 }
 
+fn cooldown_end(a: &Assessment, ended: OffsetDateTime) -> OffsetDateTime {
+    ended
+        .checked_add(Duration::minutes(i64::from(a.cooldown_minutes)))
+        .unwrap_or(ended)
+}
+
 fn next_try(a: &Assessment, attempts_used: u32, ended: OffsetDateTime) -> NextTry {
     if a.max_attempts.is_some_and(|m| attempts_used >= m) {
-        return NextTry::Never;
+        NextTry::Never
+    } else {
+        NextTry::From(cooldown_end(a, ended))
     }
-    let from = ended
-        .checked_add(Duration::minutes(i64::from(a.cooldown_minutes)))
-        .unwrap_or(ended);
-    NextTry::From(from)
 }
 
 /// May a learner whose earlier attempts at `a` are `previous` start a new one at `now`?
@@ -1019,7 +1057,7 @@ pub fn check_start(
     }
     if a.cooldown_minutes > 0
         && let Some(last) = previous.iter().filter_map(|p| ended_at(a, p)).max()
-        && let NextTry::From(until) = next_try(a, 0, last)
+        && let until = cooldown_end(a, last)
         && now < until
     {
         return Err(AttemptRefusal::CoolingDown {
@@ -1056,6 +1094,7 @@ pub fn check_submission(
 
 /// The score of one item of an attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemResult {
     pub item_id: Uuid,
     pub item_version: u32,
@@ -1067,6 +1106,7 @@ pub struct ItemResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CompetencyResult {
     pub competency: CompetencyRef,
     pub earned_milli: u64,
@@ -1081,6 +1121,7 @@ pub struct CompetencyResult {
 
 /// A scored attempt: what the learner sees at the end, and what the award rules read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptResult {
     pub items: Vec<ItemResult>,
     pub competencies: Vec<CompetencyResult>,
@@ -2148,6 +2189,82 @@ mod tests {
             }]
         });
         assert!(e.message.contains("does not assess"), "{e}");
+    }
+
+    #[test]
+    fn icd11_answer_keys_are_checked_against_the_release() {
+        use std::collections::HashMap;
+
+        use crate::icd11::CodeFacts;
+        let facts = |title: &str, is_extension: bool| CodeFacts {
+            title: title.into(),
+            is_extension,
+            is_leaf: true,
+            is_residual: false,
+        };
+        let release: HashMap<String, CodeFacts> = HashMap::from([
+            ("5A11".into(), facts("Type 2 diabetes mellitus", false)),
+            ("BA00".into(), facts("Essential hypertension", false)),
+            ("CA40".into(), facts("Pneumonia", false)),
+            ("1A00".into(), facts("Cholera", false)),
+            ("NC72.2".into(), facts("Fracture of neck of femur", false)),
+            ("XK9K".into(), facts("Right", true)),
+            ("XT8W".into(), facts("Chronic", true)),
+        ]);
+        let content = |expected: &str| icd(expected).content;
+        for ok in ["5A11&XT8W", "NC72.2&XK9K", "ca40", "1A00", "BA00/5A11"] {
+            assert_eq!(content(ok).check_codes(&release), Ok(()), "{ok}");
+        }
+        let e = content("5A11&XZ9Z").check_codes(&release).unwrap_err();
+        assert_eq!(e.field, "expected");
+        assert!(e.message.contains("XZ9Z"), "{e}");
+        let e = content("XT8W").check_codes(&release).unwrap_err();
+        assert!(e.message.contains("not an ICD-11 code or cluster"), "{e}");
+        let other = item_with(
+            1,
+            "C",
+            Difficulty::Easy,
+            ItemKind::TrueFalse { correct: true },
+        );
+        assert_eq!(other.content.check_codes(&release), Ok(()));
+    }
+
+    #[test]
+    fn attempts_and_refusals_round_trip_through_json() {
+        let at = attempt(2, T0, Some(T0 + Duration::minutes(12)));
+        let json = serde_json::to_string(&at).unwrap();
+        assert!(json.contains("2026-11-28T10:00:00Z"), "{json}");
+        assert_eq!(serde_json::from_str::<Attempt>(&json).unwrap(), at);
+        for r in [
+            AttemptRefusal::TimeUp {
+                deadline: T0,
+                next: NextTry::From(T0 + Duration::hours(1)),
+            },
+            AttemptRefusal::AlreadySubmitted {
+                submitted_at: T0,
+                next: NextTry::Never,
+            },
+            AttemptRefusal::NoAttemptsLeft { max_attempts: 2 },
+            AttemptRefusal::CoolingDown {
+                until: T0,
+                cooldown_minutes: 5,
+            },
+            AttemptRefusal::InProgress {
+                number: 1,
+                closes_at: None,
+            },
+        ] {
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(serde_json::from_str::<AttemptRefusal>(&json).unwrap(), r);
+            assert!(r.to_string().ends_with('.'), "{r}");
+        }
+        let a = assessment();
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<Assessment>(&json).unwrap(), a);
+        for d in Difficulty::ALL {
+            assert_eq!(Difficulty::parse(d.as_str()), Some(d));
+        }
+        assert_eq!(Difficulty::parse("expert"), None);
     }
 
     // ---- properties ----
