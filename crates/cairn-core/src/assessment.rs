@@ -728,7 +728,8 @@ impl Blueprint {
 }
 
 /// The items of one attempt, in the order shown, with the seed that drew them. It keeps the
-/// item versions themselves, so scoring needs nothing but the form and the responses.
+/// item versions themselves, so scoring needs nothing but the form and the responses — and
+/// so it holds the answer keys: it stays on the server, and learners get [`Form::public`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Form {
     pub seed: u64,
