@@ -1,1 +1,897 @@
-//! criteria rules (issue 5; being written).
+//! Achievement criteria: a small rule language over a learner's evidence.
+//!
+//! Criteria are stored and sent as JSON (the serde form of [`Criteria`]), shown to people
+//! as text ([`Criteria::describe`]) and checked against evidence by [`evaluate`], which says
+//! what satisfied them — that becomes the credential's evidence — or what is still missing.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::validate::Invalid;
+
+/// How deep rules may nest, a leaf alone being depth 1. Real criteria need two or three
+/// levels; the limit keeps evaluation's recursion and the text form bounded.
+pub const DEPTH_MAX: usize = 8;
+/// How many rules (leaves and groups) one set of criteria may hold.
+pub const RULES_MAX: usize = 200;
+
+/// One rule, or a combination of rules. An achievement's criteria are one such tree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Criteria {
+    /// An attempt at the assessment passed its cut score and, if given, scored at least
+    /// `min_percent` (a bar above the cut score, for achievements that ask for more).
+    PassedAssessment {
+        assessment_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_percent: Option<u8>,
+    },
+    /// Performance evidence reviewed on the rubric was accepted.
+    EvidenceAccepted { rubric_id: Uuid },
+    /// A version of the module was completed, and if given one numbered `min_version` or
+    /// later, since earlier versions may lack content the achievement now relies on.
+    CompletedModule {
+        module_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_version: Option<i32>,
+    },
+    All {
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
+        of: Vec<Criteria>,
+    },
+    Any {
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
+        of: Vec<Criteria>,
+    },
+}
+
+/// A passed or failed attempt at an assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttemptResult {
+    pub attempt_id: Uuid,
+    pub assessment_id: Uuid,
+    /// Whether the attempt reached the assessment's cut score (and per-competency minimums).
+    pub passed: bool,
+    /// Score as a percentage, 0–100.
+    pub percent: f64,
+}
+
+/// A piece of performance evidence and how its review ended (or that it has not yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewedEvidence {
+    pub evidence_id: Uuid,
+    pub rubric_id: Uuid,
+    pub accepted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleCompletion {
+    pub module_version_id: Uuid,
+    pub module_id: Uuid,
+    /// The version's number (1, 2, 3…), as in [`crate::catalog::ModuleVersion::number`].
+    pub version: i32,
+}
+
+/// Everything a learner has done that criteria can count.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceSet {
+    #[serde(default)]
+    pub attempts: Vec<AttemptResult>,
+    #[serde(default)]
+    pub reviews: Vec<ReviewedEvidence>,
+    #[serde(default)]
+    pub completions: Vec<ModuleCompletion>,
+}
+
+/// One item of evidence that satisfied a rule; it is what an award links to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EvidenceRef {
+    Attempt { attempt_id: Uuid },
+    Evidence { evidence_id: Uuid },
+    ModuleCompletion { module_version_id: Uuid },
+}
+
+/// Whether criteria are met, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Outcome {
+    pub met: bool,
+    /// The evidence that counts, without repeats. When met, it is enough to show it: one
+    /// item per rule, the first satisfied alternative of an `any`. When not met, it is the
+    /// progress so far (the parts of an `all` already met), so a learner sees what counts.
+    pub satisfied_by: Vec<EvidenceRef>,
+    /// Empty exactly when met; otherwise one sentence per thing still to do.
+    pub missing: Vec<String>,
+}
+
+impl Criteria {
+    /// The rule in words, naming things by their ids.
+    pub fn describe(&self) -> String {
+        self.describe_with(&|_| None)
+    }
+
+    /// The rule in words, naming assessments, rubrics and modules by `names` where it knows
+    /// them, so pages can show titles without this module knowing where they are stored.
+    pub fn describe_with(&self, names: &dyn Fn(Uuid) -> Option<String>) -> String {
+        self.describe_at(names, 1)
+    }
+
+    fn describe_at(&self, names: &dyn Fn(Uuid) -> Option<String>, depth: usize) -> String {
+        let name = |id: Uuid| names(id).map_or_else(|| id.to_string(), |n| format!("\"{n}\""));
+        match self {
+            Criteria::PassedAssessment {
+                assessment_id,
+                min_percent,
+            } => match min_percent {
+                Some(p) => format!(
+                    "passed assessment {} with at least {p}%",
+                    name(*assessment_id)
+                ),
+                None => format!("passed assessment {}", name(*assessment_id)),
+            },
+            Criteria::EvidenceAccepted { rubric_id } => {
+                format!("evidence accepted on rubric {}", name(*rubric_id))
+            }
+            Criteria::CompletedModule {
+                module_id,
+                min_version,
+            } => match min_version {
+                Some(v) => format!(
+                    "completed module {} (version {v} or later)",
+                    name(*module_id)
+                ),
+                None => format!("completed module {}", name(*module_id)),
+            },
+            Criteria::All { of } | Criteria::Any { of } => {
+                let word = if matches!(self, Criteria::All { .. }) {
+                    "all of"
+                } else {
+                    "any of"
+                };
+                if depth > DEPTH_MAX {
+                    return format!("{word} (… nested too deep)");
+                }
+                let parts: Vec<String> =
+                    of.iter().map(|c| c.describe_at(names, depth + 1)).collect();
+                format!("{word} ({})", parts.join("; "))
+            }
+        }
+    }
+
+    /// How deep the rules nest, a leaf alone being 1.
+    pub fn depth(&self) -> usize {
+        match self {
+            Criteria::All { of } | Criteria::Any { of } => {
+                1 + of.iter().map(Criteria::depth).max().unwrap_or(0)
+            }
+            _ => 1,
+        }
+    }
+
+    /// Refuse criteria that could never be met or that are too large to reason about: an
+    /// empty `all`/`any`, nesting beyond [`DEPTH_MAX`], more than [`RULES_MAX`] rules,
+    /// a minimum score above 100% or a version below 1. The message says which rule, by its
+    /// position: "rule 2.1" is the first rule inside the second one.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut count = 0usize;
+        self.validate_at("", 1, &mut count)
+    }
+
+    fn validate_at(&self, path: &str, depth: usize, count: &mut usize) -> Result<(), Invalid> {
+        let here = if path.is_empty() {
+            "the top rule".to_owned()
+        } else {
+            format!("rule {path}")
+        };
+        if depth > DEPTH_MAX {
+            return Err(Invalid::new(
+                "criteria",
+                format!("{here} nests more than {DEPTH_MAX} levels deep; flatten the combinations"),
+            ));
+        }
+        *count += 1;
+        if *count > RULES_MAX {
+            return Err(Invalid::new(
+                "criteria",
+                format!("hold more than {RULES_MAX} rules; split the achievement or simplify"),
+            ));
+        }
+        match self {
+            Criteria::PassedAssessment {
+                min_percent: Some(p),
+                ..
+            } if *p > 100 => Err(Invalid::new(
+                "criteria",
+                format!("{here}: a minimum score of {p}% is impossible; use 0 to 100"),
+            )),
+            Criteria::CompletedModule {
+                min_version: Some(v),
+                ..
+            } if *v < 1 => Err(Invalid::new(
+                "criteria",
+                format!("{here}: version {v} does not exist; module versions start at 1"),
+            )),
+            Criteria::All { of } | Criteria::Any { of } => {
+                if of.is_empty() {
+                    let word = if matches!(self, Criteria::All { .. }) {
+                        "all of"
+                    } else {
+                        "any of"
+                    };
+                    return Err(Invalid::new(
+                        "criteria",
+                        format!(
+                            "{here} is an empty \"{word}\"; list at least one rule in it or remove it"
+                        ),
+                    ));
+                }
+                for (i, c) in of.iter().enumerate() {
+                    let child = if path.is_empty() {
+                        format!("{}", i + 1)
+                    } else {
+                        format!("{path}.{}", i + 1)
+                    };
+                    c.validate_at(&child, depth + 1, count)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Criteria from their stored or submitted JSON, validated.
+    pub fn from_json(json: &str) -> Result<Criteria, Invalid> {
+        let c: Criteria = serde_json::from_str(json).map_err(|e| {
+            Invalid::new(
+                "criteria",
+                format!("is not criteria in the expected JSON form: {e}"),
+            )
+        })?;
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+impl fmt::Display for Criteria {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// Whether `rule` is met by `evidence`, with the evidence that satisfied it or what is missing.
+///
+/// Total over any tree: unvalidated input (an empty group, too deep a nest) gives an unmet
+/// outcome that says so, never a panic. An empty `all` is vacuously met and an empty `any`
+/// never is, as in logic; validation refuses both before they are stored.
+pub fn evaluate(rule: &Criteria, evidence: &EvidenceSet) -> Outcome {
+    evaluate_at(rule, evidence, 1)
+}
+
+fn met(by: EvidenceRef) -> Outcome {
+    Outcome {
+        met: true,
+        satisfied_by: vec![by],
+        missing: Vec::new(),
+    }
+}
+
+fn unmet(rule: &Criteria, why: String) -> Outcome {
+    Outcome {
+        met: false,
+        satisfied_by: Vec::new(),
+        missing: vec![format!("{} — {why}", rule.describe())],
+    }
+}
+
+fn push_unique(into: &mut Vec<EvidenceRef>, from: Vec<EvidenceRef>) {
+    for r in from {
+        if !into.contains(&r) {
+            into.push(r);
+        }
+    }
+}
+
+fn evaluate_at(rule: &Criteria, ev: &EvidenceSet, depth: usize) -> Outcome {
+    if depth > DEPTH_MAX {
+        return Outcome {
+            met: false,
+            satisfied_by: Vec::new(),
+            missing: vec![format!(
+                "these criteria nest more than {DEPTH_MAX} levels deep and cannot be evaluated"
+            )],
+        };
+    }
+    match rule {
+        Criteria::PassedAssessment {
+            assessment_id,
+            min_percent,
+        } => {
+            let attempts: Vec<&AttemptResult> = ev
+                .attempts
+                .iter()
+                .filter(|a| a.assessment_id == *assessment_id)
+                .collect();
+            let high_enough =
+                |a: &AttemptResult| min_percent.is_none_or(|m| a.percent >= f64::from(m));
+            // The best qualifying attempt is the one to show; a later tie does not replace it.
+            let best = attempts.iter().filter(|a| a.passed && high_enough(a)).fold(
+                None::<&&AttemptResult>,
+                |best, a| match best {
+                    Some(b) if b.percent >= a.percent => Some(b),
+                    _ => Some(a),
+                },
+            );
+            if let Some(a) = best {
+                return met(EvidenceRef::Attempt {
+                    attempt_id: a.attempt_id,
+                });
+            }
+            let best_passed = attempts
+                .iter()
+                .filter(|a| a.passed)
+                .map(|a| a.percent)
+                .fold(None::<f64>, |m, p| Some(m.map_or(p, |m| m.max(p))));
+            let why = match (attempts.is_empty(), best_passed) {
+                (true, _) => "no attempt yet".to_owned(),
+                (false, Some(p)) => format!("passed, but the best passing score is {p:.1}%"),
+                (false, None) => format!("{} attempt(s), none passed", attempts.len()),
+            };
+            unmet(rule, why)
+        }
+        Criteria::EvidenceAccepted { rubric_id } => {
+            let mut on_rubric = ev.reviews.iter().filter(|r| r.rubric_id == *rubric_id);
+            if let Some(r) = on_rubric.clone().find(|r| r.accepted) {
+                return met(EvidenceRef::Evidence {
+                    evidence_id: r.evidence_id,
+                });
+            }
+            let why = if on_rubric.next().is_some() {
+                "evidence submitted on this rubric has not been accepted"
+            } else {
+                "no evidence submitted on this rubric yet"
+            };
+            unmet(rule, why.to_owned())
+        }
+        Criteria::CompletedModule {
+            module_id,
+            min_version,
+        } => {
+            let done: Vec<&ModuleCompletion> = ev
+                .completions
+                .iter()
+                .filter(|c| c.module_id == *module_id)
+                .collect();
+            let latest = done
+                .iter()
+                .fold(None::<&&ModuleCompletion>, |m, c| match m {
+                    Some(m) if m.version >= c.version => Some(m),
+                    _ => Some(c),
+                });
+            match latest {
+                Some(c) if min_version.is_none_or(|v| c.version >= v) => {
+                    met(EvidenceRef::ModuleCompletion {
+                        module_version_id: c.module_version_id,
+                    })
+                }
+                Some(c) => unmet(
+                    rule,
+                    format!("the latest version completed is {}", c.version),
+                ),
+                None => unmet(rule, "not completed yet".to_owned()),
+            }
+        }
+        Criteria::All { of } => {
+            let mut out = Outcome {
+                met: true,
+                satisfied_by: Vec::new(),
+                missing: Vec::new(),
+            };
+            for c in of {
+                let o = evaluate_at(c, ev, depth + 1);
+                out.met &= o.met;
+                push_unique(&mut out.satisfied_by, o.satisfied_by);
+                out.missing.extend(o.missing);
+            }
+            out
+        }
+        Criteria::Any { of } => {
+            let mut alternatives = Vec::with_capacity(of.len());
+            for c in of {
+                let o = evaluate_at(c, ev, depth + 1);
+                if o.met {
+                    let mut satisfied_by = Vec::new();
+                    push_unique(&mut satisfied_by, o.satisfied_by);
+                    return Outcome {
+                        met: true,
+                        satisfied_by,
+                        missing: Vec::new(),
+                    };
+                }
+                alternatives.push(if o.missing.len() == 1 {
+                    o.missing.join("")
+                } else {
+                    format!("({})", o.missing.join(" and "))
+                });
+            }
+            let missing = if alternatives.is_empty() {
+                "an empty \"any of\" can never be met".to_owned()
+            } else {
+                format!("one of: {}", alternatives.join(" or "))
+            };
+            Outcome {
+                met: false,
+                satisfied_by: Vec::new(),
+                missing: vec![missing],
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    fn passed(a: u128, min: Option<u8>) -> Criteria {
+        Criteria::PassedAssessment {
+            assessment_id: id(a),
+            min_percent: min,
+        }
+    }
+
+    fn accepted(r: u128) -> Criteria {
+        Criteria::EvidenceAccepted { rubric_id: id(r) }
+    }
+
+    fn completed(m: u128, v: Option<i32>) -> Criteria {
+        Criteria::CompletedModule {
+            module_id: id(m),
+            min_version: v,
+        }
+    }
+
+    fn attempt(n: u128, a: u128, ok: bool, percent: f64) -> AttemptResult {
+        AttemptResult {
+            attempt_id: id(n),
+            assessment_id: id(a),
+            passed: ok,
+            percent,
+        }
+    }
+
+    /// Passed assessment 1 with 85% and 70%, failed assessment 2; evidence on rubric 11
+    /// accepted, on rubric 12 not; module 21 completed at versions 1 and 2.
+    fn evidence() -> EvidenceSet {
+        EvidenceSet {
+            attempts: vec![
+                attempt(101, 1, true, 70.0),
+                attempt(102, 1, true, 85.0),
+                attempt(103, 2, false, 40.0),
+            ],
+            reviews: vec![
+                ReviewedEvidence {
+                    evidence_id: id(201),
+                    rubric_id: id(11),
+                    accepted: true,
+                },
+                ReviewedEvidence {
+                    evidence_id: id(202),
+                    rubric_id: id(12),
+                    accepted: false,
+                },
+            ],
+            completions: vec![
+                ModuleCompletion {
+                    module_version_id: id(301),
+                    module_id: id(21),
+                    version: 1,
+                },
+                ModuleCompletion {
+                    module_version_id: id(302),
+                    module_id: id(21),
+                    version: 2,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn the_json_form_is_tagged_and_round_trips() {
+        let c = Criteria::All {
+            of: vec![
+                passed(1, Some(80)),
+                Criteria::Any {
+                    of: vec![accepted(11), completed(21, Some(2))],
+                },
+            ],
+        };
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(
+            v,
+            json!({"type": "all", "of": [
+                {"type": "passed_assessment", "assessment_id": id(1), "min_percent": 80},
+                {"type": "any", "of": [
+                    {"type": "evidence_accepted", "rubric_id": id(11)},
+                    {"type": "completed_module", "module_id": id(21), "min_version": 2}
+                ]}
+            ]})
+        );
+        assert_eq!(Criteria::from_json(&v.to_string()).unwrap(), c);
+        // Optional bounds may be left out.
+        let plain: Criteria =
+            serde_json::from_value(json!({"type": "completed_module", "module_id": id(21)}))
+                .unwrap();
+        assert_eq!(plain, completed(21, None));
+    }
+
+    #[test]
+    fn from_json_says_what_is_wrong() {
+        let e = Criteria::from_json(r#"{"type": "passed"}"#).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("is not criteria in the expected JSON form"),
+            "{e}"
+        );
+        let e = Criteria::from_json(r#"{"type": "any", "of": []}"#).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the top rule is an empty \"any of\"; list at least one rule in it or remove it"
+        );
+    }
+
+    #[test]
+    fn describe_reads_as_a_sentence() {
+        let c = Criteria::All {
+            of: vec![
+                passed(1, Some(80)),
+                Criteria::Any {
+                    of: vec![accepted(11), completed(21, Some(2))],
+                },
+            ],
+        };
+        let names = |u: Uuid| match u.as_u128() {
+            1 => Some("ICD-11 coding basics".to_owned()),
+            11 => Some("Discharge summary".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            c.describe_with(&names),
+            format!(
+                "all of (passed assessment \"ICD-11 coding basics\" with at least 80%; any of (evidence accepted on rubric \"Discharge summary\"; completed module {} (version 2 or later)))",
+                id(21)
+            )
+        );
+        assert_eq!(c.to_string(), c.describe());
+    }
+
+    #[test]
+    fn a_met_rule_names_the_evidence_that_satisfied_it() {
+        let ev = evidence();
+        let o = evaluate(&passed(1, None), &ev);
+        // The best attempt is shown, not the first.
+        assert_eq!(
+            o,
+            Outcome {
+                met: true,
+                satisfied_by: vec![EvidenceRef::Attempt {
+                    attempt_id: id(102)
+                }],
+                missing: vec![]
+            }
+        );
+        let o = evaluate(&completed(21, Some(2)), &ev);
+        assert_eq!(
+            o.satisfied_by,
+            vec![EvidenceRef::ModuleCompletion {
+                module_version_id: id(302)
+            }]
+        );
+        let o = evaluate(
+            &Criteria::All {
+                of: vec![passed(1, Some(80)), accepted(11), passed(1, None)],
+            },
+            &ev,
+        );
+        assert!(o.met);
+        // The same attempt satisfies two rules and is listed once.
+        assert_eq!(
+            o.satisfied_by,
+            vec![
+                EvidenceRef::Attempt {
+                    attempt_id: id(102)
+                },
+                EvidenceRef::Evidence {
+                    evidence_id: id(201)
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unmet_rule_says_what_is_missing() {
+        let ev = evidence();
+        let o = evaluate(&passed(1, Some(90)), &ev);
+        assert!(!o.met);
+        assert_eq!(
+            o.missing,
+            vec![format!(
+                "passed assessment {} with at least 90% — passed, but the best passing score is 85.0%",
+                id(1)
+            )]
+        );
+        let o = evaluate(&passed(2, None), &ev);
+        assert!(
+            o.missing[0].ends_with("— 1 attempt(s), none passed"),
+            "{o:?}"
+        );
+        let o = evaluate(&passed(3, None), &ev);
+        assert!(o.missing[0].ends_with("— no attempt yet"), "{o:?}");
+        let o = evaluate(&accepted(12), &ev);
+        assert!(o.missing[0].ends_with("has not been accepted"), "{o:?}");
+        let o = evaluate(&accepted(13), &ev);
+        assert!(o.missing[0].ends_with("no evidence submitted on this rubric yet"));
+        let o = evaluate(&completed(21, Some(3)), &ev);
+        assert!(o.missing[0].ends_with("the latest version completed is 2"));
+        let o = evaluate(&completed(22, None), &ev);
+        assert!(o.missing[0].ends_with("not completed yet"));
+    }
+
+    #[test]
+    fn an_unmet_all_keeps_its_progress_and_lists_each_missing_part() {
+        let o = evaluate(
+            &Criteria::All {
+                of: vec![accepted(11), passed(2, None), completed(22, None)],
+            },
+            &evidence(),
+        );
+        assert!(!o.met);
+        assert_eq!(
+            o.satisfied_by,
+            vec![EvidenceRef::Evidence {
+                evidence_id: id(201)
+            }]
+        );
+        assert_eq!(o.missing.len(), 2);
+    }
+
+    #[test]
+    fn an_unmet_any_offers_the_alternatives() {
+        let o = evaluate(
+            &Criteria::Any {
+                of: vec![
+                    passed(2, None),
+                    Criteria::All {
+                        of: vec![accepted(12), completed(22, None)],
+                    },
+                ],
+            },
+            &evidence(),
+        );
+        assert!(!o.met);
+        assert!(o.satisfied_by.is_empty());
+        assert_eq!(o.missing.len(), 1);
+        let m = &o.missing[0];
+        assert!(m.starts_with("one of: passed assessment"), "{m}");
+        assert!(m.contains(" or (evidence accepted on rubric"), "{m}");
+        assert!(m.contains(" and completed module"), "{m}");
+    }
+
+    #[test]
+    fn validation_refuses_empty_groups_naming_the_rule() {
+        let c = Criteria::All {
+            of: vec![
+                passed(1, None),
+                Criteria::Any {
+                    of: vec![accepted(11), Criteria::All { of: vec![] }],
+                },
+            ],
+        };
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.field, "criteria");
+        assert_eq!(
+            e.message,
+            "rule 2.2 is an empty \"all of\"; list at least one rule in it or remove it"
+        );
+        assert!(Criteria::All { of: vec![] }.validate().is_err());
+    }
+
+    #[test]
+    fn validation_refuses_impossible_bounds() {
+        let c = Criteria::Any {
+            of: vec![passed(1, Some(101))],
+        };
+        assert_eq!(
+            c.validate().unwrap_err().message,
+            "rule 1: a minimum score of 101% is impossible; use 0 to 100"
+        );
+        assert!(completed(21, Some(0)).validate().is_err());
+        assert!(passed(1, Some(100)).validate().is_ok());
+    }
+
+    fn nested(depth: usize) -> Criteria {
+        let mut c = accepted(11);
+        for _ in 1..depth {
+            c = Criteria::All { of: vec![c] };
+        }
+        c
+    }
+
+    #[test]
+    fn the_depth_limit_is_enforced_and_evaluation_still_answers() {
+        assert_eq!(nested(DEPTH_MAX).depth(), DEPTH_MAX);
+        assert!(nested(DEPTH_MAX).validate().is_ok());
+        assert!(evaluate(&nested(DEPTH_MAX), &evidence()).met);
+        let too_deep = nested(DEPTH_MAX + 1);
+        let e = too_deep.validate().unwrap_err();
+        assert!(e.message.contains("nests more than 8 levels deep"), "{e}");
+        let o = evaluate(&too_deep, &evidence());
+        assert!(!o.met);
+        assert!(o.missing[0].contains("cannot be evaluated"));
+        assert!(nested(DEPTH_MAX + 2).describe().contains("nested too deep"));
+    }
+
+    #[test]
+    fn the_rule_count_is_limited() {
+        let c = Criteria::Any {
+            of: vec![accepted(11); RULES_MAX],
+        };
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .message
+                .contains("more than 200 rules")
+        );
+        let c = Criteria::Any {
+            of: vec![accepted(11); RULES_MAX - 1],
+        };
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn empty_groups_evaluate_as_in_logic() {
+        let ev = evidence();
+        assert!(evaluate(&Criteria::All { of: vec![] }, &ev).met);
+        let o = evaluate(&Criteria::Any { of: vec![] }, &ev);
+        assert!(!o.met);
+        assert_eq!(o.missing, vec!["an empty \"any of\" can never be met"]);
+    }
+
+    fn arb_leaf() -> impl Strategy<Value = Criteria> {
+        prop_oneof![
+            (1u128..4, prop::option::of(0u8..=100)).prop_map(|(a, m)| passed(a, m)),
+            (11u128..13).prop_map(accepted),
+            (21u128..23, prop::option::of(1i32..4)).prop_map(|(m, v)| completed(m, v)),
+        ]
+    }
+
+    /// Trees within the depth limit; `min_len` 0 lets empty groups in.
+    fn arb_criteria(min_len: usize) -> impl Strategy<Value = Criteria> {
+        arb_leaf().prop_recursive((DEPTH_MAX - 1) as u32, 48, 4, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), min_len..4)
+                    .prop_map(|of| Criteria::All { of }),
+                prop::collection::vec(inner, min_len..4).prop_map(|of| Criteria::Any { of }),
+            ]
+        })
+    }
+
+    fn arb_evidence() -> impl Strategy<Value = EvidenceSet> {
+        (
+            prop::collection::vec((1u128..4, any::<bool>(), 0.0f64..=100.0), 0..5),
+            prop::collection::vec((11u128..13, any::<bool>()), 0..4),
+            prop::collection::vec((21u128..23, 1i32..4), 0..4),
+            any::<u64>(),
+        )
+            .prop_map(|(attempts, reviews, completions, salt)| {
+                // Ids unique per item, distinct between runs of the generator.
+                let base = u128::from(salt) << 32;
+                EvidenceSet {
+                    attempts: attempts
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (a, ok, p))| attempt(base + i as u128, a, ok, p))
+                        .collect(),
+                    reviews: reviews
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (r, ok))| ReviewedEvidence {
+                            evidence_id: id(base + 100 + i as u128),
+                            rubric_id: id(r),
+                            accepted: ok,
+                        })
+                        .collect(),
+                    completions: completions
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (m, v))| ModuleCompletion {
+                            module_version_id: id(base + 200 + i as u128),
+                            module_id: id(m),
+                            version: v,
+                        })
+                        .collect(),
+                }
+            })
+    }
+
+    fn refers_to(ev: &EvidenceSet, r: &EvidenceRef) -> bool {
+        match r {
+            EvidenceRef::Attempt { attempt_id } => {
+                ev.attempts.iter().any(|a| a.attempt_id == *attempt_id)
+            }
+            EvidenceRef::Evidence { evidence_id } => {
+                ev.reviews.iter().any(|e| e.evidence_id == *evidence_id)
+            }
+            EvidenceRef::ModuleCompletion { module_version_id } => ev
+                .completions
+                .iter()
+                .any(|c| c.module_version_id == *module_version_id),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn all_is_met_iff_each_rule_is_met(
+            rules in prop::collection::vec(arb_criteria(1), 0..5), ev in arb_evidence()
+        ) {
+            let each = rules.iter().all(|r| evaluate(r, &ev).met);
+            prop_assert_eq!(evaluate(&Criteria::All { of: rules }, &ev).met, each);
+        }
+
+        #[test]
+        fn any_is_met_iff_some_rule_is_met(
+            rules in prop::collection::vec(arb_criteria(1), 0..5), ev in arb_evidence()
+        ) {
+            let some = rules.iter().any(|r| evaluate(r, &ev).met);
+            prop_assert_eq!(evaluate(&Criteria::Any { of: rules }, &ev).met, some);
+        }
+
+        #[test]
+        fn evaluation_never_panics_and_explains_itself(rule in arb_criteria(0), ev in arb_evidence()) {
+            let o = evaluate(&rule, &ev);
+            prop_assert_eq!(o.met, o.missing.is_empty(), "{:?}", o);
+            for r in &o.satisfied_by {
+                prop_assert!(refers_to(&ev, r), "{:?}", r);
+            }
+            let mut seen = o.satisfied_by.clone();
+            seen.sort_by_key(|r| format!("{r:?}"));
+            seen.dedup();
+            prop_assert_eq!(seen.len(), o.satisfied_by.len());
+            prop_assert!(!rule.describe().is_empty());
+        }
+
+        #[test]
+        fn more_evidence_never_unmeets_criteria(
+            rule in arb_criteria(1), ev in arb_evidence(), more in arb_evidence()
+        ) {
+            let mut both = ev.clone();
+            both.attempts.extend(more.attempts);
+            both.reviews.extend(more.reviews);
+            both.completions.extend(more.completions);
+            if evaluate(&rule, &ev).met {
+                prop_assert!(evaluate(&rule, &both).met);
+            }
+        }
+
+        #[test]
+        fn generated_criteria_validate_and_round_trip_through_json(rule in arb_criteria(1)) {
+            prop_assert!(rule.depth() <= DEPTH_MAX);
+            prop_assert_eq!(rule.validate(), Ok(()));
+            let json = serde_json::to_string(&rule).unwrap();
+            prop_assert_eq!(Criteria::from_json(&json).unwrap(), rule);
+        }
+    }
+}

@@ -475,6 +475,7 @@ pub enum Basis {
     /// A rejection was appealed and reviewed again by an assessor new to the evidence; that
     /// review is final, as an appeal is allowed once.
     Appeal {
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
         previous: Box<Decision>,
         reviewer: MarkSummary,
     },
