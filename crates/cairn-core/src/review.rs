@@ -800,6 +800,8 @@ pub enum ReviewRefusal {
         stage: ReviewStage,
         status: EvidenceStatus,
     },
+    #[error("this achievement is single-marked, so its evidence has no second marker")]
+    NotDoubleMarked,
     #[error("an assessor may not review their own evidence")]
     OwnEvidence,
     #[error(
@@ -832,9 +834,10 @@ pub fn may_review(
     stage: ReviewStage,
     policy: &ReviewPolicy,
 ) -> Result<(), ReviewRefusal> {
-    if evidence.status != stage.awaited_status()
-        || (stage == ReviewStage::SecondMarking && !policy.double_marking)
-    {
+    if stage == ReviewStage::SecondMarking && !policy.double_marking {
+        return Err(ReviewRefusal::NotDoubleMarked);
+    }
+    if evidence.status != stage.awaited_status() {
         return Err(ReviewRefusal::WrongStage {
             stage,
             status: evidence.status,
@@ -1521,14 +1524,14 @@ mod tests {
         );
         let e = evidence(EvidenceStatus::AwaitingSecondMarker, &[7]);
         let single = ReviewPolicy::default();
-        assert!(
+        assert_eq!(
             may_review(
                 &assessor(8, &[], 0),
                 &e,
                 ReviewStage::SecondMarking,
                 &single
-            )
-            .is_err()
+            ),
+            Err(ReviewRefusal::NotDoubleMarked)
         );
     }
 
