@@ -1360,6 +1360,37 @@ mod tests {
     }
 
     #[test]
+    fn every_decision_explains_itself_in_one_sentence() {
+        let single = decide(&ReviewPolicy::default(), &score(7, [2, 1, 1]), None, None).unwrap();
+        let Progress::Decided { decision } = single else {
+            panic!()
+        };
+        assert_eq!(
+            decision.explain(),
+            format!("accepted with 8 of 12 points, marked by assessor {}", id(7))
+        );
+        let (a, b) = (score(7, [2, 1, 1]), score(8, [2, 2, 1]));
+        let Progress::Decided { decision } = decide(&double(), &a, Some(&b), None).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            decision.to_string(),
+            format!(
+                "accepted with 9 of 12 points: assessors {} (8 points) and {} (10 points) agreed, and the mean is recorded",
+                id(7),
+                id(8)
+            )
+        );
+        let back: Decision =
+            serde_json::from_str(&serde_json::to_string(&decision).unwrap()).unwrap();
+        assert_eq!(back, decision);
+        let refusal: ReviewRefusal =
+            serde_json::from_str(&serde_json::to_string(&ReviewRefusal::AlreadyMarker).unwrap())
+                .unwrap();
+        assert_eq!(refusal, ReviewRefusal::AlreadyMarker);
+    }
+
+    #[test]
     fn totals_beyond_tolerance_go_to_adjudication_even_when_both_pass() {
         let (a, b) = (score(7, [1, 1, 2]), score(8, [2, 2, 2]));
         let d = disagreement(&a, &b, &double()).unwrap();
