@@ -5,11 +5,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use cairn_app::AppError;
 use cairn_app::accounts::Session;
 use cairn_app::modules::{CatalogForm as CatalogParams, CatalogSearch, ProgressUpdate};
@@ -19,7 +19,7 @@ use cairn_core::catalog::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{error_page, message};
+use super::{SignedInForm, error_page, message};
 use crate::AppState;
 use crate::auth::MaybeSession;
 
@@ -63,18 +63,6 @@ fn see_other(to: &str) -> Response {
     let mut res = Redirect::to(to).into_response();
     *res.status_mut() = StatusCode::SEE_OTHER;
     res
-}
-
-fn csrf_ok(session: &Session, sent: &str) -> bool {
-    cairn_app::security::constant_time_eq(session.csrf_token.as_bytes(), sent.as_bytes())
-}
-
-fn csrf_refused() -> Response {
-    message(
-        StatusCode::FORBIDDEN,
-        "Form refused",
-        "This form did not come from a Cairn page, or it has expired. Go back, reload the page and try again.",
-    )
 }
 
 // ---------------------------------------------------------------- catalog
@@ -451,8 +439,6 @@ async fn lesson_page(
 
 #[derive(Deserialize)]
 struct LessonStep {
-    #[serde(default)]
-    csrf: String,
     /// The page just read (1-based).
     page: Option<u32>,
     /// "check" when the knowledge check is submitted.
@@ -464,16 +450,9 @@ struct LessonStep {
 
 async fn lesson_step(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
-    Form(f): Form<LessonStep>,
+    SignedInForm { session, form: f }: SignedInForm<LessonStep>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    if !csrf_ok(&session, &f.csrf) {
-        return csrf_refused();
-    }
     let v = match published_lesson(&s, &session, id).await {
         Ok(v) => v,
         Err(e) => return error_page(e),
@@ -553,8 +532,6 @@ async fn author_list(
 #[derive(Deserialize, Default, Clone)]
 struct ModuleForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     title: String,
     #[serde(default)]
     summary: String,
@@ -579,7 +556,6 @@ struct ModuleForm {
 impl ModuleForm {
     fn from_content(c: &ModuleContent) -> Self {
         ModuleForm {
-            csrf: String::new(),
             title: c.title.clone(),
             summary: c.summary.clone(),
             objectives: c.objectives.join("\n"),
@@ -741,16 +717,9 @@ fn form_error(e: AppError) -> Result<String, AppError> {
 
 async fn new_submit(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(slug): Path<String>,
-    Form(f): Form<ModuleForm>,
+    SignedInForm { session, form: f }: SignedInForm<ModuleForm>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    if !csrf_ok(&session, &f.csrf) {
-        return csrf_refused();
-    }
     let content = match f.to_content(None) {
         Ok(c) => c,
         Err(msg) => {
@@ -821,16 +790,9 @@ async fn edit_form(
 
 async fn edit_submit(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
-    Form(f): Form<ModuleForm>,
+    SignedInForm { session, form: f }: SignedInForm<ModuleForm>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    if !csrf_ok(&session, &f.csrf) {
-        return csrf_refused();
-    }
     let (slug, v) = match editable(&s, &session, id).await {
         Ok(x) => x,
         Err(e) => return error_page(e),
@@ -856,8 +818,6 @@ async fn edit_submit(
 #[derive(Deserialize)]
 struct PageForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     title: String,
     #[serde(default)]
     markdown: String,
@@ -865,8 +825,6 @@ struct PageForm {
 
 #[derive(Deserialize)]
 struct QuestionForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     prompt: String,
     /// One choice per line.
@@ -912,16 +870,9 @@ async fn change_content(
 
 async fn add_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
-    Form(f): Form<PageForm>,
+    SignedInForm { session, form: f }: SignedInForm<PageForm>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    if !csrf_ok(&session, &f.csrf) {
-        return csrf_refused();
-    }
     change_content(&s, &session, id, |c| {
         c.pages.push(LessonPage {
             title: f.title,
@@ -934,16 +885,9 @@ async fn add_page(
 
 async fn add_question(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
-    Form(f): Form<QuestionForm>,
+    SignedInForm { session, form: f }: SignedInForm<QuestionForm>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    if !csrf_ok(&session, &f.csrf) {
-        return csrf_refused();
-    }
     change_content(&s, &session, id, |c| {
         let choices: Vec<String> = f
             .choices
@@ -978,8 +922,6 @@ async fn add_question(
 #[derive(Deserialize)]
 struct AlignForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     competency: String,
     #[serde(default)]
     level: String,
@@ -990,16 +932,9 @@ struct AlignForm {
 
 async fn align(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
-    Form(f): Form<AlignForm>,
+    SignedInForm { session, form: f }: SignedInForm<AlignForm>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    if !csrf_ok(&session, &f.csrf) {
-        return csrf_refused();
-    }
     change_content(&s, &session, id, |c| {
         let competency = Uuid::parse_str(f.competency.trim())
             .map_err(|_| "competency: choose a competency from the list".to_owned())?;
@@ -1023,23 +958,14 @@ async fn align(
 }
 
 #[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+/// A form whose only field is its CSRF token (checked by [`SignedInForm`]).
+struct CsrfForm {}
 
 async fn publish(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfForm>,
+    SignedInForm { session, .. }: SignedInForm<CsrfForm>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    if !csrf_ok(&session, &f.csrf) {
-        return csrf_refused();
-    }
     match s.app.publish_module(&session.principal, id).await {
         Ok(_) => see_other(&format!("/modules/{id}")),
         Err(AppError::Invalid(i)) => message(

@@ -32,6 +32,63 @@ pub fn routes() -> Router<AppState> {
         .merge(catalog::routes())
 }
 
+/// A form posted by a signed-in person from one of Cairn's own pages: the session, and
+/// the form, whose `csrf` field must match the session's token. Not signed in → the
+/// sign-in page; a missing or wrong token → a refusal page. Must be the last extractor.
+pub(crate) struct SignedInForm<T> {
+    pub session: Session,
+    pub form: T,
+}
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for SignedInForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, s: &AppState) -> Result<Self, Response> {
+        #[derive(Deserialize)]
+        struct Token {
+            #[serde(default)]
+            csrf: String,
+        }
+        let (mut parts, body) = req.into_parts();
+        let Ok(MaybeSession(Some(session))) = <MaybeSession as axum::extract::FromRequestParts<
+            AppState,
+        >>::from_request_parts(&mut parts, s)
+        .await
+        else {
+            return Err(Redirect::to("/signin").into_response());
+        };
+        let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                message(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Form too large",
+                    "This form is larger than Cairn accepts.",
+                )
+            })?;
+        let bad_form = |e: serde_urlencoded::de::Error| {
+            message(
+                StatusCode::BAD_REQUEST,
+                "Form not understood",
+                format!("The form could not be read: {e}."),
+            )
+        };
+        let token: Token = serde_urlencoded::from_bytes(&bytes).map_err(bad_form)?;
+        if !cairn_app::security::constant_time_eq(
+            session.csrf_token.as_bytes(),
+            token.csrf.as_bytes(),
+        ) {
+            return Err(message(
+                StatusCode::FORBIDDEN,
+                "Form refused",
+                "This form did not come from a Cairn page, or it has expired. Go back, reload the page and try again.",
+            ));
+        }
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(bad_form)?;
+        Ok(SignedInForm { session, form })
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "signin.html")]
 struct SignInPage {

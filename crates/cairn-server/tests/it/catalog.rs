@@ -218,6 +218,10 @@ backend_tests! {
         let csrf = page_csrf(&lesson);
         let res = h.send(form(&format!("/modules/{first}/learn"), &cookies, "csrf=wrong&page=1")).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        // Without a session the form sends the person to sign in, whatever the token.
+        let res = h.send(form(&format!("/modules/{first}/learn"), "", &format!("csrf={csrf}&page=1"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/signin");
         let res = h.send(form(&format!("/modules/{first}/learn"), &cookies, &format!("csrf={csrf}&page=1"))).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert!(location(&res).ends_with("page=2"));
