@@ -81,6 +81,24 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// The caller when they sent credentials, or nobody: for public reads that show more to
+/// authors. Credentials that are sent but wrong are still refused.
+pub struct MaybeAuth(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        if parts.headers.contains_key(header::AUTHORIZATION)
+            || cookie(&parts.headers, SESSION_COOKIE).is_some()
+        {
+            let Auth(p) = Auth::from_request_parts(parts, s).await?;
+            return Ok(MaybeAuth(Some(p)));
+        }
+        Ok(MaybeAuth(None))
+    }
+}
+
 /// For pages: the signed-in session, if any.
 pub struct MaybeSession(pub Option<Session>);
 

@@ -1,12 +1,10 @@
 //! The catalog, modules, their versions and learner progress under `/api/v1`.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use cairn_app::AppError;
 use cairn_app::modules::{CatalogForm, ModuleView, ProgressUpdate};
-use cairn_core::Principal;
 use cairn_core::catalog::{ModuleContent, ModuleFormat, ModuleVersion, VersionState};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -16,7 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Auth, SESSION_COOKIE, cookie};
+use crate::auth::{Auth, MaybeAuth};
 use crate::problem::{ApiError, ApiJson, Problem};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -30,24 +28,6 @@ pub fn register(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(publish_module))
         .routes(routes!(get_version))
         .routes(routes!(get_progress, save_progress))
-}
-
-/// The caller when they sent credentials, or nobody: for public reads that show more to
-/// authors. Credentials that are sent but wrong are still refused.
-pub struct MaybeAuth(pub Option<Principal>);
-
-impl FromRequestParts<AppState> for MaybeAuth {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
-        if parts.headers.contains_key(header::AUTHORIZATION)
-            || cookie(&parts.headers, SESSION_COOKIE).is_some()
-        {
-            let Auth(p) = Auth::from_request_parts(parts, s).await?;
-            return Ok(MaybeAuth(Some(p)));
-        }
-        Ok(MaybeAuth(None))
-    }
 }
 
 #[derive(Serialize, ToSchema)]

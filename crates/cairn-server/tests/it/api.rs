@@ -152,3 +152,80 @@ backend_tests! {
         assert_eq!(h.send(req).await.headers().get("x-request-id").unwrap(), "abc-123");
     }
 }
+
+/// Operations anyone may call without signing in (some show more to a signed-in caller).
+/// Every other operation in the OpenAPI document must refuse an anonymous caller with 401. A new route has to be placed here
+/// (or not) on purpose: the test fails when the document and this list disagree.
+const PUBLIC_OPERATIONS: &[&str] = &[
+    "GET /api/v1/catalog",
+    "GET /api/v1/frameworks",
+    "GET /api/v1/frameworks/{id}",
+    "GET /api/v1/frameworks/{id}/case",
+    "GET /api/v1/icd11",
+    "GET /api/v1/icd11/codes/{code}",
+    "GET /api/v1/icd11/search",
+    "GET /api/v1/icd11/validate",
+    "GET /api/v1/module-versions/{id}",
+    "GET /api/v1/modules/{id}",
+    "GET /api/v1/orgs/{slug}/achievements",
+    "POST /credentials/verify",
+];
+
+/// A concrete URL for a path template: every parameter gets a value of the right shape.
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|seg| match seg {
+            "{slug}" => "alpha".to_owned(),
+            "{role}" => "learner".to_owned(),
+            "{code}" => "1A00".to_owned(),
+            s if s.starts_with('{') => uuid::Uuid::nil().to_string(),
+            s => s.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+backend_tests! {
+    async fn every_operation_is_either_declared_public_or_refuses_anonymous_callers(db: TestDb) {
+        let h = Harness::new(db);
+        h.org("alpha").await;
+        let doc = serde_json::to_value(cairn_server::openapi()).unwrap();
+        let default_security = doc.get("security").cloned();
+        let mut declared_public = Vec::new();
+        let mut operations = 0;
+        for (path, ops) in doc["paths"].as_object().unwrap() {
+            for (method, op) in ops.as_object().unwrap() {
+                operations += 1;
+                let name = format!("{} {path}", method.to_uppercase());
+                let security = op.get("security").cloned().or(default_security.clone());
+                // `{}` among the alternatives means "no credentials needed".
+                let public = security
+                    .as_ref()
+                    .and_then(|s| s.as_array())
+                    .is_some_and(|alternatives| alternatives.contains(&json!({})));
+                if public {
+                    declared_public.push(name.clone());
+                }
+                assert_eq!(public, PUBLIC_OPERATIONS.contains(&name.as_str()), "{name}: the OpenAPI document and PUBLIC_OPERATIONS disagree");
+                let req = Request::builder()
+                    .method(method.to_uppercase().as_str())
+                    .uri(concrete(path))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from("{}"))
+                    .unwrap();
+                let status = h.send(req).await.status();
+                if public {
+                    assert_ne!(status, StatusCode::UNAUTHORIZED, "{name} is public but asked for credentials");
+                    assert!(!status.is_server_error(), "{name}: {status}");
+                } else {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{name} answered an anonymous caller with {status}");
+                }
+            }
+        }
+        declared_public.sort();
+        let mut expected: Vec<_> = PUBLIC_OPERATIONS.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(declared_public, expected);
+        assert!(operations >= 39, "only {operations} operations in the document");
+    }
+}
