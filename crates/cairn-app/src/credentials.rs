@@ -598,38 +598,28 @@ impl App {
         signer: &Signer,
         list: i32,
     ) -> Result<()> {
-        {
-            let purpose = StatusPurpose::Revocation;
-            let mut bits = BitstringStatusList::new(STATUS_LIST_BITS);
-            for i in tx
-                .conn()
-                .status_bits(org.id, purpose.as_str(), list)
-                .await?
-            {
-                bits.set(i as usize, true)
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-            }
-            let url = self.status_list_url(org, purpose, list);
-            let t = now();
-            let unsigned = status_list_credential(&url, &signer.did, purpose, &bits, t)
+        let purpose = StatusPurpose::Revocation;
+        let mut bits = BitstringStatusList::new(STATUS_LIST_BITS);
+        for i in tx.conn().status_set_indexes(org.id, list).await? {
+            bits.set(i as usize, true)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            let signed = cairn_vc::di::sign_credential(
-                &unsigned,
-                &signer.key,
-                &signer.verification_method,
-                t,
-            )
-            .map_err(|e| AppError::Internal(format!("signing the status list: {e}")))?;
-            tx.conn()
-                .upsert_status_list(&StatusListRow {
-                    org_id: org.id,
-                    purpose: purpose.as_str().into(),
-                    list_no: list,
-                    credential: signed.to_string(),
-                    updated_at: t,
-                })
-                .await?;
         }
+        let url = self.status_list_url(org, purpose, list);
+        let t = now();
+        let unsigned = status_list_credential(&url, &signer.did, purpose, &bits, t)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let signed =
+            cairn_vc::di::sign_credential(&unsigned, &signer.key, &signer.verification_method, t)
+                .map_err(|e| AppError::Internal(format!("signing the status list: {e}")))?;
+        tx.conn()
+            .upsert_status_list(&StatusListRow {
+                org_id: org.id,
+                purpose: purpose.as_str().into(),
+                list_no: list,
+                credential: signed.to_string(),
+                updated_at: t,
+            })
+            .await?;
         Ok(())
     }
 

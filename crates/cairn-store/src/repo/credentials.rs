@@ -310,17 +310,10 @@ impl Conn<'_> {
         Ok(n > 0)
     }
 
-    /// Indexes set in one list. Purpose `revocation` covers revoked and suspended
-    /// credentials (their one status entry); `suspension` covers suspended ones only.
-    pub async fn status_bits(&mut self, org: Uuid, purpose: &str, list: i32) -> Result<Vec<i32>> {
-        let q = match purpose {
-            "revocation" => {
-                "SELECT status_index FROM credentials WHERE org_id = $1 AND status_list = $2 AND (revoked_at IS NOT NULL OR suspended_at IS NOT NULL)"
-            }
-            _ => {
-                "SELECT status_index FROM credentials WHERE org_id = $1 AND status_list = $2 AND suspended_at IS NOT NULL"
-            }
-        };
+    /// Indexes whose bit is set in one status list: credentials revoked or suspended
+    /// (each carries a single status entry; see decision 0007).
+    pub async fn status_set_indexes(&mut self, org: Uuid, list: i32) -> Result<Vec<i32>> {
+        let q = "SELECT status_index FROM credentials WHERE org_id = $1 AND status_list = $2 AND (revoked_at IS NOT NULL OR suspended_at IS NOT NULL)";
         let rows: Vec<i32> = on!(self, |c| sqlx::query_scalar(q)
             .bind(org)
             .bind(list)
