@@ -564,7 +564,8 @@ fn demo_request(
     }
 }
 
-/// How many credentials of each kind the demo world has, roughly.
+/// The fewest credentials the demo world holds (it seeds a few hundred), so every
+/// credential page and list has something real to show.
 pub const DEMO_MIN_CREDENTIALS: usize = 250;
 
 impl App {
