@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, Response, StatusCode, header};
-use cairn_app::orgs::{NewOrg, NewToken};
+use cairn_app::orgs::NewOrg;
 use cairn_core::{OrgKind, Principal, Role};
 use cairn_store::backend_tests;
 use serde_json::json;
@@ -27,23 +27,8 @@ async fn provider(h: &Harness, slug: &str) -> (String, String) {
         )
         .await
         .unwrap();
-    let token = |role| NewToken {
-        name: format!("{role} token"),
-        role,
-        expires_in_days: None,
-    };
-    let author = h
-        .app
-        .create_token(&sys, slug, token(Role::Author))
-        .await
-        .unwrap()
-        .secret;
-    let learner = h
-        .app
-        .create_token(&sys, slug, token(Role::Learner))
-        .await
-        .unwrap()
-        .secret;
+    let author = h.token(slug, Role::Author).await;
+    let learner = h.token(slug, Role::Learner).await;
     (author, learner)
 }
 

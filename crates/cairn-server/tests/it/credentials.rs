@@ -23,40 +23,10 @@ async fn issuer(h: &Harness, slug: &str) -> (OrgFixture, String) {
         )
         .await
         .unwrap();
-    let fx = {
-        let token = h
-            .app
-            .create_token(
-                &sys,
-                &issuer_slug,
-                cairn_app::orgs::NewToken {
-                    name: "admin".into(),
-                    role: cairn_core::Role::Admin,
-                    expires_in_days: None,
-                },
-            )
-            .await
-            .unwrap()
-            .secret;
-        let learner = h
-            .app
-            .create_token(
-                &sys,
-                &issuer_slug,
-                cairn_app::orgs::NewToken {
-                    name: "learner".into(),
-                    role: cairn_core::Role::Learner,
-                    expires_in_days: None,
-                },
-            )
-            .await
-            .unwrap()
-            .secret;
-        OrgFixture {
-            admin_email: String::new(),
-            admin_token: token,
-            learner_token: learner,
-        }
+    let fx = OrgFixture {
+        admin_email: String::new(),
+        admin_token: h.token(&issuer_slug, cairn_core::Role::Admin).await,
+        learner_token: h.token(&issuer_slug, cairn_core::Role::Learner).await,
     };
     let res = h
         .json(

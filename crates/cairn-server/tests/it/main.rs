@@ -72,6 +72,20 @@ impl Harness {
             .await
     }
 
+    /// The secret of a new API token acting with `role` in organization `slug`.
+    pub async fn token(&self, slug: &str, role: Role) -> String {
+        let new = NewToken {
+            name: format!("{role} token"),
+            role,
+            expires_in_days: None,
+        };
+        self.app
+            .create_token(&Principal::system(), slug, new)
+            .await
+            .unwrap()
+            .secret
+    }
+
     /// An organization with an admin who can sign in, and an admin token for it.
     pub async fn org(&self, slug: &str) -> OrgFixture {
         let sys = Principal::system();
@@ -112,23 +126,8 @@ impl Harness {
             )
             .await
             .unwrap();
-        let token = |role| NewToken {
-            name: format!("{role} token"),
-            role,
-            expires_in_days: None,
-        };
-        let admin_token = self
-            .app
-            .create_token(&sys, slug, token(Role::Admin))
-            .await
-            .unwrap()
-            .secret;
-        let learner_token = self
-            .app
-            .create_token(&sys, slug, token(Role::Learner))
-            .await
-            .unwrap()
-            .secret;
+        let admin_token = self.token(slug, Role::Admin).await;
+        let learner_token = self.token(slug, Role::Learner).await;
         OrgFixture {
             admin_email,
             admin_token,
