@@ -263,6 +263,7 @@ impl App {
             description: nonempty("description", &new.description, 4000)?,
             criteria: nonempty("criteria", &new.criteria, 4000)?,
             created_at: now(),
+            spec: Default::default(),
         };
         let mut tx = self.store.begin().await?;
         tx.conn().insert_achievement(&a).await?;

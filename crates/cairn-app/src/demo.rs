@@ -479,6 +479,11 @@ impl App {
         };
         tx.conn().append_audit(&entry, now()).await?;
         tx.commit().await?;
+        // Validation runs through the use cases themselves (attempts are started, scored
+        // and reviewed as a learner and an assessor would), so each step commits its own.
+        self.seed_demo_assessments(&orgs).await?;
+        self.seed_demo_rubrics(&orgs).await?;
+        self.seed_demo_validation(&orgs).await?;
         Ok(Seeded::Created {
             organizations: orgs.len(),
             people,
@@ -595,6 +600,7 @@ impl App {
                 description: (*description).into(),
                 criteria: (*criteria).into(),
                 created_at: t0,
+                spec: Default::default(),
             };
             tx.conn().insert_achievement(&a).await?;
             council_achievements.push(a);
@@ -607,6 +613,7 @@ impl App {
             description: "Completed the 15-minute module on the structural differences between ICD-10 and ICD-11.".into(),
             criteria: "Completed the module and answered its knowledge check correctly.".into(),
             created_at: t0,
+            spec: Default::default(),
         };
         tx.conn().insert_achievement(&module_badge).await?;
 

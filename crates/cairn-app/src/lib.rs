@@ -6,6 +6,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod assessments;
+pub mod awards;
 pub mod config;
 pub mod credentials;
 pub mod demo;
@@ -16,6 +18,7 @@ pub mod keys;
 pub mod modules;
 pub mod orgs;
 pub mod ratelimit;
+pub mod reviews;
 pub mod security;
 
 use cairn_core::Principal;

@@ -105,6 +105,12 @@ pub enum Action {
     ModuleAuthor,
     /// Import competency frameworks into the organization.
     FrameworkManage,
+    ItemBankManage,
+    AssessmentManage,
+    RubricManage,
+    EvidenceReview,
+    ReviewStatsView,
+    AwardView,
 }
 
 /// Whether an action concerns the whole platform or one organization.
@@ -115,7 +121,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 24] = [
         Action::OrgCreate,
         Action::OrgListAll,
         Action::UserManage,
@@ -134,6 +140,12 @@ impl Action {
         Action::KeyManage,
         Action::ModuleAuthor,
         Action::FrameworkManage,
+        Action::ItemBankManage,
+        Action::AssessmentManage,
+        Action::RubricManage,
+        Action::EvidenceReview,
+        Action::ReviewStatsView,
+        Action::AwardView,
     ];
 
     pub fn scope(self) -> Scope {
@@ -161,6 +173,15 @@ impl Action {
             Action::CredentialList => &[Admin, Assessor],
             Action::FrameworkManage => &[Admin, Author],
             Action::ModuleAuthor => &[Admin, Author],
+            // A provider's item banks, assessments and rubrics are its authors' work.
+            Action::ItemBankManage | Action::AssessmentManage | Action::RubricManage => {
+                &[Admin, Author]
+            }
+            // Only assessors mark: an admin who should mark is given the assessor role too,
+            // so that who may judge learners' work is a deliberate grant.
+            Action::EvidenceReview => &[Assessor],
+            Action::ReviewStatsView => &[Admin, Author, Assessor],
+            Action::AwardView => &[Admin],
             Action::MemberList | Action::TeamView | Action::TeamManage => &[Admin, Manager],
         }
     }
@@ -185,6 +206,12 @@ impl Action {
             Action::KeyManage => "manage signing keys",
             Action::FrameworkManage => "import competency frameworks",
             Action::ModuleAuthor => "write and publish modules",
+            Action::ItemBankManage => "write items in the item bank",
+            Action::AssessmentManage => "set up assessments",
+            Action::RubricManage => "write rubrics",
+            Action::EvidenceReview => "review learners' evidence",
+            Action::ReviewStatsView => "see assessors' agreement statistics",
+            Action::AwardView => "see awards and their signing queue",
         }
     }
 }

@@ -51,7 +51,7 @@ pub enum Criteria {
 /// A passed or failed attempt at an assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AttemptResult {
+pub struct AttemptSummary {
     pub attempt_id: Uuid,
     pub assessment_id: Uuid,
     /// Whether the attempt reached the assessment's cut score (and per-competency minimums).
@@ -83,7 +83,7 @@ pub struct ModuleCompletion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceSet {
     #[serde(default)]
-    pub attempts: Vec<AttemptResult>,
+    pub attempts: Vec<AttemptSummary>,
     #[serde(default)]
     pub reviews: Vec<ReviewedEvidence>,
     #[serde(default)]
@@ -315,16 +315,16 @@ fn evaluate_at(rule: &Criteria, ev: &EvidenceSet, depth: usize) -> Outcome {
             assessment_id,
             min_percent,
         } => {
-            let attempts: Vec<&AttemptResult> = ev
+            let attempts: Vec<&AttemptSummary> = ev
                 .attempts
                 .iter()
                 .filter(|a| a.assessment_id == *assessment_id)
                 .collect();
             let high_enough =
-                |a: &AttemptResult| min_percent.is_none_or(|m| a.percent >= f64::from(m));
+                |a: &AttemptSummary| min_percent.is_none_or(|m| a.percent >= f64::from(m));
             // The best qualifying attempt is the one to show; a later tie does not replace it.
             let best = attempts.iter().filter(|a| a.passed && high_enough(a)).fold(
-                None::<&&AttemptResult>,
+                None::<&&AttemptSummary>,
                 |best, a| match best {
                     Some(b) if b.percent >= a.percent => Some(b),
                     _ => Some(a),
@@ -464,8 +464,8 @@ mod tests {
         }
     }
 
-    fn attempt(n: u128, a: u128, ok: bool, percent: f64) -> AttemptResult {
-        AttemptResult {
+    fn attempt(n: u128, a: u128, ok: bool, percent: f64) -> AttemptSummary {
+        AttemptSummary {
             attempt_id: id(n),
             assessment_id: id(a),
             passed: ok,

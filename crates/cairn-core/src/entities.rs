@@ -233,6 +233,38 @@ pub struct Achievement {
     pub criteria: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The machine-readable side: award rule, review policy, alignments, validity.
+    #[serde(default)]
+    pub spec: AchievementSpec,
+}
+
+/// What an achievement says beyond its words: the rule that awards it automatically (none:
+/// issued by hand only), how evidence towards it is reviewed, the competencies it proves
+/// and for how long a credential for it is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AchievementSpec {
+    #[serde(default)]
+    pub rule: Option<crate::criteria::Criteria>,
+    #[serde(default)]
+    pub review_policy: crate::review::ReviewPolicy,
+    #[serde(default)]
+    pub alignments: Vec<AchievementAlignment>,
+    /// An https URL of the badge image, if the issuer has one.
+    #[serde(default)]
+    pub image_url: Option<String>,
+    /// Credentials for it are valid this many days from issue; none: no end.
+    #[serde(default)]
+    pub validity_days: Option<u32>,
+}
+
+/// A competency an achievement proves, at a level of the framework's scale when given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AchievementAlignment {
+    pub competency_id: Uuid,
+    #[serde(default)]
+    pub level: Option<i32>,
 }
 
 /// Where a credential stands now.

@@ -1,9 +1,12 @@
 //! Use cases over a real database: SQLite always, PostgreSQL when configured.
 
+mod assessments;
+mod awards;
 mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod reviews;
 
 use cairn_app::accounts::NewUser;
 use cairn_app::orgs::{NewMember, NewOrg, NewToken};

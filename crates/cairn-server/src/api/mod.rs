@@ -1,10 +1,13 @@
 //! The JSON API under `/api/v1`. Each handler extracts, calls `cairn-app`, and returns
 //! JSON or a problem detail; the OpenAPI document is generated from these definitions.
 
+mod assessments;
+mod awards;
 mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod reviews;
 
 use std::sync::OnceLock;
 
@@ -63,6 +66,7 @@ impl Modify for BearerAuth {
 pub fn routes() -> OpenApiRouter<AppState> {
     let router = OpenApiRouter::with_openapi(ApiDoc::openapi());
     let router = frameworks::register(icd11::register(catalog::register(router)));
+    let router = awards::register(reviews::register(assessments::register(router)));
     router
         .routes(routes!(me))
         .routes(routes!(list_orgs, create_org))

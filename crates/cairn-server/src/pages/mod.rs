@@ -16,8 +16,11 @@ use cairn_core::authz::Action;
 use cairn_core::{OrgKind, Role};
 use serde::Deserialize;
 
+mod assessments;
+mod awards;
 mod catalog;
 mod credentials;
+mod reviews;
 
 use crate::AppState;
 use crate::auth::{CSRF_COOKIE, ClientAddr, MaybeSession, SESSION_COOKIE, cookie, set_cookie};
@@ -30,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{slug}", get(org_page))
         .merge(credentials::routes())
         .merge(catalog::routes())
+        .merge(assessments::routes())
+        .merge(reviews::routes())
+        .merge(awards::routes())
 }
 
 /// A form posted by a signed-in person from one of Cairn's own pages: the session, and

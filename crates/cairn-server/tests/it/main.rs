@@ -2,11 +2,14 @@
 //! when `CAIRN_TEST_POSTGRES_URL` is set).
 
 mod api;
+mod assessments;
+mod awards;
 mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
 mod pages;
+mod reviews;
 
 use axum::Router;
 use axum::body::Body;

@@ -1,4 +1,6 @@
-use cairn_core::{Achievement, AchievementKind, CredentialRecord, CredentialState};
+use cairn_core::{
+    Achievement, AchievementKind, AchievementSpec, CredentialRecord, CredentialState,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -25,6 +27,15 @@ struct AchievementRow {
     description: String,
     criteria: String,
     created_at: OffsetDateTime,
+    rule: Option<String>,
+    review_policy: String,
+    alignments: String,
+    image_url: Option<String>,
+    validity_days: Option<i32>,
+}
+
+fn corrupt_json(what: &str, e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("stored {what} is not valid: {e}"))
 }
 
 impl TryFrom<AchievementRow> for Achievement {
@@ -40,8 +51,28 @@ impl TryFrom<AchievementRow> for Achievement {
             description: r.description,
             criteria: r.criteria,
             created_at: r.created_at,
+            spec: AchievementSpec {
+                rule: r
+                    .rule
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|e| corrupt_json("achievement rule", e))?,
+                review_policy: serde_json::from_str(&r.review_policy)
+                    .map_err(|e| corrupt_json("review policy", e))?,
+                alignments: serde_json::from_str(&r.alignments)
+                    .map_err(|e| corrupt_json("achievement alignments", e))?,
+                image_url: r.image_url,
+                validity_days: r.validity_days.and_then(|d| u32::try_from(d).ok()),
+            },
         })
     }
+}
+
+macro_rules! achievement_columns {
+    () => {
+        "id, org_id, kind, name, description, criteria, created_at, rule, review_policy, alignments, image_url, validity_days"
+    };
 }
 
 /// A credential to store: its record and its signed forms.
@@ -146,7 +177,22 @@ impl Conn<'_> {
     }
 
     pub async fn insert_achievement(&mut self, a: &Achievement) -> Result<()> {
-        let q = "INSERT INTO achievements (id, org_id, kind, name, description, criteria, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let q = "INSERT INTO achievements (id, org_id, kind, name, description, criteria, created_at, rule, review_policy, alignments, image_url, validity_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        let rule = a
+            .spec
+            .rule
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| corrupt_json("achievement rule", e))?;
+        let policy = serde_json::to_string(&a.spec.review_policy)
+            .map_err(|e| corrupt_json("review policy", e))?;
+        let alignments = serde_json::to_string(&a.spec.alignments)
+            .map_err(|e| corrupt_json("achievement alignments", e))?;
+        let validity = a
+            .spec
+            .validity_days
+            .map(|d| i32::try_from(d).unwrap_or(i32::MAX));
         on!(self, |c| sqlx::query(q)
             .bind(a.id)
             .bind(a.org_id)
@@ -155,6 +201,11 @@ impl Conn<'_> {
             .bind(&a.description)
             .bind(&a.criteria)
             .bind(a.created_at)
+            .bind(&rule)
+            .bind(&policy)
+            .bind(&alignments)
+            .bind(&a.spec.image_url)
+            .bind(validity)
             .execute(c)
             .await
             .map(|r| r.rows_affected()))
@@ -163,14 +214,22 @@ impl Conn<'_> {
     }
 
     pub async fn achievement(&mut self, id: Uuid) -> Result<Option<Achievement>> {
-        let q = "SELECT id, org_id, kind, name, description, criteria, created_at FROM achievements WHERE id = $1";
+        let q = concat!(
+            "SELECT ",
+            achievement_columns!(),
+            " FROM achievements WHERE id = $1"
+        );
         let row: Option<AchievementRow> =
             on!(self, |c| sqlx::query_as(q).bind(id).fetch_optional(c).await)?;
         row.map(TryInto::try_into).transpose()
     }
 
     pub async fn achievements_of_org(&mut self, org: Uuid) -> Result<Vec<Achievement>> {
-        let q = "SELECT id, org_id, kind, name, description, criteria, created_at FROM achievements WHERE org_id = $1 ORDER BY name";
+        let q = concat!(
+            "SELECT ",
+            achievement_columns!(),
+            " FROM achievements WHERE org_id = $1 ORDER BY name"
+        );
         let rows: Vec<AchievementRow> =
             on!(self, |c| sqlx::query_as(q).bind(org).fetch_all(c).await)?;
         rows.into_iter().map(TryInto::try_into).collect()

@@ -1,11 +1,14 @@
 //! Repository operations, written once over [`Conn`](crate::Conn) and run on both backends.
 
+mod assessments;
 mod audit;
+mod awards;
 mod credentials;
 mod frameworks;
 mod icd11;
 mod modules;
 mod orgs;
+mod reviews;
 mod sessions;
 mod teams;
 mod tokens;

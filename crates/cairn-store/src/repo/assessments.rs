@@ -1,0 +1,4 @@
+//! Storage for item banks, assessments and attempts.
+
+#[allow(unused_imports)]
+use crate::conn::{Conn, on};

@@ -1,0 +1,4 @@
+//! Storage for achievement rules' reverse index and the award outbox.
+
+#[allow(unused_imports)]
+use crate::conn::{Conn, on};

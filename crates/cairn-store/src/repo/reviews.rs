@@ -1,0 +1,4 @@
+//! Storage for rubrics, performance evidence (with its files) and reviews.
+
+#[allow(unused_imports)]
+use crate::conn::{Conn, on};
