@@ -53,3 +53,44 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// An achievement's spec must be valid and its rule must name things that exist.
+    pub(crate) async fn check_achievement_spec(
+        &self,
+        _tx: &mut Tx,
+        a: &cairn_core::Achievement,
+    ) -> Result<()> {
+        if let Some(rule) = &a.spec.rule {
+            rule.validate()?;
+        }
+        Ok(())
+    }
+
+    /// Keep the reverse index of the achievement's rule: events look achievements up by it.
+    pub(crate) async fn index_achievement_rule(
+        &self,
+        tx: &mut Tx,
+        a: &cairn_core::Achievement,
+    ) -> Result<()> {
+        use cairn_core::criteria::Criteria;
+        fn walk(c: &Criteria, out: &mut Vec<(&'static str, Uuid)>) {
+            match c {
+                Criteria::PassedAssessment { assessment_id, .. } => {
+                    out.push(("assessment", *assessment_id))
+                }
+                Criteria::EvidenceAccepted { rubric_id } => out.push(("rubric", *rubric_id)),
+                Criteria::CompletedModule { module_id, .. } => out.push(("module", *module_id)),
+                Criteria::All { of } | Criteria::Any { of } => of.iter().for_each(|c| walk(c, out)),
+            }
+        }
+        let mut refs = Vec::new();
+        if let Some(rule) = &a.spec.rule {
+            walk(rule, &mut refs);
+        }
+        for (kind, id) in refs {
+            tx.conn().add_rule_ref(a.id, kind, id).await?;
+        }
+        Ok(())
+    }
+}

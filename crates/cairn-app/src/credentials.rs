@@ -36,6 +36,9 @@ pub struct NewAchievement {
     pub name: String,
     pub description: String,
     pub criteria: String,
+    /// Award rule, review policy, alignments and validity; all optional.
+    #[serde(default)]
+    pub spec: cairn_core::AchievementSpec,
 }
 
 /// Whom a credential is for.
@@ -263,10 +266,12 @@ impl App {
             description: nonempty("description", &new.description, 4000)?,
             criteria: nonempty("criteria", &new.criteria, 4000)?,
             created_at: now(),
-            spec: Default::default(),
+            spec: new.spec,
         };
         let mut tx = self.store.begin().await?;
+        self.check_achievement_spec(&mut tx, &a).await?;
         tx.conn().insert_achievement(&a).await?;
+        self.index_achievement_rule(&mut tx, &a).await?;
         let entry = audit_entry(
             by,
             Some(org.id),

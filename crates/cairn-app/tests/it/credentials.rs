@@ -28,6 +28,7 @@ async fn issuer(app: &App, slug: &str) -> uuid::Uuid {
                 description: "Codes common conditions with ICD-11 MMS, including postcoordination."
                     .into(),
                 criteria: "Passed the standardized coding assessment with at least 80%.".into(),
+                spec: Default::default(),
             },
         )
         .await

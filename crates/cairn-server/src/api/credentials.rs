@@ -37,6 +37,10 @@ pub struct CreateAchievement {
     description: String,
     /// What a learner must do or show.
     criteria: String,
+    /// The award rule (awarded automatically when met), review policy for evidence,
+    /// aligned competencies and validity period.
+    #[serde(default)]
+    spec: cairn_core::AchievementSpec,
 }
 
 /// Define an achievement (issuer admins).
@@ -60,6 +64,7 @@ pub async fn create_achievement(
                 name: b.name,
                 description: b.description,
                 criteria: b.criteria,
+                spec: b.spec,
             },
         )
         .await?;
