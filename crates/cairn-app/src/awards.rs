@@ -1,46 +1,701 @@
 //! Awards: when an event meets an achievement's rule, an award is decided in the same
 //! transaction; the outbox then signs its credential exactly once.
+//!
+//! Exactly once rests on two things the database enforces. Deciding: a partial unique
+//! index allows one active award per learner and achievement, so racing requests that
+//! each meet the rule insert one award between them. Signing: the credential is issued and
+//! the award marked issued in one transaction that first locks the pending award, so a
+//! crash leaves either both or neither; a pending award is picked up again by the next
+//! request, the periodic worker, or the start of the server.
 
-use cairn_store::Tx;
+use std::collections::{BTreeMap, HashMap};
+
+use cairn_core::criteria::{
+    AttemptSummary, Criteria, EvidenceRef, EvidenceSet, ModuleCompletion, ReviewedEvidence,
+    evaluate,
+};
+use cairn_core::{Achievement, Action, Principal};
+use cairn_store::{AwardRow, Tx};
+use cairn_vc::ob3;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use uuid::Uuid;
 
-use crate::{App, Result};
+use crate::credentials::{IssueRequest, Ob3Extras, Recipient};
+use crate::{App, AppError, Result, audit_entry, now, require};
+
+/// Signing is retried this many times before an award is set aside as failed (and shown
+/// to the issuer), so one award that cannot be signed never blocks the others.
+const SIGNING_TRIES: i32 = 5;
+/// Awards signed per pass of the worker.
+const BATCH: i64 = 50;
+
+/// One piece of evidence an award rests on, as the learner, the issuer and the credential
+/// describe it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AwardEvidence {
+    #[serde(rename = "ref")]
+    pub reference: EvidenceRef,
+    /// e.g. "Assessment: ICD-11 Coding Check, attempt 2".
+    pub name: String,
+    /// What it showed, e.g. "Scored 85.0% (cut score reached)".
+    pub description: String,
+    /// "Assessment", "Performance evidence" or "Module completion".
+    pub genre: String,
+}
+
+/// The result an award states: a score on an assessment or a rubric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AwardResult {
+    /// "Percent" or "RubricScore" (OB 3.0 result types).
+    pub result_type: String,
+    pub name: String,
+    pub value: String,
+    pub value_max: String,
+}
+
+/// An award as its learner and issuer see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Award {
+    pub id: Uuid,
+    pub achievement_id: Uuid,
+    pub learner_id: Uuid,
+    pub org_id: Uuid,
+    /// pending (decided, credential being signed), issued, or failed (signing gave up).
+    pub state: String,
+    /// False once its credential was revoked.
+    pub active: bool,
+    pub credential_id: Option<Uuid>,
+    pub evidence: Vec<AwardEvidence>,
+    pub results: Vec<AwardResult>,
+    pub explanation: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub decided_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub issued_at: Option<time::OffsetDateTime>,
+    pub tries: i32,
+    pub last_error: Option<String>,
+}
+
+impl TryFrom<AwardRow> for Award {
+    type Error = AppError;
+    fn try_from(r: AwardRow) -> Result<Self> {
+        let corrupt = |e: serde_json::Error| AppError::Internal(format!("stored award: {e}"));
+        Ok(Award {
+            id: r.id,
+            achievement_id: r.achievement_id,
+            learner_id: r.learner_id,
+            org_id: r.org_id,
+            state: r.state,
+            active: r.active,
+            credential_id: r.credential_id,
+            evidence: serde_json::from_str(&r.evidence).map_err(corrupt)?,
+            results: match r.result.as_deref() {
+                Some(j) => serde_json::from_str(j).map_err(corrupt)?,
+                None => Vec::new(),
+            },
+            explanation: r.explanation,
+            decided_at: r.decided_at,
+            issued_at: r.issued_at,
+            tries: r.tries,
+            last_error: r.last_error,
+        })
+    }
+}
+
+/// One event in the chain of decisions behind a credential.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainEvent {
+    pub seq: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+    /// Who: a user, a token, or "system" for rules applied automatically.
+    pub actor: String,
+    /// What, e.g. attempt.score, review.submit, award.decide, credential.issue.
+    pub action: String,
+    pub subject: String,
+    /// Why: the event's recorded detail (scores, decisions, explanations).
+    pub detail: serde_json::Value,
+    /// This event's link in the audit hash chain.
+    pub hash: String,
+}
+
+/// A credential's award with the events behind it, oldest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialChain {
+    pub credential_id: Uuid,
+    pub award: Option<Award>,
+    pub events: Vec<ChainEvent>,
+}
+
+fn rule_refs(c: &Criteria, out: &mut Vec<(&'static str, Uuid)>) {
+    match c {
+        Criteria::PassedAssessment { assessment_id, .. } => {
+            out.push(("assessment", *assessment_id))
+        }
+        Criteria::EvidenceAccepted { rubric_id } => out.push(("rubric", *rubric_id)),
+        Criteria::CompletedModule { module_id, .. } => out.push(("module", *module_id)),
+        Criteria::All { of } | Criteria::Any { of } => of.iter().for_each(|c| rule_refs(c, out)),
+    }
+}
+
+/// What a learner has done towards one rule, with the words to describe each part.
+#[derive(Default)]
+struct Gathered {
+    set: EvidenceSet,
+    described: HashMap<EvidenceRef, (AwardEvidence, Option<AwardResult>)>,
+    names: BTreeMap<Uuid, String>,
+}
+
+fn percent_text(tenths: i32) -> String {
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
 
 impl App {
+    /// An achievement's spec must be valid and its rule must name things that exist.
+    pub(crate) async fn check_achievement_spec(&self, tx: &mut Tx, a: &Achievement) -> Result<()> {
+        if let Some(rule) = &a.spec.rule {
+            rule.validate()?;
+            let mut refs = Vec::new();
+            rule_refs(rule, &mut refs);
+            for (kind, id) in refs {
+                if tx.conn().rule_ref_title(kind, id).await?.is_none() {
+                    return Err(cairn_core::validate::Invalid::new(
+                        "spec.rule",
+                        format!("names {kind} {id}, which does not exist; check the id"),
+                    )
+                    .into());
+                }
+            }
+        }
+        if let Some(url) = &a.spec.image_url
+            && !url.starts_with("https://")
+        {
+            return Err(cairn_core::validate::Invalid::new(
+                "spec.image_url",
+                "must be an https URL so that verifiers anywhere can show it",
+            )
+            .into());
+        }
+        if a.spec.validity_days == Some(0) {
+            return Err(cairn_core::validate::Invalid::new(
+                "spec.validity_days",
+                "must be at least 1; leave it empty for credentials without an end date",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Keep the reverse index of the achievement's rule: events look achievements up by it.
+    pub(crate) async fn index_achievement_rule(&self, tx: &mut Tx, a: &Achievement) -> Result<()> {
+        let mut refs = Vec::new();
+        if let Some(rule) = &a.spec.rule {
+            rule_refs(rule, &mut refs);
+        }
+        for (kind, id) in refs {
+            tx.conn().add_rule_ref(a.id, kind, id).await?;
+        }
+        Ok(())
+    }
+
     /// Called inside the transaction that scored an attempt. Decides the awards whose rules
     /// the learner now meets; returns their ids. Call [`App::process_awards`] after commit.
     pub(crate) async fn awards_after_attempt(
         &self,
-        _tx: &mut Tx,
-        _learner: Uuid,
-        _assessment: Uuid,
+        tx: &mut Tx,
+        learner: Uuid,
+        assessment: Uuid,
     ) -> Result<Vec<Uuid>> {
-        Ok(Vec::new())
+        self.decide_awards(tx, learner, "assessment", assessment)
+            .await
     }
 
     /// Called inside the transaction that decided a piece of evidence (accepted or not).
     pub(crate) async fn awards_after_evidence(
         &self,
-        _tx: &mut Tx,
-        _learner: Uuid,
-        _rubric: Uuid,
+        tx: &mut Tx,
+        learner: Uuid,
+        rubric: Uuid,
     ) -> Result<Vec<Uuid>> {
-        Ok(Vec::new())
+        self.decide_awards(tx, learner, "rubric", rubric).await
     }
 
     /// Called inside the transaction that marked a module version completed.
     pub(crate) async fn awards_after_completion(
         &self,
-        _tx: &mut Tx,
-        _learner: Uuid,
-        _module: Uuid,
+        tx: &mut Tx,
+        learner: Uuid,
+        module: Uuid,
     ) -> Result<Vec<Uuid>> {
-        Ok(Vec::new())
+        self.decide_awards(tx, learner, "module", module).await
+    }
+
+    /// Re-evaluate only the achievements whose rule mentions what just happened.
+    async fn decide_awards(
+        &self,
+        tx: &mut Tx,
+        learner: Uuid,
+        kind: &str,
+        id: Uuid,
+    ) -> Result<Vec<Uuid>> {
+        let mut decided = Vec::new();
+        for achievement_id in tx.conn().achievements_referring_to(kind, id).await? {
+            if tx.conn().has_active_award(achievement_id, learner).await? {
+                continue;
+            }
+            let Some(achievement) = tx.conn().achievement(achievement_id).await? else {
+                continue;
+            };
+            let Some(rule) = achievement.spec.rule.clone() else {
+                continue;
+            };
+            let g = self.gather(tx, learner, &rule).await?;
+            let outcome = evaluate(&rule, &g.set);
+            if !outcome.met {
+                continue;
+            }
+            let mut evidence = Vec::new();
+            let mut results = Vec::new();
+            for r in &outcome.satisfied_by {
+                if let Some((e, result)) = g.described.get(r) {
+                    evidence.push(e.clone());
+                    results.extend(result.clone());
+                }
+            }
+            let names = |id: Uuid| g.names.get(&id).cloned();
+            let explanation = format!(
+                "{} met its rule, {}: {}.",
+                achievement.name,
+                rule.describe_with(&names),
+                evidence
+                    .iter()
+                    .map(|e| format!("{} ({})", e.name, e.description))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            let award = AwardRow {
+                id: Uuid::now_v7(),
+                achievement_id,
+                learner_id: learner,
+                org_id: achievement.org_id,
+                evidence: json_text(&evidence)?,
+                result: if results.is_empty() {
+                    None
+                } else {
+                    Some(json_text(&results)?)
+                },
+                explanation: explanation.clone(),
+                state: "pending".into(),
+                active: true,
+                credential_id: None,
+                tries: 0,
+                last_error: None,
+                decided_at: now(),
+                issued_at: None,
+            };
+            if tx.conn().insert_award_if_none_active(&award).await? {
+                let entry = audit_entry(
+                    &Principal::system(),
+                    Some(achievement.org_id),
+                    "award.decide",
+                    format!("award:{}", award.id),
+                    json!({
+                        "achievement": achievement_id,
+                        "learner": learner,
+                        "because": format!("{kind}:{id}"),
+                        "evidence": evidence.iter().map(|e| e.reference).collect::<Vec<_>>(),
+                        "explanation": explanation,
+                    }),
+                );
+                tx.conn().append_audit(&entry, now()).await?;
+                decided.push(award.id);
+            }
+        }
+        Ok(decided)
+    }
+
+    /// Everything the learner has done that the rule could count.
+    async fn gather(&self, tx: &mut Tx, learner: Uuid, rule: &Criteria) -> Result<Gathered> {
+        let mut refs = Vec::new();
+        rule_refs(rule, &mut refs);
+        refs.sort();
+        refs.dedup();
+        let mut g = Gathered::default();
+        for (kind, id) in refs {
+            if let Some(title) = tx.conn().rule_ref_title(kind, id).await? {
+                g.names.insert(id, title);
+            }
+            match kind {
+                "assessment" => {
+                    for a in tx.conn().attempt_facts(learner, id).await? {
+                        let percent = f64::from(a.percent_tenths) / 10.0;
+                        g.set.attempts.push(AttemptSummary {
+                            attempt_id: a.id,
+                            assessment_id: a.assessment_id,
+                            passed: a.passed,
+                            percent,
+                        });
+                        let text = percent_text(a.percent_tenths);
+                        g.described.insert(
+                            EvidenceRef::Attempt { attempt_id: a.id },
+                            (
+                                AwardEvidence {
+                                    reference: EvidenceRef::Attempt { attempt_id: a.id },
+                                    name: format!(
+                                        "Assessment: {}, attempt {}",
+                                        a.assessment_title, a.number
+                                    ),
+                                    description: format!(
+                                        "Scored {text}% and {} the cut score",
+                                        if a.passed { "reached" } else { "missed" }
+                                    ),
+                                    genre: "Assessment".into(),
+                                },
+                                Some(AwardResult {
+                                    result_type: "Percent".into(),
+                                    name: format!("Score on {}", a.assessment_title),
+                                    value: text,
+                                    value_max: "100".into(),
+                                }),
+                            ),
+                        );
+                    }
+                }
+                "rubric" => {
+                    for e in tx.conn().evidence_facts(learner, id).await? {
+                        let decision: Option<cairn_core::review::Decision> =
+                            serde_json::from_str(&e.decision).ok();
+                        g.set.reviews.push(ReviewedEvidence {
+                            evidence_id: e.id,
+                            rubric_id: e.rubric_id,
+                            accepted: e.accepted,
+                        });
+                        let reference = EvidenceRef::Evidence { evidence_id: e.id };
+                        let result = decision.as_ref().map(|d| AwardResult {
+                            result_type: "RubricScore".into(),
+                            name: format!(
+                                "Rubric score on {}",
+                                g.names.get(&id).cloned().unwrap_or_default()
+                            ),
+                            value: d.total.to_string(),
+                            value_max: d.max.to_string(),
+                        });
+                        g.described.insert(
+                            reference,
+                            (
+                                AwardEvidence {
+                                    reference,
+                                    name: format!("Performance evidence: {}", e.title),
+                                    description: decision.as_ref().map_or_else(
+                                        || "Accepted on review".to_owned(),
+                                        |d| {
+                                            let mut s = d.explain();
+                                            if let Some(c) = s.get_mut(0..1) {
+                                                c.make_ascii_uppercase();
+                                            }
+                                            s
+                                        },
+                                    ),
+                                    genre: "Performance evidence".into(),
+                                },
+                                result,
+                            ),
+                        );
+                    }
+                }
+                _ => {
+                    for c in tx.conn().completion_facts(learner, id).await? {
+                        g.set.completions.push(ModuleCompletion {
+                            module_version_id: c.version_id,
+                            module_id: c.module_id,
+                            version: c.number,
+                        });
+                        let reference = EvidenceRef::ModuleCompletion {
+                            module_version_id: c.version_id,
+                        };
+                        g.described.insert(
+                            reference,
+                            (
+                                AwardEvidence {
+                                    reference,
+                                    name: format!("Module: {}, version {}", c.title, c.number),
+                                    description: "Completed every page of the module".into(),
+                                    genre: "Module completion".into(),
+                                },
+                                None,
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        Ok(g)
     }
 
     /// After commit: sign the credentials of pending awards. Never fails the caller's
     /// request: an award left pending is signed by the next run (and on start).
-    pub async fn process_awards(&self) {}
+    pub async fn process_awards(&self) {
+        if !self.config.sign_awards_inline {
+            return;
+        }
+        if let Err(e) = self.sign_pending_awards().await {
+            tracing::warn!(error = %e, "awards left pending; the outbox worker will retry");
+        }
+    }
+
+    /// The outbox worker's pass: sign every pending award; returns how many were signed.
+    /// Safe to run on several servers at once and to repeat after a crash.
+    pub async fn sign_pending_awards(&self) -> Result<usize> {
+        let mut signed = 0;
+        loop {
+            let ids = {
+                let mut r = self.store.reader().await?;
+                r.conn().pending_award_ids(BATCH).await?
+            };
+            let mut progressed = false;
+            for id in ids {
+                match self.sign_award(id).await {
+                    Ok(true) => {
+                        signed += 1;
+                        progressed = true;
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(award = %id, error = %e, "signing an award failed");
+                        let mut tx = self.store.begin().await?;
+                        tx.conn()
+                            .record_award_failure(id, &e.to_string(), SIGNING_TRIES)
+                            .await?;
+                        tx.commit().await?;
+                    }
+                }
+            }
+            // Stop when a pass signs nothing: what is left is failing or another server's.
+            if !progressed {
+                return Ok(signed);
+            }
+        }
+    }
+
+    /// Sign one pending award: issue its credential and mark it issued in one transaction.
+    /// False when it is not (or no longer) pending here.
+    async fn sign_award(&self, id: Uuid) -> Result<bool> {
+        let mut tx = self.store.begin().await?;
+        let Some(row) = tx.conn().lock_pending_award(id).await? else {
+            return Ok(false);
+        };
+        let award = Award::try_from(row)?;
+        let achievement = tx
+            .conn()
+            .achievement(award.achievement_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("achievement".into()))?;
+        let org = tx
+            .conn()
+            .org_by_id(award.org_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("organization".into()))?;
+        let learner = tx
+            .conn()
+            .user_by_id(award.learner_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("learner".into()))?;
+        let email = learner.primary_email().map(str::to_owned).ok_or_else(|| {
+            AppError::Conflict(format!(
+                "{} has no e-mail address to name in the credential; add one",
+                learner.display_name
+            ))
+        })?;
+        let valid_until = achievement
+            .spec
+            .validity_days
+            .and_then(|d| now().checked_add(time::Duration::days(i64::from(d))));
+        let req = IssueRequest {
+            achievement_id: achievement.id,
+            recipient: Recipient::Email(email),
+            valid_until,
+            jwt: false,
+        };
+        let extras = self.award_extras(&org, &achievement, &award);
+        let issued = self
+            .issue_in_with(
+                &mut tx,
+                &Principal::system(),
+                &org,
+                &achievement,
+                &req,
+                &extras,
+            )
+            .await?;
+        if !tx
+            .conn()
+            .mark_award_issued(id, issued.record.id, now())
+            .await?
+        {
+            // Dropping the transaction rolls the credential back: someone else signed it.
+            return Ok(false);
+        }
+        let entry = audit_entry(
+            &Principal::system(),
+            Some(org.id),
+            "award.issue",
+            format!("award:{id}"),
+            json!({"credential": issued.record.id, "achievement": achievement.id, "learner": award.learner_id}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    fn award_extras(
+        &self,
+        org: &cairn_core::Organization,
+        achievement: &Achievement,
+        award: &Award,
+    ) -> Ob3Extras {
+        let base = self.achievement_url(org, achievement.id);
+        let mut extras = Ob3Extras::default();
+        for e in &award.evidence {
+            let id = match e.reference {
+                EvidenceRef::Attempt { attempt_id } => attempt_id,
+                EvidenceRef::Evidence { evidence_id } => evidence_id,
+                EvidenceRef::ModuleCompletion { module_version_id } => module_version_id,
+            };
+            extras.evidence.push(ob3::Evidence {
+                id: Some(format!("urn:uuid:{id}")),
+                types: vec!["Evidence".into()],
+                name: Some(e.name.clone()),
+                description: Some(e.description.clone()),
+                narrative: None,
+                genre: Some(e.genre.clone()),
+            });
+        }
+        for (i, r) in award.results.iter().enumerate() {
+            let rd_id = format!("{base}#result-{}", i + 1);
+            extras.result_descriptions.push(ob3::ResultDescription {
+                id: rd_id.clone(),
+                types: vec!["ResultDescription".into()],
+                name: r.name.clone(),
+                result_type: r.result_type.clone(),
+                value_min: Some("0".into()),
+                value_max: Some(r.value_max.clone()),
+                ..Default::default()
+            });
+            extras.results.push(ob3::AchievementResult {
+                types: vec!["Result".into()],
+                result_description: Some(rd_id),
+                value: Some(r.value.clone()),
+                ..Default::default()
+            });
+        }
+        extras
+    }
+
+    /// The signed-in learner's awards, newest first.
+    pub async fn my_awards(&self, by: &Principal) -> Result<Vec<Award>> {
+        let me = by
+            .user_id()
+            .ok_or_else(|| AppError::Unauthenticated("sign in to see your awards".into()))?;
+        let mut r = self.store.reader().await?;
+        r.conn()
+            .awards_of_learner(me)
+            .await?
+            .into_iter()
+            .map(Award::try_from)
+            .collect()
+    }
+
+    /// An issuer's awards (admins), optionally only pending or failed ones.
+    pub async fn org_awards(
+        &self,
+        by: &Principal,
+        slug: &str,
+        state: Option<&str>,
+    ) -> Result<Vec<Award>> {
+        let org = self.org_unchecked(slug).await?;
+        require(by, Action::AwardView, Some(org.id))?;
+        if let Some(s) = state
+            && !matches!(s, "pending" | "issued" | "failed")
+        {
+            return Err(cairn_core::validate::Invalid::new(
+                "state",
+                "must be pending, issued or failed",
+            )
+            .into());
+        }
+        let mut r = self.store.reader().await?;
+        r.conn()
+            .awards_of_org(org.id, state, 500)
+            .await?
+            .into_iter()
+            .map(Award::try_from)
+            .collect()
+    }
+
+    /// The chain of decisions behind a credential: its award, the events that scored,
+    /// reviewed and decided the evidence, and the issuing. For the credential's learner and
+    /// its issuer's admins.
+    pub async fn credential_chain(
+        &self,
+        by: &Principal,
+        credential: Uuid,
+    ) -> Result<CredentialChain> {
+        let mut r = self.store.reader().await?;
+        let record = r
+            .conn()
+            .credential(credential)
+            .await?
+            .ok_or_else(|| AppError::NotFound("credential".into()))?;
+        let is_learner = by.user_id().is_some() && record.recipient_user == by.user_id();
+        if !is_learner {
+            require(by, Action::AwardView, Some(record.org_id))?;
+        }
+        let award = r
+            .conn()
+            .award_of_credential(credential)
+            .await?
+            .map(Award::try_from)
+            .transpose()?;
+        let mut subjects = vec![format!("credential:{credential}")];
+        if let Some(a) = &award {
+            subjects.push(format!("award:{}", a.id));
+            for e in &a.evidence {
+                subjects.push(match e.reference {
+                    EvidenceRef::Attempt { attempt_id } => format!("attempt:{attempt_id}"),
+                    EvidenceRef::Evidence { evidence_id } => format!("evidence:{evidence_id}"),
+                    EvidenceRef::ModuleCompletion { module_version_id } => {
+                        crate::modules::completion_subject(module_version_id, a.learner_id)
+                    }
+                });
+            }
+        }
+        let events = r
+            .conn()
+            .audit_events_about(&subjects, 200)
+            .await?
+            .into_iter()
+            .map(|e| ChainEvent {
+                seq: e.seq,
+                at: e.at,
+                actor: e.entry.actor,
+                action: e.entry.action,
+                subject: e.entry.subject,
+                detail: serde_json::from_str(&e.entry.detail)
+                    .unwrap_or(serde_json::Value::String(e.entry.detail)),
+                hash: e.hash,
+            })
+            .collect();
+        Ok(CredentialChain {
+            credential_id: credential,
+            award,
+            events,
+        })
+    }
+}
+
+fn json_text<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(format!("award JSON: {e}")))
 }
 
 impl App {
@@ -55,42 +710,19 @@ impl App {
 }
 
 impl App {
-    /// An achievement's spec must be valid and its rule must name things that exist.
-    pub(crate) async fn check_achievement_spec(
-        &self,
-        _tx: &mut Tx,
-        a: &cairn_core::Achievement,
-    ) -> Result<()> {
-        if let Some(rule) = &a.spec.rule {
-            rule.validate()?;
-        }
-        Ok(())
-    }
-
-    /// Keep the reverse index of the achievement's rule: events look achievements up by it.
-    pub(crate) async fn index_achievement_rule(
-        &self,
-        tx: &mut Tx,
-        a: &cairn_core::Achievement,
-    ) -> Result<()> {
-        use cairn_core::criteria::Criteria;
-        fn walk(c: &Criteria, out: &mut Vec<(&'static str, Uuid)>) {
-            match c {
-                Criteria::PassedAssessment { assessment_id, .. } => {
-                    out.push(("assessment", *assessment_id))
+    /// The outbox worker: sign what a crash or an error left pending, at start and then
+    /// every `every`. Several servers may run it on one database.
+    pub fn spawn_award_worker(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match app.sign_pending_awards().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(signed = n, "signed pending awards"),
+                    Err(e) => tracing::warn!(error = %e, "the award worker will retry"),
                 }
-                Criteria::EvidenceAccepted { rubric_id } => out.push(("rubric", *rubric_id)),
-                Criteria::CompletedModule { module_id, .. } => out.push(("module", *module_id)),
-                Criteria::All { of } | Criteria::Any { of } => of.iter().for_each(|c| walk(c, out)),
+                tokio::time::sleep(every).await;
             }
-        }
-        let mut refs = Vec::new();
-        if let Some(rule) = &a.spec.rule {
-            walk(rule, &mut refs);
-        }
-        for (kind, id) in refs {
-            tx.conn().add_rule_ref(a.id, kind, id).await?;
-        }
-        Ok(())
+        })
     }
 }

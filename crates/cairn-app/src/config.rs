@@ -36,6 +36,10 @@ pub struct AppConfig {
     pub public_url: String,
     /// Seals issuers' signing keys; without it the server verifies but cannot sign.
     pub master_key: Option<crate::keys::MasterKey>,
+    /// Sign an award's credential in the request that decided it (the outbox worker
+    /// signs whatever is left). Off, only the worker signs: tests use it to hold an award
+    /// between its decision and its signing, the window a crash would leave.
+    pub sign_awards_inline: bool,
 }
 
 impl Default for AppConfig {
@@ -49,6 +53,7 @@ impl Default for AppConfig {
             sign_in_window: std::time::Duration::from_secs(300),
             public_url: "http://127.0.0.1:8080".into(),
             master_key: None,
+            sign_awards_inline: true,
         }
     }
 }

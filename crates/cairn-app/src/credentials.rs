@@ -62,6 +62,15 @@ pub struct IssueRequest {
     pub jwt: bool,
 }
 
+/// What an issued credential says beyond the achievement itself.
+#[derive(Debug, Clone, Default)]
+pub struct Ob3Extras {
+    pub evidence: Vec<ob3::Evidence>,
+    pub results: Vec<ob3::AchievementResult>,
+    pub result_descriptions: Vec<ob3::ResultDescription>,
+    pub alignments: Vec<ob3::Alignment>,
+}
+
 /// A credential just issued.
 #[derive(Debug, Clone, Serialize)]
 pub struct Issued {
@@ -98,6 +107,11 @@ impl App {
     /// `{public_url}/orgs/{slug}`: the issuer's home, and its did:web location.
     pub fn issuer_url(&self, org: &Organization) -> String {
         format!("{}/orgs/{}", self.config.public_url, org.slug)
+    }
+
+    /// Where an achievement's definition is named (its OB 3.0 id).
+    pub fn achievement_url(&self, org: &Organization, id: Uuid) -> String {
+        format!("{}/achievements/{}", self.issuer_url(org), id)
     }
 
     pub fn credential_url(&self, id: Uuid) -> String {
@@ -319,6 +333,21 @@ impl App {
         achievement: &Achievement,
         req: &IssueRequest,
     ) -> Result<Issued> {
+        self.issue_in_with(tx, by, org, achievement, req, &Ob3Extras::default())
+            .await
+    }
+
+    /// As [`App::issue_in`], with OB 3.0 evidence and results (awards state what was done
+    /// and how well).
+    pub(crate) async fn issue_in_with(
+        &self,
+        tx: &mut Tx,
+        by: &Principal,
+        org: &Organization,
+        achievement: &Achievement,
+        req: &IssueRequest,
+        extras: &Ob3Extras,
+    ) -> Result<Issued> {
         let IssueRequest {
             recipient,
             valid_until,
@@ -329,16 +358,31 @@ impl App {
         let signer = self.signer(&mut tx.conn(), org).await?;
         let id = Uuid::now_v7();
         let issued_at = now();
-        let ob_achievement = ob3::Achievement::new(
-            format!("{}/achievements/{}", self.issuer_url(org), achievement.id),
+        let mut ob_achievement = ob3::Achievement::new(
+            self.achievement_url(org, achievement.id),
             ob3_kind(achievement.kind),
             &achievement.name,
             &achievement.description,
             &achievement.criteria,
         );
+        ob_achievement.result_description = extras.result_descriptions.clone();
+        ob_achievement.alignment = extras.alignments.clone();
+        if let Some(url) = &achievement.spec.image_url {
+            ob_achievement.image = Some(ob3::Image {
+                id: url.clone(),
+                kind: "Image".into(),
+                caption: None,
+            });
+        }
         let issuer = Profile::new(&signer.did, &org.name);
         let mut b =
             CredentialBuilder::new(self.credential_url(id), issuer, ob_achievement, issued_at);
+        for e in &extras.evidence {
+            b = b.evidence(e.clone());
+        }
+        for r in &extras.results {
+            b = b.result(r.clone());
+        }
         let (recipient_text, recipient_user) = match recipient {
             Recipient::Email(e) => {
                 let email = validate::email(e)?;
@@ -586,6 +630,10 @@ impl App {
             json!({"reason": reason}),
         );
         tx.conn().append_audit(&entry, t).await?;
+        if action == StatusAction::Revoke {
+            // A revoked award no longer counts: the learner may earn the achievement again.
+            tx.conn().deactivate_award_of_credential(id).await?;
+        }
         let updated = tx
             .conn()
             .credential(id)

@@ -682,7 +682,8 @@ impl App {
         }
         let done = p.page_reached >= pages
             && (v.content.questions.is_empty() || p.answers.iter().all(Option::is_some));
-        if done && p.completed_at.is_none() {
+        let newly_completed = done && p.completed_at.is_none();
+        if newly_completed {
             p.completed_at = Some(now());
         }
         tx.conn()
@@ -696,10 +697,32 @@ impl App {
                 updated_at: now(),
             })
             .await?;
+        if newly_completed {
+            let entry = audit_entry(
+                by,
+                None,
+                "module.complete",
+                completion_subject(version_id, user),
+                json!({"module": v.module_id, "version": v.number, "score": p.score}),
+            );
+            tx.conn().append_audit(&entry, now()).await?;
+            self.awards_after_completion(&mut tx, user, v.module_id)
+                .await?;
+        }
         tx.commit().await?;
+        if newly_completed {
+            self.process_awards().await;
+        }
         Ok(p)
     }
+}
 
+/// The audit subject of one learner's completion of one module version.
+pub(crate) fn completion_subject(version_id: Uuid, user: Uuid) -> String {
+    format!("completion:{version_id}:{user}")
+}
+
+impl App {
     /// Seed step of the demo world (called inside its transaction, after the frameworks).
     pub(crate) async fn seed_demo_modules(
         &self,

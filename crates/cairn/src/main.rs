@@ -422,6 +422,9 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
             }
         }
     }
+    // Awards decided but not yet signed (a crash, a missing key at the time) are signed
+    // now and whenever the worker wakes.
+    let worker = app.spawn_award_worker(std::time::Duration::from_secs(30));
     let shutdown = shutdown_signal();
     let secure = public_url.starts_with("https://");
     let state = AppState::new(
@@ -447,6 +450,7 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
     .with_graceful_shutdown(shutdown)
     .await
     .context("serving HTTP")?;
+    worker.abort();
     app.store.close().await;
     tracing::info!("stopped");
     Ok(())

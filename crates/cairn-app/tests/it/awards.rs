@@ -1,1 +1,302 @@
+//! Awards from achievement rules: decided with the event that meets the rule, signed once
+//! by the outbox, recovered after a crash, on both backends.
 
+use cairn_app::accounts::NewUser;
+use cairn_app::credentials::{NewAchievement, StatusAction};
+use cairn_app::modules::ProgressUpdate;
+use cairn_app::orgs::{NewMember, NewOrg};
+use cairn_app::{App, AppConfig, AppError};
+use cairn_core::AchievementSpec;
+use cairn_core::catalog::{LessonPage, ModuleContent, ModuleFormat, Question};
+use cairn_core::criteria::Criteria;
+use cairn_core::{AchievementKind, OrgKind, Principal, PrincipalKind, Role};
+use cairn_store::backend_tests;
+use uuid::Uuid;
+
+use crate::app;
+
+fn lesson(title: &str) -> ModuleContent {
+    ModuleContent {
+        title: title.into(),
+        summary: "Read ICD-11 stem codes.".into(),
+        objectives: vec!["Read a stem code".into()],
+        duration_minutes: 10,
+        language: "en".into(),
+        format: ModuleFormat::Lesson,
+        url: None,
+        activity_iri: None,
+        alignments: vec![],
+        tags: vec![],
+        pages: vec![LessonPage {
+            title: "Stems".into(),
+            markdown: "A stem code stands alone.".into(),
+        }],
+        questions: vec![Question {
+            prompt: "Does a stem code stand alone?".into(),
+            choices: vec!["Yes".into(), "No".into()],
+            answer: 0,
+            explanation: None,
+        }],
+    }
+}
+
+struct World {
+    admin: Principal,
+    author: Principal,
+    learner: Principal,
+}
+
+/// An organization that both teaches and issues, with an admin, an author and a learner.
+async fn world(app: &App) -> World {
+    let sys = Principal::system();
+    let slug = "council";
+    app.create_org(
+        &sys,
+        NewOrg {
+            slug: Some(slug.into()),
+            name: "Council".into(),
+            kinds: vec![OrgKind::Provider, OrgKind::Issuer],
+        },
+    )
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for role in [Role::Admin, Role::Author, Role::Learner] {
+        let email = format!("{role}@council.example");
+        let user = app
+            .create_user(
+                &sys,
+                NewUser {
+                    display_name: format!("{role} of council"),
+                    email: email.clone(),
+                    password: None,
+                    is_operator: false,
+                },
+            )
+            .await
+            .unwrap();
+        let m = app
+            .add_member(
+                &sys,
+                slug,
+                NewMember {
+                    email,
+                    display_name: None,
+                    role,
+                    job_title: None,
+                },
+            )
+            .await
+            .unwrap();
+        out.push(Principal {
+            kind: PrincipalKind::User { user_id: user.id },
+            is_operator: false,
+            grants: vec![(m.org_id, role)],
+        });
+    }
+    let learner = out.pop().unwrap();
+    let author = out.pop().unwrap();
+    let admin = out.pop().unwrap();
+    World {
+        admin,
+        author,
+        learner,
+    }
+}
+
+/// A published lesson module: (module id, version id).
+async fn module(app: &App, author: &Principal, title: &str) -> (Uuid, Uuid) {
+    let draft = app
+        .create_module(author, "council", lesson(title))
+        .await
+        .unwrap();
+    let v = app.publish_module(author, draft.module_id).await.unwrap();
+    (v.module_id, v.id)
+}
+
+async fn achievement(app: &App, admin: &Principal, name: &str, rule: Criteria) -> Uuid {
+    app.create_achievement(
+        admin,
+        "council",
+        NewAchievement {
+            kind: AchievementKind::Badge,
+            name: name.into(),
+            description: "Completed the module.".into(),
+            criteria: "Complete the module.".into(),
+            spec: AchievementSpec {
+                rule: Some(rule),
+                validity_days: Some(365),
+                ..Default::default()
+            },
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn complete(app: &App, learner: &Principal, version: Uuid) {
+    app.save_progress(
+        learner,
+        version,
+        ProgressUpdate {
+            page_reached: Some(1),
+            answers: Some(vec![Some(0)]),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn credentials_for(app: &App, learner: &Principal, achievement: Uuid) -> usize {
+    app.my_credentials(learner)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|c| c.achievement_id == Some(achievement))
+        .count()
+}
+
+backend_tests! {
+    async fn meeting_a_rule_awards_a_signed_credential_with_its_evidence(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let (m, v) = module(&app, &w.author, "ICD-11 stems").await;
+        let a = achievement(&app, &w.admin, "Stems", Criteria::CompletedModule { module_id: m, min_version: None }).await;
+
+        complete(&app, &w.learner, v).await;
+        let awards = app.my_awards(&w.learner).await.unwrap();
+        assert_eq!(awards.len(), 1);
+        let award = &awards[0];
+        assert_eq!((award.achievement_id, award.state.as_str(), award.active), (a, "issued", true));
+        assert!(award.explanation.contains("completed module \"ICD-11 stems\""), "{}", award.explanation);
+        let credential = award.credential_id.unwrap();
+
+        // The credential states the evidence, runs for the validity period and verifies.
+        let public = app.public_credential(credential).await.unwrap();
+        let evidence = public.document["evidence"].as_array().unwrap();
+        assert_eq!(evidence.len(), 1);
+        assert_eq!(evidence[0]["genre"], "Module completion");
+        assert_eq!(evidence[0]["id"], format!("urn:uuid:{v}"));
+        assert!(public.document["validUntil"].is_string());
+        let report = app.verify_value(public.document.clone()).await.unwrap();
+        assert!(report.verified, "{report:?}");
+
+        // The chain behind it: completion, decision, issuing — in that order.
+        let chain = app.credential_chain(&w.learner, credential).await.unwrap();
+        let actions: Vec<&str> = chain.events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["module.complete", "award.decide", "credential.issue", "award.issue"], "{actions:?}");
+        // Another learner may not read it; the issuer's admin may.
+        let err = app.credential_chain(&w.author, credential).await.unwrap_err();
+        assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+        assert!(app.credential_chain(&w.admin, credential).await.is_ok());
+    }
+
+    async fn twenty_racing_events_that_each_meet_the_rule_yield_one_credential(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let mut modules = Vec::new();
+        for i in 0..20 {
+            modules.push(module(&app, &w.author, &format!("Module {i}")).await);
+        }
+        let rule = Criteria::Any {
+            of: modules.iter().map(|(m, _)| Criteria::CompletedModule { module_id: *m, min_version: None }).collect(),
+        };
+        let a = achievement(&app, &w.admin, "Any module", rule).await;
+
+        let tasks: Vec<_> = modules
+            .iter()
+            .map(|(_, v)| {
+                let (app, learner, v) = (app.clone(), w.learner.clone(), *v);
+                tokio::spawn(async move { complete(&app, &learner, v).await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(credentials_for(&app, &w.learner, a).await, 1);
+        let awards = app.my_awards(&w.learner).await.unwrap();
+        assert_eq!(awards.len(), 1, "{awards:?}");
+        assert_eq!(awards[0].state, "issued");
+    }
+
+    async fn a_crash_between_award_and_signing_is_recovered_on_restart(db: TestDb) {
+        // The first server decides awards but never signs: it "crashes" in between.
+        let mut cfg = AppConfig::for_tests();
+        cfg.sign_awards_inline = false;
+        let crashed = App::new(db.store.clone(), cfg);
+        let w = world(&crashed).await;
+        let (m, v) = module(&crashed, &w.author, "ICD-11 stems").await;
+        let a = achievement(&crashed, &w.admin, "Stems", Criteria::CompletedModule { module_id: m, min_version: None }).await;
+        complete(&crashed, &w.learner, v).await;
+        let pending = crashed.my_awards(&w.learner).await.unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!((pending[0].state.as_str(), pending[0].credential_id), ("pending", None));
+        assert_eq!(credentials_for(&crashed, &w.learner, a).await, 0);
+        drop(crashed);
+
+        // Two servers restart on the same database and both run the outbox.
+        let one = App::open(&db.url, AppConfig::for_tests()).await.unwrap();
+        let two = App::open(&db.url, AppConfig::for_tests()).await.unwrap();
+        let (x, y) = tokio::join!(one.sign_pending_awards(), two.sign_pending_awards());
+        assert_eq!(x.unwrap() + y.unwrap(), 1);
+        assert_eq!(one.sign_pending_awards().await.unwrap(), 0);
+        assert_eq!(credentials_for(&one, &w.learner, a).await, 1);
+        let awards = one.my_awards(&w.learner).await.unwrap();
+        assert_eq!(awards.len(), 1);
+        assert_eq!(awards[0].state, "issued");
+        assert_eq!(awards[0].tries, 1);
+        one.store.close().await;
+        two.store.close().await;
+    }
+
+    async fn a_revoked_award_stops_counting(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let (m, v) = module(&app, &w.author, "ICD-11 stems").await;
+        achievement(&app, &w.admin, "Stems", Criteria::CompletedModule { module_id: m, min_version: None }).await;
+        complete(&app, &w.learner, v).await;
+        let award = app.my_awards(&w.learner).await.unwrap().remove(0);
+        app.set_credential_status(&w.admin, "council", award.credential_id.unwrap(), StatusAction::Revoke, Some("issued in error"))
+            .await
+            .unwrap();
+        let after = app.my_awards(&w.learner).await.unwrap().remove(0);
+        assert!(!after.active);
+        let issuer = app.org_awards(&w.admin, "council", Some("issued")).await.unwrap();
+        assert_eq!(issuer.len(), 1);
+        let err = app.org_awards(&w.learner, "council", None).await.unwrap_err();
+        assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    }
+
+    async fn rules_that_name_nothing_real_are_refused(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let ghost = Uuid::now_v7();
+        let err = app
+            .create_achievement(&w.admin, "council", NewAchievement {
+                kind: AchievementKind::Badge,
+                name: "Ghost".into(),
+                description: "Nothing.".into(),
+                criteria: "Nothing.".into(),
+                spec: AchievementSpec {
+                    rule: Some(Criteria::PassedAssessment { assessment_id: ghost, min_percent: None }),
+                    ..Default::default()
+                },
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::Invalid(_)), "{err}");
+        assert!(err.to_string().contains(&ghost.to_string()), "{err}");
+        let err = app
+            .create_achievement(&w.admin, "council", NewAchievement {
+                kind: AchievementKind::Badge,
+                name: "Empty".into(),
+                description: "Nothing.".into(),
+                criteria: "Nothing.".into(),
+                spec: AchievementSpec { rule: Some(Criteria::All { of: vec![] }), ..Default::default() },
+            })
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("empty"), "{err}");
+    }
+}

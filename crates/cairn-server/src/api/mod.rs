@@ -46,7 +46,10 @@ use crate::problem::{ApiError, ApiJson, FieldProblem, Problem};
         (name = "vc-api", description = "W3C-CCG VC-API issuing and verifying"),
         (name = "icd11", description = "WHO ICD-11 MMS reference data: lookup, search, postcoordinated cluster validation"),
         (name = "frameworks", description = "Competency frameworks: CASE 1.0/1.1 import and export"),
-        (name = "catalog", description = "Micro-learning modules, versions, lessons and catalog search")
+        (name = "catalog", description = "Micro-learning modules, versions, lessons and catalog search"),
+        (name = "assessments", description = "Item banks, assessments and learners' attempts"),
+        (name = "reviews", description = "Rubrics, performance evidence, assessors' reviews, appeals and agreement statistics"),
+        (name = "awards", description = "Awards decided by achievement rules, and the chain of decisions behind a credential")
     )
 )]
 struct ApiDoc;

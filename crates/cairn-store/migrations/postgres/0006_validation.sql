@@ -106,7 +106,9 @@ CREATE TABLE evidence (
     decision        TEXT,
     accepted        BOOLEAN,
     submitted_at    TIMESTAMPTZ NOT NULL,
-    decided_at      TIMESTAMPTZ
+    decided_at      TIMESTAMPTZ,
+    -- Why the learner appealed the rejection, once they have.
+    appeal_reason   TEXT
 );
 CREATE INDEX evidence_learner ON evidence(learner_id);
 CREATE INDEX evidence_org_status ON evidence(org_id, status);
@@ -183,3 +185,6 @@ CREATE UNIQUE INDEX awards_one_active ON awards(achievement_id, learner_id) WHER
 CREATE INDEX awards_pending ON awards(state, decided_at);
 CREATE INDEX awards_learner ON awards(learner_id);
 CREATE UNIQUE INDEX awards_credential ON awards(credential_id);
+
+-- A credential's chain of decisions is read by subject (attempt:…, evidence:…, award:…).
+CREATE INDEX audit_events_subject ON audit_events(subject, seq);

@@ -153,4 +153,32 @@ impl Conn<'_> {
             next_after,
         })
     }
+
+    /// Events about any of these subjects, in chain order (at most `limit`).
+    pub async fn audit_events_about(
+        &mut self,
+        subjects: &[String],
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>> {
+        let mut events = Vec::new();
+        // One indexed lookup per subject: chains are short (a handful of subjects), and
+        // an IN list would need SQL built per call.
+        for subject in subjects {
+            let q = concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_events WHERE subject = $1 ORDER BY seq LIMIT $2"
+            );
+            let rows: Vec<AuditRow> = on!(self, |c| sqlx::query_as(q)
+                .bind(subject)
+                .bind(limit)
+                .fetch_all(c)
+                .await)?;
+            events.extend(rows.into_iter().map(AuditEvent::from));
+        }
+        events.sort_by_key(|e| e.seq);
+        events.dedup_by_key(|e| e.seq);
+        events.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(events)
+    }
 }

@@ -15,6 +15,7 @@ mod tokens;
 mod users;
 
 pub use audit::AuditPage;
+pub use awards::{AttemptFact, AwardRow, CompletionFact, EvidenceFact};
 pub use credentials::{NewCredential, SigningKeyRow, StatusListRow};
 pub use frameworks::{
     AssociationRow, CompetencyRow, DefinitionRow, FrameworkRow, LevelRow, ScaleRow,
