@@ -658,6 +658,19 @@ impl ItemContent {
             None => Ok(()),
         }
     }
+
+    /// The codes of an ICD-11 coding item's answer key, in WHO's form: exactly what
+    /// [`ItemContent::check_codes`] asks its lookup about, so the caller can fetch those facts
+    /// first. Empty for other item types and for a key that does not parse.
+    pub fn icd11_key_codes(&self) -> Vec<String> {
+        let ItemKind::Icd11Coding { expected, .. } = &self.kind else {
+            return Vec::new();
+        };
+        match icd11::parse_cluster(&tidy_cluster(expected)) {
+            Ok(c) => c.parts().map(|(code, _)| code.to_owned()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
 }
 
 /// How many items a form takes for one competency at one difficulty.
@@ -2228,6 +2241,22 @@ mod tests {
             ItemKind::TrueFalse { correct: true },
         );
         assert_eq!(other.content.check_codes(&release), Ok(()));
+    }
+
+    #[test]
+    fn icd11_key_codes_are_the_codes_check_codes_looks_up() {
+        assert_eq!(
+            icd(" nc722 & xk9k / ba00 ").content.icd11_key_codes(),
+            vec!["NC72.2", "XK9K", "BA00"]
+        );
+        assert!(icd("not a code!").content.icd11_key_codes().is_empty());
+        let other = item_with(
+            1,
+            "C",
+            Difficulty::Easy,
+            ItemKind::TrueFalse { correct: true },
+        );
+        assert!(other.content.icd11_key_codes().is_empty());
     }
 
     #[test]

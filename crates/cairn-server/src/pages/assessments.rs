@@ -1,8 +1,1001 @@
 //! Pages for learners taking assessments and for providers keeping item banks and assessments.
-use axum::Router;
+//!
+//! The attempt page is built from the attempt's public items only, so no answer key can
+//! reach the browser before submission. Forms are plain HTML (no script): checkboxes and
+//! ordering positions get a field name of their own per option.
 
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use cairn_app::AppError;
+use cairn_app::accounts::Session;
+use cairn_app::assessments::{AssessmentSpec, AttemptView, BankFilter, rules_in_words};
+use cairn_core::assessment::{
+    Assessment, Blueprint, BlueprintCell, CompetencyMinimum, CompetencyRef, Difficulty,
+    ItemContent, ItemKind, PublicBody, Response as Answer, TextMatch,
+};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{SignedInForm, error_page, message};
 use crate::AppState;
+use crate::auth::MaybeSession;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/assessments/{id}", get(intro_page))
+        .route("/assessments/{id}/start", post(start))
+        .route("/assessments/{id}/publish", post(publish))
+        .route("/attempts/{id}", get(attempt_page))
+        .route("/attempts/{id}/submit", post(submit))
+        .route("/orgs/{slug}/items", get(bank_page).post(add_item))
+        .route("/items/{id}/retire", post(retire))
+        .route(
+            "/orgs/{slug}/assessments",
+            get(assessments_page).post(add_assessment),
+        )
+}
+
+/// The header's account part, as `catalog_nav.html` shows it.
+struct Who {
+    signed_in: bool,
+    user_name: String,
+    csrf: String,
+}
+
+fn who(s: &Session) -> Who {
+    Who {
+        signed_in: true,
+        user_name: s.user.display_name.clone(),
+        csrf: s.csrf_token.clone(),
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    res
+}
+
+fn when(t: OffsetDateTime) -> String {
+    t.format(time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute] UTC"
+    ))
+    .unwrap_or_else(|_| t.to_string())
+}
+
+fn percent(p: f64) -> String {
+    format!("{p:.1}%")
+}
+
+// ---------------------------------------------------------------- learner: introduction
+
+#[derive(Template, WebTemplate)]
+#[template(path = "assessment.html")]
+struct IntroT {
+    who: Who,
+    id: Uuid,
+    title: String,
+    description: String,
+    draft: bool,
+    rules: Vec<String>,
+    /// (attempt id, number, started, outcome)
+    attempts: Vec<(Uuid, u32, String, String)>,
+    open_attempt: Option<Uuid>,
+    refusal: Option<String>,
+    error: Option<String>,
+    can_manage: bool,
+    module_id: Option<Uuid>,
+}
+
+async fn intro(s: &AppState, session: &Session, id: Uuid, error: Option<String>) -> Response {
+    let intro = match s.app.assessment_intro(&session.principal, id).await {
+        Ok(i) => i,
+        Err(e) => return error_page(e),
+    };
+    let a = intro.assessment;
+    IntroT {
+        who: who(session),
+        id,
+        title: a.title,
+        description: a.description,
+        draft: a.state != cairn_app::assessments::AssessmentState::Published,
+        rules: rules_in_words(&a.rules),
+        attempts: intro
+            .attempts
+            .iter()
+            .map(|t| {
+                let outcome = match (t.passed, t.percent) {
+                    (Some(true), Some(p)) => format!("passed with {}", percent(p)),
+                    (Some(false), Some(p)) => format!("not passed, {}", percent(p)),
+                    _ if intro.open_attempt == Some(t.id) => "open".into(),
+                    _ => "closed without submission".into(),
+                };
+                (t.id, t.number, when(t.started_at), outcome)
+            })
+            .collect(),
+        open_attempt: intro.open_attempt,
+        refusal: intro.refusal,
+        error,
+        can_manage: intro.can_manage,
+        module_id: a.module_id,
+    }
+    .into_response()
+}
+
+async fn intro_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    intro(&s, &session, id, None).await
+}
+
+#[derive(Deserialize)]
+/// A form whose only field is its CSRF token (checked by [`SignedInForm`]).
+struct CsrfForm {}
+
+async fn start(
+    State(s): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedInForm { session, .. }: SignedInForm<CsrfForm>,
+) -> Response {
+    match s.app.start_attempt(&session.principal, id).await {
+        Ok(a) => see_other(&format!("/attempts/{}", a.id)),
+        Err(AppError::Conflict(msg)) => {
+            let mut res = intro(&s, &session, id, Some(msg)).await;
+            if res.status() == StatusCode::OK {
+                *res.status_mut() = StatusCode::CONFLICT;
+            }
+            res
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+// ---------------------------------------------------------------- learner: the attempt
+
+/// One control of a question: (field name, label, value, kind) where kind is radio,
+/// checkbox, number or text.
+struct Control {
+    name: String,
+    id: String,
+    label: String,
+    value: String,
+    kind: &'static str,
+}
+
+struct Question {
+    number: usize,
+    prompt: String,
+    vignette: Option<String>,
+    points: u32,
+    hint: String,
+    controls: Vec<Control>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "attempt.html")]
+struct AttemptT {
+    who: Who,
+    id: Uuid,
+    assessment_id: Uuid,
+    title: String,
+    number: u32,
+    deadline: Option<String>,
+    questions: Vec<Question>,
+    error: Option<String>,
+}
+
+/// A competency's result row: (competency, percent, minimum, met).
+type CompetencyRow = (String, String, String, bool);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "attempt_result.html")]
+struct ResultT {
+    who: Who,
+    assessment_id: Uuid,
+    title: String,
+    number: u32,
+    submitted: String,
+    passed: bool,
+    percent: String,
+    cut: u8,
+    explanation: String,
+    competencies: Vec<CompetencyRow>,
+    /// (prompt, credit as a percentage, explanation)
+    items: Vec<(String, String, String)>,
+}
+
+fn questions(v: &AttemptView) -> Vec<Question> {
+    v.items
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let base = format!("r-{}", item.item_id);
+            let choice = |kind: &'static str, options: &[String], multiple: bool| {
+                options
+                    .iter()
+                    .enumerate()
+                    .map(|(k, o)| Control {
+                        name: if multiple {
+                            format!("{base}-{k}")
+                        } else {
+                            base.clone()
+                        },
+                        id: format!("{base}-{k}"),
+                        label: o.clone(),
+                        value: k.to_string(),
+                        kind,
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let single = |label: &str, kind: &'static str| {
+                vec![Control {
+                    name: base.clone(),
+                    id: base.clone(),
+                    label: label.into(),
+                    value: String::new(),
+                    kind,
+                }]
+            };
+            let (hint, controls, vignette) = match &item.body {
+                PublicBody::SingleChoice { options } => (
+                    "Choose one answer.".to_owned(),
+                    choice("radio", options, false),
+                    None,
+                ),
+                PublicBody::MultipleChoice { options } => (
+                    "Choose every right answer; wrong choices cost credit.".to_owned(),
+                    choice("checkbox", options, true),
+                    None,
+                ),
+                PublicBody::TrueFalse => (
+                    "Is the statement true or false?".to_owned(),
+                    vec![
+                        Control {
+                            name: base.clone(),
+                            id: format!("{base}-t"),
+                            label: "True".into(),
+                            value: "true".into(),
+                            kind: "radio",
+                        },
+                        Control {
+                            name: base.clone(),
+                            id: format!("{base}-f"),
+                            label: "False".into(),
+                            value: "false".into(),
+                            kind: "radio",
+                        },
+                    ],
+                    None,
+                ),
+                PublicBody::Numeric { unit } => (
+                    "Give a number.".to_owned(),
+                    single(
+                        &match unit {
+                            Some(u) => format!("Your answer (in {u})"),
+                            None => "Your answer".into(),
+                        },
+                        "number",
+                    ),
+                    None,
+                ),
+                PublicBody::Ordering { options } => (
+                    format!(
+                        "Number the steps from 1 (first) to {} (last).",
+                        options.len()
+                    ),
+                    options
+                        .iter()
+                        .enumerate()
+                        .map(|(k, o)| Control {
+                            name: format!("{base}-{k}"),
+                            id: format!("{base}-{k}"),
+                            label: o.clone(),
+                            value: String::new(),
+                            kind: "position",
+                        })
+                        .collect(),
+                    None,
+                ),
+                PublicBody::ShortText => (
+                    "Type your answer.".to_owned(),
+                    single("Your answer", "text"),
+                    None,
+                ),
+                PublicBody::Icd11Coding { vignette } => (
+                    "Type the ICD-11 code or cluster, e.g. 5A11 or NC72.2&XK9K.".to_owned(),
+                    single("ICD-11 code or cluster", "text"),
+                    Some(vignette.clone()),
+                ),
+            };
+            Question {
+                number: n + 1,
+                prompt: item.prompt.clone(),
+                vignette,
+                points: item.points,
+                hint,
+                controls,
+            }
+        })
+        .collect()
+}
+
+/// The answers in a submitted form, read by the attempt's own items: anything else in the
+/// form is ignored, and an unanswered question simply has no response.
+fn answers(v: &AttemptView, f: &HashMap<String, String>) -> BTreeMap<Uuid, Answer> {
+    let mut out = BTreeMap::new();
+    for item in &v.items {
+        let base = format!("r-{}", item.item_id);
+        let given = |k: &str| f.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+        let answer = match &item.body {
+            PublicBody::SingleChoice { .. } => given(&base)
+                .and_then(|c| c.parse().ok())
+                .map(|choice| Answer::SingleChoice { choice }),
+            PublicBody::MultipleChoice { options } => {
+                let choices: Vec<usize> = (0..options.len())
+                    .filter(|k| given(&format!("{base}-{k}")).is_some())
+                    .collect();
+                (!choices.is_empty()).then_some(Answer::MultipleChoice { choices })
+            }
+            PublicBody::TrueFalse => given(&base).and_then(|b| match b {
+                "true" => Some(Answer::TrueFalse { value: true }),
+                "false" => Some(Answer::TrueFalse { value: false }),
+                _ => None,
+            }),
+            PublicBody::Numeric { .. } => given(&base)
+                .and_then(|n| n.replace(',', ".").parse::<f64>().ok())
+                .filter(|n| n.is_finite())
+                .map(|value| Answer::Numeric { value }),
+            PublicBody::Ordering { options } => {
+                let mut ranked: Vec<(u32, usize)> = Vec::new();
+                for k in 0..options.len() {
+                    if let Some(p) = given(&format!("{base}-{k}")).and_then(|p| p.parse().ok()) {
+                        ranked.push((p, k));
+                    }
+                }
+                (ranked.len() == options.len()).then(|| {
+                    ranked.sort();
+                    Answer::Ordering {
+                        order: ranked.iter().map(|(_, k)| options[*k].clone()).collect(),
+                    }
+                })
+            }
+            PublicBody::ShortText => given(&base).map(|t| Answer::ShortText { text: t.into() }),
+            PublicBody::Icd11Coding { .. } => {
+                given(&base).map(|c| Answer::Icd11Coding { code: c.into() })
+            }
+        };
+        if let Some(a) = answer {
+            out.insert(item.item_id, a);
+        }
+    }
+    out
+}
+
+fn render_attempt(session: &Session, v: AttemptView, error: Option<String>) -> Response {
+    match &v.result {
+        None => AttemptT {
+            who: who(session),
+            id: v.id,
+            assessment_id: v.assessment_id,
+            title: v.assessment_title.clone(),
+            number: v.number,
+            deadline: v.deadline.map(when),
+            questions: questions(&v),
+            error,
+        }
+        .into_response(),
+        Some(r) => ResultT {
+            who: who(session),
+            assessment_id: v.assessment_id,
+            title: v.assessment_title.clone(),
+            number: v.number,
+            submitted: v.submitted_at.map(when).unwrap_or_default(),
+            passed: r.passed,
+            percent: percent(r.percent),
+            cut: r.cut_score_percent,
+            explanation: r.explanation.clone(),
+            competencies: r
+                .competencies
+                .iter()
+                .map(|c| {
+                    (
+                        c.competency.to_string(),
+                        percent(c.percent),
+                        c.minimum_percent
+                            .map(|m| format!("{m}%"))
+                            .unwrap_or_else(|| "—".into()),
+                        c.met_minimum,
+                    )
+                })
+                .collect(),
+            items: v
+                .feedback
+                .iter()
+                .map(|f| {
+                    (
+                        f.prompt.clone(),
+                        format!("{:.1}%", f64::from(f.credit) / 10.0),
+                        f.explanation.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        }
+        .into_response(),
+    }
+}
+
+async fn attempt_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    match s.app.attempt(&session.principal, id).await {
+        Ok(v) => render_attempt(&session, v, None),
+        Err(e) => error_page(e),
+    }
+}
+
+async fn submit(
+    State(s): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedInForm { session, form }: SignedInForm<HashMap<String, String>>,
+) -> Response {
+    let v = match s.app.attempt(&session.principal, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e),
+    };
+    let responses = answers(&v, &form);
+    match s
+        .app
+        .submit_attempt(&session.principal, id, responses)
+        .await
+    {
+        Ok(_) => see_other(&format!("/attempts/{id}")),
+        Err(AppError::Conflict(msg)) => message(StatusCode::CONFLICT, "Answers not accepted", msg),
+        Err(e) => error_page(e),
+    }
+}
+
+// ---------------------------------------------------------------- provider: item bank
+
+/// The add-item form, as text.
+#[derive(Deserialize, Default, Clone)]
+struct ItemForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    prompt: String,
+    #[serde(default)]
+    competency: String,
+    #[serde(default)]
+    difficulty: String,
+    #[serde(default)]
+    points: String,
+    /// One per line.
+    #[serde(default)]
+    options: String,
+    #[serde(default)]
+    correct: String,
+    #[serde(default)]
+    tolerance: String,
+    #[serde(default)]
+    unit: String,
+    /// One per line.
+    #[serde(default)]
+    accepted: String,
+    #[serde(default)]
+    matching: String,
+    #[serde(default)]
+    vignette: String,
+    #[serde(default)]
+    expected: String,
+    #[serde(default)]
+    explanation: String,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A competency as typed: a framework competency's id, or its code.
+fn competency_ref(s: &str) -> CompetencyRef {
+    match Uuid::parse_str(s.trim()) {
+        Ok(id) => CompetencyRef::Id(id),
+        Err(_) => CompetencyRef::Code(s.trim().to_owned()),
+    }
+}
+
+fn option_number(s: &str, n: usize) -> Result<usize, String> {
+    s.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|k| (1..=n).contains(k))
+        .map(|k| k - 1)
+        .ok_or_else(|| {
+            format!(
+                "correct: '{}' is not an option number from 1 to {n}",
+                s.trim()
+            )
+        })
+}
+
+impl ItemForm {
+    fn to_content(&self) -> Result<ItemContent, String> {
+        let difficulty = Difficulty::parse(self.difficulty.trim())
+            .ok_or("difficulty: choose easy, medium or hard")?;
+        let points = self
+            .points
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| "points: give a whole number from 1 to 100")?;
+        let options = lines(&self.options);
+        let number = |field: &str, s: &str| {
+            s.trim()
+                .replace(',', ".")
+                .parse::<f64>()
+                .map_err(|_| format!("{field}: '{}' is not a number", s.trim()))
+        };
+        let kind = match self.kind.as_str() {
+            "single_choice" => ItemKind::SingleChoice {
+                correct: option_number(&self.correct, options.len())?,
+                options,
+            },
+            "multiple_choice" => ItemKind::MultipleChoice {
+                correct: self
+                    .correct
+                    .split(',')
+                    .filter(|p| !p.trim().is_empty())
+                    .map(|p| option_number(p, options.len()))
+                    .collect::<Result<_, _>>()?,
+                options,
+            },
+            "true_false" => ItemKind::TrueFalse {
+                correct: match self.correct.trim().to_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err("correct: write true or false".into()),
+                },
+            },
+            "numeric" => ItemKind::Numeric {
+                correct: number("correct", &self.correct)?,
+                tolerance: if self.tolerance.trim().is_empty() {
+                    0.0
+                } else {
+                    number("tolerance", &self.tolerance)?
+                },
+                unit: Some(self.unit.trim().to_owned()).filter(|u| !u.is_empty()),
+            },
+            "ordering" => ItemKind::Ordering { options },
+            "short_text" => ItemKind::ShortText {
+                accepted: lines(&self.accepted),
+                matching: match self.matching.as_str() {
+                    "exact" => TextMatch::Exact,
+                    "pattern" => TextMatch::Pattern,
+                    _ => TextMatch::Normalized,
+                },
+            },
+            "icd11_coding" => ItemKind::Icd11Coding {
+                vignette: self.vignette.clone(),
+                expected: self.expected.trim().to_owned(),
+            },
+            _ => return Err("type: choose an item type".into()),
+        };
+        Ok(ItemContent {
+            competency: competency_ref(&self.competency),
+            difficulty,
+            points,
+            prompt: self.prompt.clone(),
+            kind,
+            explanation: Some(self.explanation.trim().to_owned()).filter(|e| !e.is_empty()),
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "item_bank.html")]
+struct BankT {
+    who: Who,
+    org_slug: String,
+    org_name: String,
+    /// (id, version, competency, difficulty, type, prompt, points, key, retired)
+    items: Vec<BankRow>,
+    f: ItemForm,
+    error: Option<String>,
+}
+
+struct BankRow {
+    id: Uuid,
+    version: u32,
+    competency: String,
+    difficulty: &'static str,
+    kind: &'static str,
+    prompt: String,
+    points: u32,
+    key: String,
+    retired: bool,
+}
+
+fn kind_label(k: &ItemKind) -> &'static str {
+    match k {
+        ItemKind::SingleChoice { .. } => "single choice",
+        ItemKind::MultipleChoice { .. } => "multiple choice",
+        ItemKind::TrueFalse { .. } => "true/false",
+        ItemKind::Numeric { .. } => "numeric",
+        ItemKind::Ordering { .. } => "ordering",
+        ItemKind::ShortText { .. } => "short text",
+        ItemKind::Icd11Coding { .. } => "ICD-11 coding",
+    }
+}
+
+/// The answer key in a few words, for the bank's authors.
+fn key_text(k: &ItemKind) -> String {
+    match k {
+        ItemKind::SingleChoice { options, correct } => {
+            options.get(*correct).cloned().unwrap_or_default()
+        }
+        ItemKind::MultipleChoice { options, correct } => correct
+            .iter()
+            .filter_map(|i| options.get(*i).cloned())
+            .collect::<Vec<_>>()
+            .join("; "),
+        ItemKind::TrueFalse { correct } => correct.to_string(),
+        ItemKind::Numeric {
+            correct,
+            tolerance,
+            unit,
+        } => format!("{correct} ± {tolerance} {}", unit.as_deref().unwrap_or("")),
+        ItemKind::Ordering { options } => options.join(" → "),
+        ItemKind::ShortText { accepted, .. } => accepted.join(" | "),
+        ItemKind::Icd11Coding { expected, .. } => expected.clone(),
+    }
+}
+
+async fn bank(
+    s: &AppState,
+    session: &Session,
+    slug: &str,
+    f: ItemForm,
+    error: Option<String>,
+) -> Response {
+    let filter = BankFilter {
+        include_retired: true,
+        ..Default::default()
+    };
+    match s.app.item_bank(&session.principal, slug, &filter).await {
+        Ok((org, items)) => BankT {
+            who: who(session),
+            org_slug: org.slug,
+            org_name: org.name,
+            items: items
+                .into_iter()
+                .map(|i| BankRow {
+                    id: i.id,
+                    version: i.version,
+                    competency: i.content.competency.to_string(),
+                    difficulty: i.content.difficulty.as_str(),
+                    kind: kind_label(&i.content.kind),
+                    key: key_text(&i.content.kind),
+                    prompt: i.content.prompt,
+                    points: i.content.points,
+                    retired: i.retired,
+                })
+                .collect(),
+            f,
+            error,
+        }
+        .into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+async fn bank_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(slug): Path<String>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    let f = ItemForm {
+        kind: "single_choice".into(),
+        difficulty: "medium".into(),
+        points: "1".into(),
+        matching: "normalized".into(),
+        ..Default::default()
+    };
+    bank(&s, &session, &slug, f, None).await
+}
+
+fn unprocessable(mut res: Response) -> Response {
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+async fn add_item(
+    State(s): State<AppState>,
+    Path(slug): Path<String>,
+    SignedInForm { session, form: f }: SignedInForm<ItemForm>,
+) -> Response {
+    let result = match f.to_content() {
+        Ok(c) => s
+            .app
+            .create_item(&session.principal, &slug, c)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(i) => Ok(i.to_string()),
+                other => Err(other),
+            }),
+        Err(msg) => Err(Ok(msg)),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/orgs/{slug}/items")),
+        Err(Ok(msg)) => unprocessable(bank(&s, &session, &slug, f, Some(msg)).await),
+        Err(Err(e)) => error_page(e),
+    }
+}
+
+async fn retire(
+    State(s): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedInForm { session, .. }: SignedInForm<CsrfForm>,
+) -> Response {
+    match s.app.retire_item(&session.principal, id).await {
+        Ok(item) => {
+            let slug = match s.app.store.reader().await {
+                Ok(mut r) => match r.conn().org_by_id(item.org_id).await {
+                    Ok(Some(o)) => o.slug,
+                    _ => return see_other("/"),
+                },
+                Err(_) => return see_other("/"),
+            };
+            see_other(&format!("/orgs/{slug}/items"))
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+// ---------------------------------------------------------------- provider: assessments
+
+#[derive(Deserialize, Default, Clone)]
+struct AssessmentForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    module_id: String,
+    /// One cell per line: "competency difficulty count".
+    #[serde(default)]
+    blueprint: String,
+    #[serde(default)]
+    time_limit_minutes: String,
+    #[serde(default)]
+    max_attempts: String,
+    #[serde(default)]
+    cooldown_minutes: String,
+    #[serde(default)]
+    cut_score_percent: String,
+    /// One per line: "competency percent".
+    #[serde(default)]
+    minimums: String,
+}
+
+fn optional_number<T: std::str::FromStr>(field: &str, s: &str) -> Result<Option<T>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse()
+        .map(Some)
+        .map_err(|_| format!("{field}: '{t}' is not a whole number"))
+}
+
+impl AssessmentForm {
+    fn to_spec(&self) -> Result<AssessmentSpec, String> {
+        let mut cells = Vec::new();
+        for (n, line) in lines(&self.blueprint).iter().enumerate() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            let [competency, difficulty, count] = parts[..] else {
+                return Err(format!(
+                    "blueprint: line {} should read 'competency difficulty count', e.g. 'ICD.2 medium 3'",
+                    n + 1
+                ));
+            };
+            cells.push(BlueprintCell {
+                competency: competency_ref(competency),
+                difficulty: Difficulty::parse(difficulty).ok_or_else(|| {
+                    format!(
+                        "blueprint: line {}: '{difficulty}' is not easy, medium or hard",
+                        n + 1
+                    )
+                })?,
+                count: count.parse().map_err(|_| {
+                    format!("blueprint: line {}: '{count}' is not a whole number", n + 1)
+                })?,
+            });
+        }
+        let mut competency_minimums = Vec::new();
+        for (n, line) in lines(&self.minimums).iter().enumerate() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            let [competency, pct] = parts[..] else {
+                return Err(format!(
+                    "minimums: line {} should read 'competency percent', e.g. 'ICD.3 75'",
+                    n + 1
+                ));
+            };
+            competency_minimums.push(CompetencyMinimum {
+                competency: competency_ref(competency),
+                percent: pct.trim_end_matches('%').parse().map_err(|_| {
+                    format!("minimums: line {}: '{pct}' is not a percentage", n + 1)
+                })?,
+            });
+        }
+        let module_id = match self.module_id.trim() {
+            "" => None,
+            m => Some(Uuid::parse_str(m).map_err(|_| "module: choose a module from the list")?),
+        };
+        Ok(AssessmentSpec {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            module_id,
+            rules: Assessment {
+                blueprint: Blueprint { cells },
+                time_limit_minutes: optional_number(
+                    "time_limit_minutes",
+                    &self.time_limit_minutes,
+                )?,
+                max_attempts: optional_number("max_attempts", &self.max_attempts)?,
+                cooldown_minutes: optional_number("cooldown_minutes", &self.cooldown_minutes)?
+                    .unwrap_or(0),
+                cut_score_percent: optional_number("cut_score_percent", &self.cut_score_percent)?
+                    .ok_or(
+                    "cut_score_percent: give the percentage needed to pass, 0 to 100",
+                )?,
+                competency_minimums,
+            },
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "assessment_list.html")]
+struct AssessmentListT {
+    who: Who,
+    org_slug: String,
+    org_name: String,
+    can_manage: bool,
+    /// (id, title, state, questions, cut score)
+    assessments: Vec<(Uuid, String, &'static str, u64, u8)>,
+    /// (id, title)
+    modules: Vec<(Uuid, String)>,
+    f: AssessmentForm,
+    error: Option<String>,
+}
+
+async fn assessment_list(
+    s: &AppState,
+    session: &Session,
+    slug: &str,
+    f: AssessmentForm,
+    error: Option<String>,
+) -> Response {
+    let (org, list) = match s.app.org_assessments(&session.principal, slug).await {
+        Ok(x) => x,
+        Err(e) => return error_page(e),
+    };
+    let can_manage = session
+        .principal
+        .may(cairn_core::Action::AssessmentManage, Some(org.id));
+    let modules = if can_manage {
+        s.app
+            .provider_modules(&session.principal, slug)
+            .await
+            .map(|(_, m)| {
+                m.into_iter()
+                    .map(|v| (v.module_id, v.content.title))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    AssessmentListT {
+        who: who(session),
+        org_slug: org.slug,
+        org_name: org.name,
+        can_manage,
+        assessments: list
+            .into_iter()
+            .map(|a| {
+                (
+                    a.id,
+                    a.title,
+                    a.state.as_str(),
+                    a.rules.blueprint.total_items(),
+                    a.rules.cut_score_percent,
+                )
+            })
+            .collect(),
+        modules,
+        f,
+        error,
+    }
+    .into_response()
+}
+
+async fn assessments_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(slug): Path<String>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    let f = AssessmentForm {
+        cut_score_percent: "80".into(),
+        cooldown_minutes: "0".into(),
+        ..Default::default()
+    };
+    assessment_list(&s, &session, &slug, f, None).await
+}
+
+async fn add_assessment(
+    State(s): State<AppState>,
+    Path(slug): Path<String>,
+    SignedInForm { session, form: f }: SignedInForm<AssessmentForm>,
+) -> Response {
+    let result = match f.to_spec() {
+        Ok(spec) => s
+            .app
+            .create_assessment(&session.principal, &slug, spec)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(i) => Ok(i.to_string()),
+                other => Err(other),
+            }),
+        Err(msg) => Err(Ok(msg)),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/orgs/{slug}/assessments")),
+        Err(Ok(msg)) => unprocessable(assessment_list(&s, &session, &slug, f, Some(msg)).await),
+        Err(Err(e)) => error_page(e),
+    }
+}
+
+async fn publish(
+    State(s): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedInForm { session, .. }: SignedInForm<CsrfForm>,
+) -> Response {
+    match s.app.publish_assessment(&session.principal, id).await {
+        Ok(_) => see_other(&format!("/assessments/{id}")),
+        Err(AppError::Invalid(i)) => message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Not published",
+            format!("{i}."),
+        ),
+        Err(e) => error_page(e),
+    }
 }

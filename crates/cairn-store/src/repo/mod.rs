@@ -14,6 +14,9 @@ mod teams;
 mod tokens;
 mod users;
 
+pub use assessments::{
+    AssessmentRow, AttemptRow, AttemptScore, BankItemRow, BankQuery, ItemRow, ItemVersionRow,
+};
 pub use audit::AuditPage;
 pub use awards::{AttemptFact, AwardRow, CompletionFact, EvidenceFact};
 pub use credentials::{NewCredential, SigningKeyRow, StatusListRow};
