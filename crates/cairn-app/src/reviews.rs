@@ -1,8 +1,1399 @@
 //! Rubrics, performance evidence, the assessor queue, double marking, adjudication, appeals
 //! and agreement statistics.
+//!
+//! The rules (scoring, who may review, when a decision is made) are `cairn_core::review`'s;
+//! this module gathers the facts they need, applies them in one transaction per step, and
+//! assigns the next reviewer in that same transaction, so evidence never sits at a stage
+//! with nobody told (unless nobody is eligible, when it waits in the claimable list).
 
-#[allow(unused_imports)]
-use crate::{App, AppError, Result};
+use base64::Engine;
+use cairn_core::authz::Action;
+use cairn_core::review::{
+    self, AssessorAgreement, AssessorFacts, Decision, DoubleMarked, EvidenceFacts, EvidenceStatus,
+    Mark, PairAgreement, Progress, Review, ReviewPolicy, ReviewStage, Rubric, RubricCriterion,
+    RubricLevel, Score,
+};
+use cairn_core::validate::{self, Invalid};
+use cairn_core::{Principal, Role};
+use cairn_store::{EvidenceFileMeta, EvidenceFileRow, EvidenceRow, ReviewRow, RubricRow, Tx};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{App, AppError, Result, audit_entry, now, require};
+
+/// At most this many files per piece of evidence.
+pub const FILES_MAX: usize = 5;
+/// Per file.
+pub const FILE_BYTES_MAX: usize = 5 * 1024 * 1024;
+/// All files of one piece of evidence together.
+pub const FILES_TOTAL_BYTES_MAX: usize = 10 * 1024 * 1024;
+pub const LINKS_MAX: usize = 10;
+pub const LINK_MAX_CHARS: usize = 2000;
+pub const NARRATIVE_MAX_CHARS: usize = 20_000;
+pub const APPEAL_REASON_MAX_CHARS: usize = 5000;
+/// The media types evidence files may have, with a name people recognise.
+pub const ALLOWED_FILE_TYPES: &[(&str, &str)] = &[
+    ("application/pdf", "PDF"),
+    ("image/png", "PNG image"),
+    ("image/jpeg", "JPEG image"),
+    ("text/plain", "plain text"),
+];
+
+// --- Input ----------------------------------------------------------------------------------
+
+/// A criterion as its author writes it; the id is given when the rubric is created.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewCriterion {
+    pub title: String,
+    /// Lowest first.
+    pub levels: Vec<RubricLevel>,
+    /// Index (from 0) of the lowest level that passes whatever the total.
+    #[serde(default)]
+    pub min_level: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewRubric {
+    pub title: String,
+    pub criteria: Vec<NewCriterion>,
+    pub pass_mark: u32,
+}
+
+/// A file as uploaded.
+#[derive(Debug, Clone)]
+pub struct NewEvidenceFile {
+    pub name: String,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl NewEvidenceFile {
+    /// A file sent inside JSON, its bytes in standard base64.
+    pub fn from_base64(name: String, media_type: String, data: &str) -> Result<Self, Invalid> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.trim())
+            .map_err(|e| {
+                Invalid::new(
+                    "files",
+                    format!(
+                        "file '{}': data_base64 is not standard base64 ({e})",
+                        name.trim()
+                    ),
+                )
+            })?;
+        Ok(NewEvidenceFile {
+            name,
+            media_type,
+            bytes,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewEvidence {
+    pub rubric_id: Uuid,
+    /// The achievement the evidence is towards; its review policy applies.
+    pub achievement_id: Option<Uuid>,
+    pub title: String,
+    pub narrative: String,
+    pub links: Vec<String>,
+    pub files: Vec<NewEvidenceFile>,
+}
+
+// --- Output ---------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RubricInfo {
+    pub org_id: Uuid,
+    pub org_slug: String,
+    pub org_name: String,
+    pub rubric: Rubric,
+    pub max_points: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+impl From<EvidenceFileMeta> for FileInfo {
+    fn from(m: EvidenceFileMeta) -> Self {
+        FileInfo {
+            id: m.id,
+            name: m.name,
+            media_type: m.media_type,
+            size: m.size,
+            sha256: m.sha256,
+        }
+    }
+}
+
+/// A review as the viewer may see it: marks and score only where independence allows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewInfo {
+    pub id: Uuid,
+    pub stage: ReviewStage,
+    pub assessor_id: Uuid,
+    pub assessor_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub assigned_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub submitted_at: Option<OffsetDateTime>,
+    pub marks: Option<Vec<Mark>>,
+    pub score: Option<Score>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    pub id: Uuid,
+    pub learner_id: Uuid,
+    pub learner_name: String,
+    pub rubric_id: Uuid,
+    pub rubric_title: String,
+    pub achievement_id: Option<Uuid>,
+    pub org_id: Uuid,
+    pub title: String,
+    pub narrative: String,
+    pub links: Vec<String>,
+    pub status: EvidenceStatus,
+    /// The status in words.
+    pub status_text: String,
+    pub policy: ReviewPolicy,
+    pub decision: Option<Decision>,
+    /// The decision in one sentence.
+    pub explanation: Option<String>,
+    pub accepted: Option<bool>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub submitted_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<OffsetDateTime>,
+    pub appeal_reason: Option<String>,
+    /// Whether the viewer (the learner) may appeal now, and if not, why not.
+    pub may_appeal: bool,
+    pub appeal_refusal: Option<String>,
+    pub files: Vec<FileInfo>,
+    pub reviews: Vec<ReviewInfo>,
+}
+
+/// An open review in the assessor's queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueItem {
+    pub review_id: Uuid,
+    pub evidence_id: Uuid,
+    pub stage: ReviewStage,
+    pub evidence_title: String,
+    pub learner_name: String,
+    pub rubric_title: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub assigned_at: OffsetDateTime,
+}
+
+/// Evidence nobody was available to review, which this assessor may claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct Claimable {
+    pub evidence_id: Uuid,
+    pub stage: ReviewStage,
+    pub evidence_title: String,
+    pub learner_name: String,
+    pub rubric_title: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub submitted_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Queue {
+    pub assigned: Vec<QueueItem>,
+    pub unassigned: Vec<Claimable>,
+}
+
+/// What an assessor needs to mark: their review, the evidence and the rubric.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewTask {
+    pub review: ReviewInfo,
+    pub evidence: EvidenceView,
+    pub rubric: Rubric,
+}
+
+/// What a submitted review led to.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewOutcome {
+    pub score: Score,
+    pub evidence: EvidenceView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessorStats {
+    pub assessor_id: Uuid,
+    pub assessor_name: String,
+    #[serde(flatten)]
+    pub agreement: review::Agreement,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewStats {
+    pub org_id: Uuid,
+    /// Pieces of evidence scored by both markers.
+    pub double_marked: usize,
+    pub overall: review::Agreement,
+    pub by_assessor: Vec<AssessorStats>,
+    pub by_pair: Vec<PairAgreement>,
+}
+
+// --- Helpers --------------------------------------------------------------------------------
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("stored {what} is not valid: {e}"))
+}
+
+fn to_json<T: Serialize>(what: &str, v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| corrupt(what, e))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| corrupt(what, e))
+}
+
+/// The snake_case name serde gives a unit variant, which is what the database stores.
+fn word<T: Serialize>(v: T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn parse_word<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| corrupt(what, e))
+}
+
+fn stage_awaited(status: EvidenceStatus) -> Option<ReviewStage> {
+    match status {
+        EvidenceStatus::AwaitingFirstMarker => Some(ReviewStage::FirstMarking),
+        EvidenceStatus::AwaitingSecondMarker => Some(ReviewStage::SecondMarking),
+        EvidenceStatus::AwaitingAdjudication => Some(ReviewStage::Adjudication),
+        EvidenceStatus::UnderAppeal => Some(ReviewStage::Appeal),
+        _ => None,
+    }
+}
+
+fn person(by: &Principal, doing: &str) -> Result<Uuid> {
+    by.user_id().ok_or_else(|| {
+        AppError::Unauthenticated(format!(
+            "sign in as a person to {doing}; an API token acts for an organization, not for someone"
+        ))
+    })
+}
+
+fn refused(e: impl std::fmt::Display) -> AppError {
+    AppError::Conflict(e.to_string())
+}
+
+fn rubric_of(row: &RubricRow) -> Result<Rubric> {
+    from_json("rubric", &row.content)
+}
+
+/// Recognise a file by its first bytes, so the declared type cannot smuggle anything else in.
+fn contents_match(media_type: &str, bytes: &[u8]) -> bool {
+    match media_type {
+        "application/pdf" => bytes.starts_with(b"%PDF-"),
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "text/plain" => std::str::from_utf8(bytes).is_ok_and(|s| !s.contains('\0')),
+        _ => false,
+    }
+}
+
+fn check_file_name(name: &str) -> Result<String, Invalid> {
+    let n = name.trim();
+    let shown: String = n.chars().take(80).collect();
+    if n.is_empty() {
+        return Err(Invalid::new("files", "every file needs a name"));
+    }
+    if n.chars().count() > 200 || n.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        return Err(Invalid::new(
+            "files",
+            format!(
+                "file '{shown}': give the file a plain name of at most 200 characters, without slashes"
+            ),
+        ));
+    }
+    Ok(n.to_owned())
+}
+
+fn check_files(files: &[NewEvidenceFile]) -> Result<Vec<(String, String)>, Invalid> {
+    if files.len() > FILES_MAX {
+        return Err(Invalid::new(
+            "files",
+            format!(
+                "{} files were given; attach at most {FILES_MAX}",
+                files.len()
+            ),
+        ));
+    }
+    let allowed = ALLOWED_FILE_TYPES
+        .iter()
+        .map(|(_, n)| *n)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut total = 0usize;
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        let name = check_file_name(&f.name)?;
+        // Parameters such as "; charset=utf-8" do not change what the file is.
+        let media_type = f
+            .media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let Some((_, kind)) = ALLOWED_FILE_TYPES.iter().find(|(t, _)| *t == media_type) else {
+            return Err(Invalid::new(
+                "files",
+                format!(
+                    "file '{name}' is of type '{}', which is not accepted; attach {allowed}",
+                    f.media_type
+                ),
+            ));
+        };
+        if f.bytes.is_empty() {
+            return Err(Invalid::new("files", format!("file '{name}' is empty")));
+        }
+        if f.bytes.len() > FILE_BYTES_MAX {
+            return Err(Invalid::new(
+                "files",
+                format!(
+                    "file '{name}' is {} bytes; each file may be at most {FILE_BYTES_MAX} bytes (5 MiB)",
+                    f.bytes.len()
+                ),
+            ));
+        }
+        if !contents_match(&media_type, &f.bytes) {
+            return Err(Invalid::new(
+                "files",
+                format!(
+                    "file '{name}' is declared as {kind} but its contents are not {kind}; attach {allowed}"
+                ),
+            ));
+        }
+        total += f.bytes.len();
+        out.push((name, media_type));
+    }
+    if total > FILES_TOTAL_BYTES_MAX {
+        return Err(Invalid::new(
+            "files",
+            format!(
+                "the files add up to {total} bytes; all files together may be at most {FILES_TOTAL_BYTES_MAX} bytes (10 MiB)"
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+fn check_links(links: &[String]) -> Result<Vec<String>, Invalid> {
+    let links: Vec<String> = links
+        .iter()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if links.len() > LINKS_MAX {
+        return Err(Invalid::new(
+            "links",
+            format!("{} links were given; give at most {LINKS_MAX}", links.len()),
+        ));
+    }
+    for l in &links {
+        let host = l.strip_prefix("https://").unwrap_or("");
+        let host = host.split(['/', '?', '#']).next().unwrap_or("");
+        if host.is_empty()
+            || l.chars().count() > LINK_MAX_CHARS
+            || l.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            let shown: String = l.chars().take(80).collect();
+            return Err(Invalid::new(
+                "links",
+                format!(
+                    "'{shown}' is not an https link; give full addresses starting with https://"
+                ),
+            ));
+        }
+    }
+    Ok(links)
+}
+
+fn check_text(field: &'static str, value: &str, max: usize, what: &str) -> Result<String, Invalid> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Invalid::new(field, format!("write {what}")));
+    }
+    let n = v.chars().count();
+    if n > max {
+        return Err(Invalid::new(
+            field,
+            format!("is {n} characters long; the limit is {max}"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn assessor_facts(c: cairn_store::AssessorCandidate) -> AssessorFacts {
+    AssessorFacts {
+        assessor_id: c.user_id,
+        organizations: c.organizations,
+        open_reviews: u32::try_from(c.open_reviews).unwrap_or(u32::MAX),
+    }
+}
+
+/// The scores submitted so far for each stage of a piece of evidence.
+#[derive(Default)]
+struct Scores {
+    first: Option<Score>,
+    second: Option<Score>,
+    adjudication: Option<Score>,
+    appeal: Option<Score>,
+}
+
+fn scores_of(reviews: &[ReviewRow]) -> Result<Scores> {
+    let mut s = Scores::default();
+    for r in reviews {
+        let Some(score) = &r.score else { continue };
+        let score: Score = from_json("score", score)?;
+        match parse_word::<ReviewStage>("review stage", &r.stage)? {
+            ReviewStage::FirstMarking => s.first = Some(score),
+            ReviewStage::SecondMarking => s.second = Some(score),
+            ReviewStage::Adjudication => s.adjudication = Some(score),
+            ReviewStage::Appeal => s.appeal = Some(score),
+        }
+    }
+    Ok(s)
+}
+
+impl App {
+    // --- Rubrics --------------------------------------------------------------------------
+
+    /// Write a rubric for the organization's assessors (its authors and admins).
+    pub async fn create_rubric(
+        &self,
+        by: &Principal,
+        org_slug: &str,
+        new: NewRubric,
+    ) -> Result<RubricInfo> {
+        let org = self.org_unchecked(org_slug).await?;
+        require(by, Action::RubricManage, Some(org.id))?;
+        let rubric = Rubric {
+            id: Uuid::now_v7(),
+            title: validate::name("title", &new.title)?,
+            criteria: new
+                .criteria
+                .into_iter()
+                .map(|c| RubricCriterion {
+                    id: Uuid::now_v7(),
+                    title: c.title.trim().to_owned(),
+                    levels: c
+                        .levels
+                        .into_iter()
+                        .map(|l| RubricLevel {
+                            title: l.title.trim().to_owned(),
+                            descriptor: l.descriptor.trim().to_owned(),
+                            points: l.points,
+                        })
+                        .collect(),
+                    min_level: c.min_level,
+                })
+                .collect(),
+            pass_mark: new.pass_mark,
+        };
+        rubric.validate()?;
+        let row = RubricRow {
+            id: rubric.id,
+            org_id: org.id,
+            title: rubric.title.clone(),
+            content: to_json("rubric", &rubric)?,
+            created_at: now(),
+        };
+        let mut tx = self.store.begin().await?;
+        tx.conn().insert_rubric(&row).await?;
+        let entry = audit_entry(
+            by,
+            Some(org.id),
+            "rubric.create",
+            format!("rubric:{}", rubric.id),
+            json!({"title": rubric.title, "criteria": rubric.criteria.len(), "pass_mark": rubric.pass_mark, "max_points": rubric.max_points()}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        Ok(RubricInfo {
+            org_id: org.id,
+            org_slug: org.slug,
+            org_name: org.name,
+            max_points: rubric.max_points(),
+            rubric,
+            created_at: row.created_at,
+        })
+    }
+
+    /// The organization's rubrics. Anyone signed in may read them: learners of any
+    /// organization submit evidence on a provider's rubric and should see how it is judged.
+    pub async fn rubrics(&self, _by: &Principal, org_slug: &str) -> Result<Vec<RubricInfo>> {
+        let org = self.org_unchecked(org_slug).await?;
+        let rows = self
+            .store
+            .reader()
+            .await?
+            .conn()
+            .rubrics_of_org(org.id)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let rubric = rubric_of(r)?;
+                Ok(RubricInfo {
+                    org_id: org.id,
+                    org_slug: org.slug.clone(),
+                    org_name: org.name.clone(),
+                    max_points: rubric.max_points(),
+                    rubric,
+                    created_at: r.created_at,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn rubric(&self, _by: &Principal, id: Uuid) -> Result<RubricInfo> {
+        let mut r = self.store.reader().await?;
+        let row = r
+            .conn()
+            .rubric_by_id(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("rubric {id}")))?;
+        let org = r
+            .conn()
+            .org_by_id(row.org_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("the rubric's organization".into()))?;
+        let rubric = rubric_of(&row)?;
+        Ok(RubricInfo {
+            org_id: org.id,
+            org_slug: org.slug,
+            org_name: org.name,
+            max_points: rubric.max_points(),
+            rubric,
+            created_at: row.created_at,
+        })
+    }
+
+    // --- Evidence -------------------------------------------------------------------------
+
+    /// Submit performance evidence on a rubric, and assign its first marker.
+    pub async fn submit_evidence(&self, by: &Principal, new: NewEvidence) -> Result<EvidenceView> {
+        let learner = person(by, "submit evidence")?;
+        let title = validate::name("title", &new.title)?;
+        let narrative = check_text(
+            "narrative",
+            &new.narrative,
+            NARRATIVE_MAX_CHARS,
+            "what you did and how it shows the competency",
+        )?;
+        let links = check_links(&new.links)?;
+        let names = check_files(&new.files)?;
+        let mut tx = self.store.begin().await?;
+        let rubric_row = tx
+            .conn()
+            .rubric_by_id(new.rubric_id)
+            .await?
+            .ok_or_else(|| {
+                Invalid::new(
+                    "rubric_id",
+                    format!("rubric {} was not found", new.rubric_id),
+                )
+            })?;
+        let policy = match new.achievement_id {
+            None => ReviewPolicy::default(),
+            Some(a) => {
+                let achievement = tx.conn().achievement(a).await?.ok_or_else(|| {
+                    Invalid::new("achievement_id", format!("achievement {a} was not found"))
+                })?;
+                let takes = tx
+                    .conn()
+                    .achievements_referring_to("rubric", rubric_row.id)
+                    .await?;
+                if !takes.contains(&a) {
+                    return Err(Invalid::new(
+                        "achievement_id",
+                        format!(
+                            "\"{}\" is not earned with evidence on the rubric \"{}\"; choose the achievement's own rubric",
+                            achievement.name, rubric_row.title
+                        ),
+                    )
+                    .into());
+                }
+                achievement.spec.review_policy
+            }
+        };
+        let at = now();
+        let row = EvidenceRow {
+            id: Uuid::now_v7(),
+            learner_id: learner,
+            rubric_id: rubric_row.id,
+            achievement_id: new.achievement_id,
+            org_id: rubric_row.org_id,
+            title,
+            narrative,
+            links: to_json("links", &links)?,
+            status: word(EvidenceStatus::AwaitingFirstMarker),
+            policy: to_json("policy", &policy)?,
+            decision: None,
+            accepted: None,
+            submitted_at: at,
+            decided_at: None,
+            appeal_reason: None,
+        };
+        tx.conn().insert_evidence(&row).await?;
+        let mut file_log = Vec::new();
+        for (f, (name, media_type)) in new.files.into_iter().zip(names) {
+            let meta = EvidenceFileMeta {
+                id: Uuid::now_v7(),
+                evidence_id: row.id,
+                name,
+                media_type,
+                size: i64::try_from(f.bytes.len()).unwrap_or(i64::MAX),
+                sha256: hex::encode(Sha256::digest(&f.bytes)),
+            };
+            file_log.push(json!({"name": meta.name, "sha256": meta.sha256, "size": meta.size}));
+            tx.conn()
+                .insert_evidence_file(&EvidenceFileRow {
+                    meta,
+                    bytes: f.bytes,
+                })
+                .await?;
+        }
+        let assigned = self
+            .assign(&mut tx, &row, EvidenceStatus::AwaitingFirstMarker, &policy)
+            .await?;
+        let entry = audit_entry(
+            by,
+            Some(row.org_id),
+            "evidence.submit",
+            format!("evidence:{}", row.id),
+            json!({"rubric": row.rubric_id, "achievement": row.achievement_id, "policy": policy, "files": file_log, "links": links.len(), "first_marker": assigned}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        self.evidence(by, row.id).await
+    }
+
+    /// Who has had anything to do with reviewing the evidence: assigned at any stage, or
+    /// named in its decision. None of them may take another stage of it.
+    async fn evidence_facts(
+        &self,
+        c: &mut cairn_store::Conn<'_>,
+        e: &EvidenceRow,
+    ) -> Result<EvidenceFacts> {
+        let mut reviewed_by: Vec<Uuid> = c
+            .reviews_of_evidence(e.id)
+            .await?
+            .iter()
+            .map(|r| r.assessor_id)
+            .collect();
+        if let Some(d) = &e.decision {
+            let d: Decision = from_json("decision", d)?;
+            reviewed_by.extend(d.reviewers());
+        }
+        reviewed_by.sort();
+        reviewed_by.dedup();
+        Ok(EvidenceFacts {
+            evidence_id: e.id,
+            learner_id: e.learner_id,
+            learner_organizations: c.org_ids_of_user(e.learner_id).await?,
+            status: parse_word("evidence status", &e.status)?,
+            reviewed_by,
+        })
+    }
+
+    /// Assign the review that `status` waits for to the least loaded eligible assessor of
+    /// the evidence's organization; returns who, or None when nobody is eligible (the
+    /// evidence then waits in the claimable list).
+    async fn assign(
+        &self,
+        tx: &mut Tx,
+        e: &EvidenceRow,
+        status: EvidenceStatus,
+        policy: &ReviewPolicy,
+    ) -> Result<Option<Uuid>> {
+        let Some(stage) = stage_awaited(status) else {
+            return Ok(None);
+        };
+        let mut facts = self.evidence_facts(&mut tx.conn(), e).await?;
+        facts.status = status;
+        let candidates: Vec<AssessorFacts> = tx
+            .conn()
+            .assessor_candidates(e.org_id)
+            .await?
+            .into_iter()
+            .map(assessor_facts)
+            .collect();
+        match review::pick_assessor(&candidates, &facts, stage, policy) {
+            Ok(a) => {
+                let row = ReviewRow {
+                    id: Uuid::now_v7(),
+                    evidence_id: e.id,
+                    stage: word(stage),
+                    assessor_id: a.assessor_id,
+                    assigned_at: now(),
+                    submitted_at: None,
+                    marks: None,
+                    score: None,
+                };
+                if !tx.conn().insert_review(&row).await? {
+                    return Err(AppError::Conflict(format!(
+                        "this evidence already has {}",
+                        stage.describe()
+                    )));
+                }
+                Ok(Some(a.assessor_id))
+            }
+            Err(none) => {
+                tracing::info!(evidence = %e.id, stage = ?stage, reason = %none, "evidence waits for a claim");
+                Ok(None)
+            }
+        }
+    }
+
+    async fn evidence_row(&self, id: Uuid) -> Result<EvidenceRow> {
+        self.store
+            .reader()
+            .await?
+            .conn()
+            .evidence_by_id(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("evidence {id}")))
+    }
+
+    /// Whether `by` may see the evidence, and whether as one of its org's admins (who see
+    /// every review in full).
+    fn viewer(by: &Principal, e: &EvidenceRow, reviews: &[ReviewRow]) -> Option<Viewer> {
+        if by.may(Action::OrgUpdate, Some(e.org_id)) {
+            return Some(Viewer::Admin);
+        }
+        let me = by.user_id()?;
+        if me == e.learner_id {
+            return Some(Viewer::Learner);
+        }
+        if by.may(Action::EvidenceReview, Some(e.org_id))
+            && reviews.iter().any(|r| r.assessor_id == me)
+        {
+            return Some(Viewer::Assessor(me));
+        }
+        None
+    }
+
+    /// A piece of evidence, for the learner, its assigned assessors and the org's admins.
+    pub async fn evidence(&self, by: &Principal, id: Uuid) -> Result<EvidenceView> {
+        let e = self.evidence_row(id).await?;
+        let mut r = self.store.reader().await?;
+        let reviews = r.conn().reviews_of_evidence(e.id).await?;
+        let Some(viewer) = Self::viewer(by, &e, &reviews) else {
+            // Someone else's evidence does not exist as far as the caller can tell.
+            return Err(AppError::NotFound(format!("evidence {id}")));
+        };
+        self.evidence_view(&mut r.conn(), e, reviews, viewer).await
+    }
+
+    async fn evidence_view(
+        &self,
+        c: &mut cairn_store::Conn<'_>,
+        e: EvidenceRow,
+        reviews: Vec<ReviewRow>,
+        viewer: Viewer,
+    ) -> Result<EvidenceView> {
+        let name = |u: Option<cairn_core::User>| u.map(|u| u.display_name).unwrap_or_default();
+        let learner_name = name(c.user_by_id(e.learner_id).await?);
+        let rubric_title = c
+            .rubric_by_id(e.rubric_id)
+            .await?
+            .map(|r| r.title)
+            .unwrap_or_default();
+        let status: EvidenceStatus = parse_word("evidence status", &e.status)?;
+        let decision: Option<Decision> = e
+            .decision
+            .as_deref()
+            .map(|d| from_json("decision", d))
+            .transpose()?;
+        let mut infos = Vec::with_capacity(reviews.len());
+        for rv in reviews {
+            // Each marker judges alone: an assessor sees only their own marks; the learner
+            // sees the marks once there is a decision; admins see everything.
+            let show = match viewer {
+                Viewer::Admin => true,
+                Viewer::Learner => decision.is_some(),
+                Viewer::Assessor(me) => rv.assessor_id == me,
+            };
+            infos.push(ReviewInfo {
+                id: rv.id,
+                stage: parse_word("review stage", &rv.stage)?,
+                assessor_id: rv.assessor_id,
+                assessor_name: name(c.user_by_id(rv.assessor_id).await?),
+                assigned_at: rv.assigned_at,
+                submitted_at: rv.submitted_at,
+                marks: if show {
+                    rv.marks
+                        .as_deref()
+                        .map(|m| from_json("marks", m))
+                        .transpose()?
+                } else {
+                    None
+                },
+                score: if show {
+                    rv.score
+                        .as_deref()
+                        .map(|s| from_json("score", s))
+                        .transpose()?
+                } else {
+                    None
+                },
+            });
+        }
+        let appeal = review::may_appeal(&EvidenceFacts {
+            evidence_id: e.id,
+            learner_id: e.learner_id,
+            learner_organizations: Vec::new(),
+            status,
+            reviewed_by: Vec::new(),
+        });
+        let is_learner = matches!(viewer, Viewer::Learner);
+        Ok(EvidenceView {
+            id: e.id,
+            learner_id: e.learner_id,
+            learner_name,
+            rubric_id: e.rubric_id,
+            rubric_title,
+            achievement_id: e.achievement_id,
+            org_id: e.org_id,
+            title: e.title,
+            narrative: e.narrative,
+            links: from_json("links", &e.links)?,
+            status,
+            status_text: status.describe().to_owned(),
+            policy: from_json("policy", &e.policy)?,
+            explanation: decision.as_ref().map(Decision::explain),
+            decision,
+            accepted: e.accepted,
+            submitted_at: e.submitted_at,
+            decided_at: e.decided_at,
+            appeal_reason: e.appeal_reason,
+            may_appeal: is_learner && appeal.is_ok(),
+            appeal_refusal: appeal.err().map(|r| r.to_string()),
+            files: c
+                .evidence_files(e.id)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            reviews: infos,
+        })
+    }
+
+    /// The signed-in learner's evidence, newest first.
+    pub async fn my_evidence(&self, by: &Principal) -> Result<Vec<EvidenceView>> {
+        let me = person(by, "see your evidence")?;
+        let mut r = self.store.reader().await?;
+        let rows = r.conn().evidence_of_learner(me).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for e in rows {
+            let reviews = r.conn().reviews_of_evidence(e.id).await?;
+            out.push(
+                self.evidence_view(&mut r.conn(), e, reviews, Viewer::Learner)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// A file of a piece of evidence, for those who may see the evidence.
+    pub async fn evidence_file(
+        &self,
+        by: &Principal,
+        evidence_id: Uuid,
+        file_id: Uuid,
+    ) -> Result<(FileInfo, Vec<u8>)> {
+        let e = self.evidence_row(evidence_id).await?;
+        let mut r = self.store.reader().await?;
+        let reviews = r.conn().reviews_of_evidence(e.id).await?;
+        if Self::viewer(by, &e, &reviews).is_none() {
+            return Err(AppError::NotFound(format!("evidence {evidence_id}")));
+        }
+        let f = r
+            .conn()
+            .evidence_file(evidence_id, file_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("file {file_id} of this evidence")))?;
+        Ok((f.meta.into(), f.bytes))
+    }
+
+    /// Appeal a rejection, once, with a reason; a new assessor reviews it again.
+    pub async fn appeal_evidence(
+        &self,
+        by: &Principal,
+        evidence_id: Uuid,
+        reason: &str,
+    ) -> Result<EvidenceView> {
+        let me = person(by, "appeal")?;
+        let reason = check_text(
+            "reason",
+            reason,
+            APPEAL_REASON_MAX_CHARS,
+            "why the decision should be reviewed again",
+        )?;
+        let mut tx = self.store.begin().await?;
+        let e = tx
+            .conn()
+            .evidence_by_id(evidence_id)
+            .await?
+            .filter(|e| e.learner_id == me)
+            .ok_or_else(|| AppError::NotFound(format!("evidence {evidence_id}")))?;
+        let facts = self.evidence_facts(&mut tx.conn(), &e).await?;
+        review::may_appeal(&facts).map_err(refused)?;
+        if !tx.conn().appeal_evidence(e.id, &reason).await? {
+            return Err(refused(review::ReviewRefusal::AlreadyAppealed));
+        }
+        let policy: ReviewPolicy = from_json("policy", &e.policy)?;
+        let reviewer = self
+            .assign(&mut tx, &e, EvidenceStatus::UnderAppeal, &policy)
+            .await?;
+        let entry = audit_entry(
+            by,
+            Some(e.org_id),
+            "evidence.appeal",
+            format!("evidence:{}", e.id),
+            json!({"reason": reason, "appeal_reviewer": reviewer}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        self.evidence(by, evidence_id).await
+    }
+
+    // --- The assessor's side --------------------------------------------------------------
+
+    /// The caller's open reviews, and waiting evidence nobody was assigned that they may claim.
+    pub async fn review_queue(&self, by: &Principal) -> Result<Queue> {
+        let me = person(by, "see your review queue")?;
+        let orgs: Vec<Uuid> = by
+            .grants
+            .iter()
+            .filter(|(_, r)| *r == Role::Assessor)
+            .map(|(o, _)| *o)
+            .collect();
+        if orgs.is_empty() {
+            // Refused with the policy's own sentence naming the role needed.
+            require(
+                by,
+                Action::EvidenceReview,
+                by.grants.first().map(|(o, _)| *o),
+            )?;
+        }
+        let mut r = self.store.reader().await?;
+        let assigned = r
+            .conn()
+            .open_reviews_of(me)
+            .await?
+            .into_iter()
+            .map(|q| {
+                Ok(QueueItem {
+                    review_id: q.review.id,
+                    evidence_id: q.review.evidence_id,
+                    stage: parse_word("review stage", &q.review.stage)?,
+                    evidence_title: q.evidence_title,
+                    learner_name: q.learner_name,
+                    rubric_title: q.rubric_title,
+                    assigned_at: q.review.assigned_at,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut unassigned = Vec::new();
+        for org in orgs {
+            let mine = r
+                .conn()
+                .assessor_candidates(org)
+                .await?
+                .into_iter()
+                .find(|c| c.user_id == me)
+                .map(assessor_facts);
+            let Some(mine) = mine else { continue };
+            for u in r.conn().unassigned_evidence(org).await? {
+                let facts = self.evidence_facts(&mut r.conn(), &u.evidence).await?;
+                let Some(stage) = stage_awaited(facts.status) else {
+                    continue;
+                };
+                let policy: ReviewPolicy = from_json("policy", &u.evidence.policy)?;
+                if review::may_review(&mine, &facts, stage, &policy).is_ok() {
+                    unassigned.push(Claimable {
+                        evidence_id: u.evidence.id,
+                        stage,
+                        evidence_title: u.evidence.title,
+                        learner_name: u.learner_name,
+                        rubric_title: u.rubric_title,
+                        submitted_at: u.evidence.submitted_at,
+                    });
+                }
+            }
+        }
+        Ok(Queue {
+            assigned,
+            unassigned,
+        })
+    }
+
+    /// Take the waiting stage of a piece of evidence nobody was assigned.
+    pub async fn claim_review(&self, by: &Principal, evidence_id: Uuid) -> Result<ReviewTask> {
+        let mut tx = self.store.begin().await?;
+        let e = tx
+            .conn()
+            .evidence_by_id(evidence_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("evidence {evidence_id}")))?;
+        require(by, Action::EvidenceReview, Some(e.org_id))?;
+        let me = person(by, "review evidence")?;
+        let facts = self.evidence_facts(&mut tx.conn(), &e).await?;
+        let Some(stage) = stage_awaited(facts.status) else {
+            return Err(AppError::Conflict(format!(
+                "this evidence is {}, so it is not waiting for a reviewer",
+                facts.status.describe()
+            )));
+        };
+        let policy: ReviewPolicy = from_json("policy", &e.policy)?;
+        let mine = tx
+            .conn()
+            .assessor_candidates(e.org_id)
+            .await?
+            .into_iter()
+            .find(|c| c.user_id == me)
+            .map(assessor_facts)
+            .unwrap_or(AssessorFacts {
+                assessor_id: me,
+                organizations: Vec::new(),
+                open_reviews: 0,
+            });
+        review::may_review(&mine, &facts, stage, &policy).map_err(refused)?;
+        let row = ReviewRow {
+            id: Uuid::now_v7(),
+            evidence_id: e.id,
+            stage: word(stage),
+            assessor_id: me,
+            assigned_at: now(),
+            submitted_at: None,
+            marks: None,
+            score: None,
+        };
+        if !tx.conn().insert_review(&row).await? {
+            return Err(AppError::Conflict(format!(
+                "this evidence already has {}; it was claimed or assigned meanwhile",
+                stage.describe()
+            )));
+        }
+        let entry = audit_entry(
+            by,
+            Some(e.org_id),
+            "review.claim",
+            format!("review:{}", row.id),
+            json!({"evidence": e.id, "stage": stage}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        self.review_task(by, row.id).await
+    }
+
+    async fn own_review(
+        &self,
+        by: &Principal,
+        review_id: Uuid,
+    ) -> Result<(ReviewRow, EvidenceRow)> {
+        let mut r = self.store.reader().await?;
+        let not_found = || AppError::NotFound(format!("review {review_id}"));
+        let rv = r
+            .conn()
+            .review_by_id(review_id)
+            .await?
+            .ok_or_else(not_found)?;
+        let e = r
+            .conn()
+            .evidence_by_id(rv.evidence_id)
+            .await?
+            .ok_or_else(not_found)?;
+        require(by, Action::EvidenceReview, Some(e.org_id))?;
+        let me = person(by, "review evidence")?;
+        if rv.assessor_id != me {
+            // Another assessor's review: not the caller's to see or mark.
+            return Err(not_found());
+        }
+        Ok((rv, e))
+    }
+
+    /// A review assigned to the caller, with the evidence and the rubric to mark it on.
+    pub async fn review_task(&self, by: &Principal, review_id: Uuid) -> Result<ReviewTask> {
+        let (rv, e) = self.own_review(by, review_id).await?;
+        let me = rv.assessor_id;
+        let mut r = self.store.reader().await?;
+        let rubric_row = r
+            .conn()
+            .rubric_by_id(e.rubric_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("the evidence's rubric".into()))?;
+        let reviews = r.conn().reviews_of_evidence(e.id).await?;
+        let evidence = self
+            .evidence_view(&mut r.conn(), e, reviews, Viewer::Assessor(me))
+            .await?;
+        let review = evidence
+            .reviews
+            .iter()
+            .find(|x| x.id == review_id)
+            .cloned()
+            .ok_or_else(|| AppError::NotFound(format!("review {review_id}")))?;
+        Ok(ReviewTask {
+            review,
+            evidence,
+            rubric: rubric_of(&rubric_row)?,
+        })
+    }
+
+    /// Mark the evidence of a review assigned to the caller. The review is scored on the
+    /// rubric, and the evidence moves on: to a second marker, an adjudicator, or a decision.
+    pub async fn submit_review(
+        &self,
+        by: &Principal,
+        review_id: Uuid,
+        marks: Vec<Mark>,
+    ) -> Result<ReviewOutcome> {
+        let (_, e0) = self.own_review(by, review_id).await?;
+        let mut tx = self.store.begin().await?;
+        // Read again inside the transaction: the evidence may have moved since.
+        let rv = tx
+            .conn()
+            .review_by_id(review_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("review {review_id}")))?;
+        let e = tx
+            .conn()
+            .evidence_by_id(e0.id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("evidence {}", e0.id)))?;
+        if rv.submitted_at.is_some() {
+            return Err(AppError::Conflict(
+                "you have already submitted this review; a submitted review cannot be changed"
+                    .into(),
+            ));
+        }
+        let stage: ReviewStage = parse_word("review stage", &rv.stage)?;
+        let policy: ReviewPolicy = from_json("policy", &e.policy)?;
+        let rubric = rubric_of(
+            &tx.conn()
+                .rubric_by_id(e.rubric_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("the evidence's rubric".into()))?,
+        )?;
+        // The conflicts of interest are checked again at submission: memberships may have
+        // changed since the review was assigned.
+        let mut facts = self.evidence_facts(&mut tx.conn(), &e).await?;
+        facts.reviewed_by.retain(|a| *a != rv.assessor_id);
+        let mine = tx
+            .conn()
+            .assessor_candidates(e.org_id)
+            .await?
+            .into_iter()
+            .find(|c| c.user_id == rv.assessor_id)
+            .map(assessor_facts)
+            .unwrap_or(AssessorFacts {
+                assessor_id: rv.assessor_id,
+                organizations: Vec::new(),
+                open_reviews: 0,
+            });
+        review::may_review(&mine, &facts, stage, &policy).map_err(refused)?;
+        let score = rubric.score(&Review {
+            id: rv.id,
+            evidence_id: e.id,
+            assessor_id: rv.assessor_id,
+            rubric_id: rubric.id,
+            marks: marks.clone(),
+        })?;
+        let at = now();
+        if !tx
+            .conn()
+            .submit_review(
+                rv.id,
+                &to_json("marks", &marks)?,
+                &to_json("score", &score)?,
+                at,
+            )
+            .await?
+        {
+            return Err(AppError::Conflict(
+                "this review was submitted meanwhile; a submitted review cannot be changed".into(),
+            ));
+        }
+        let scores = scores_of(&tx.conn().reviews_of_evidence(e.id).await?)?;
+        let from = facts.status;
+        let outcome: std::result::Result<Decision, EvidenceStatus> = if stage == ReviewStage::Appeal
+        {
+            let previous: Decision = from_json(
+                "decision",
+                e.decision
+                    .as_deref()
+                    .ok_or_else(|| corrupt("appeal", "no decision to appeal"))?,
+            )?;
+            Ok(review::decide_appeal(&previous, &score)?)
+        } else {
+            let first = scores
+                .first
+                .as_ref()
+                .ok_or_else(|| corrupt("reviews", "no first marking"))?;
+            match review::decide(
+                &policy,
+                first,
+                scores.second.as_ref(),
+                scores.adjudication.as_ref(),
+            )? {
+                Progress::Decided { decision } => Ok(decision),
+                Progress::AwaitingSecondMarker => Err(EvidenceStatus::AwaitingSecondMarker),
+                Progress::AwaitingAdjudication { .. } => Err(EvidenceStatus::AwaitingAdjudication),
+            }
+        };
+        let mut next_reviewer = None;
+        let explanation = match &outcome {
+            Ok(decision) => {
+                let to = match (stage, decision.accepted) {
+                    (ReviewStage::Appeal, _) => EvidenceStatus::AppealDecided,
+                    (_, true) => EvidenceStatus::Accepted,
+                    (_, false) => EvidenceStatus::Rejected,
+                };
+                if !tx
+                    .conn()
+                    .decide_evidence(
+                        e.id,
+                        &word(from),
+                        &word(to),
+                        &to_json("decision", decision)?,
+                        decision.accepted,
+                        at,
+                    )
+                    .await?
+                {
+                    return Err(AppError::Conflict(
+                        "the evidence moved on meanwhile; reload it and try again".into(),
+                    ));
+                }
+                self.awards_after_evidence(&mut tx, e.learner_id, e.rubric_id)
+                    .await?;
+                decision.explain()
+            }
+            Err(next) => {
+                if !tx
+                    .conn()
+                    .set_evidence_status(e.id, &word(from), &word(*next))
+                    .await?
+                {
+                    return Err(AppError::Conflict(
+                        "the evidence moved on meanwhile; reload it and try again".into(),
+                    ));
+                }
+                next_reviewer = self.assign(&mut tx, &e, *next, &policy).await?;
+                format!("now {}", next.describe())
+            }
+        };
+        let entry = audit_entry(
+            by,
+            Some(e.org_id),
+            "review.submit",
+            format!("review:{}", rv.id),
+            json!({
+                "evidence": e.id,
+                "stage": stage,
+                "total": score.total,
+                "max": score.max,
+                "passed": score.passed,
+                "shortfalls": score.shortfalls,
+                "outcome": explanation,
+                "next_reviewer": next_reviewer,
+            }),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        if outcome.is_ok() {
+            self.process_awards().await;
+        }
+        let reviews = self
+            .store
+            .reader()
+            .await?
+            .conn()
+            .reviews_of_evidence(e.id)
+            .await?;
+        let fresh = self.evidence_row(e.id).await?;
+        let mut r = self.store.reader().await?;
+        let evidence = self
+            .evidence_view(
+                &mut r.conn(),
+                fresh,
+                reviews,
+                Viewer::Assessor(rv.assessor_id),
+            )
+            .await?;
+        Ok(ReviewOutcome { score, evidence })
+    }
+
+    // --- Statistics -----------------------------------------------------------------------
+
+    /// How well the organization's assessors agree, from every double-marked piece of
+    /// evidence: Cohen's kappa on pass/fail and the mean difference of totals.
+    pub async fn review_stats(&self, by: &Principal, org_slug: &str) -> Result<ReviewStats> {
+        let org = self.org_unchecked(org_slug).await?;
+        require(by, Action::ReviewStatsView, Some(org.id))?;
+        let mut r = self.store.reader().await?;
+        let mut marks = Vec::new();
+        for row in r.conn().double_marked(org.id).await? {
+            let first: Score = from_json("score", &row.first_score)?;
+            let second: Score = from_json("score", &row.second_score)?;
+            marks.push(DoubleMarked::from_scores(row.evidence_id, &first, &second));
+        }
+        let mut by_assessor = Vec::new();
+        for AssessorAgreement {
+            assessor_id,
+            agreement,
+        } in review::agreement_by_assessor(&marks)
+        {
+            let assessor_name = r
+                .conn()
+                .user_by_id(assessor_id)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_default();
+            by_assessor.push(AssessorStats {
+                assessor_id,
+                assessor_name,
+                agreement,
+            });
+        }
+        Ok(ReviewStats {
+            org_id: org.id,
+            double_marked: marks.len(),
+            overall: review::agreement(&marks),
+            by_assessor,
+            by_pair: review::agreement_by_pair(&marks),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Viewer {
+    Admin,
+    Learner,
+    Assessor(Uuid),
+}
 
 impl App {
     /// Demo step: rubrics for performance evidence. Runs after the demo assessments.

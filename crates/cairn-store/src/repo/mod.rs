@@ -29,6 +29,10 @@ pub use modules::{
     fts5_query,
 };
 pub use orgs::MemberRow;
+pub use reviews::{
+    AssessorCandidate, DoubleMarkedRow, EvidenceFileMeta, EvidenceFileRow, EvidenceRow, QueueRow,
+    ReviewRow, RubricRow, UnassignedRow,
+};
 pub use sessions::SessionRow;
 pub use teams::TeamSummary;
 pub use users::SignInFacts;
