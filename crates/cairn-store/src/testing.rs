@@ -261,3 +261,39 @@ mod tests {
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }
+
+/// Whether a test may use something beside the repository: true when present; otherwise a
+/// notice and false — or, with `CAIRN_REQUIRE_SHARED=1` (as in CI), a failure.
+pub fn available(present: bool, why: &str) -> bool {
+    if present {
+        return true;
+    }
+    if std::env::var("CAIRN_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!("{why}, and CAIRN_REQUIRE_SHARED=1");
+    }
+    eprintln!("skipping: {why}");
+    false
+}
+
+/// A path under `../shared` beside the workspace (reference data and the interop harness),
+/// when it is there.
+pub fn shared(relative: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(relative);
+    available(
+        path.exists(),
+        &format!("../shared/{relative} is not beside the repository"),
+    )
+    .then_some(path)
+}
+
+/// The independent OB 3.0 harness (`../shared/interop`), when it and Node are available.
+pub fn interop_harness() -> Option<std::path::PathBuf> {
+    let dir = shared("interop")?;
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    available(node, "node is not available to run ../shared/interop").then_some(dir)
+}

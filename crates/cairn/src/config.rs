@@ -41,6 +41,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub master_key_file: Option<String>,
     pub master_key: Option<String>,
+    pub sign_awards_inline: bool,
+    pub award_worker_seconds: u64,
 }
 
 pub fn db_url(args: &DbArgs, file: &FileConfig, default: &str) -> String {
@@ -65,6 +67,8 @@ impl Settings {
                 .clone()
                 .or_else(|| file.master_key_file.clone()),
             master_key: args.master_key.clone(),
+            sign_awards_inline: args.award_signing != Some(crate::AwardSigning::Worker),
+            award_worker_seconds: args.award_worker_seconds.unwrap_or(30).max(1),
         }
     }
 }
@@ -145,6 +149,15 @@ mod tests {
             (s.db.as_str(), s.bind.as_str()),
             ("default.db", DEFAULT_BIND)
         );
+        assert_eq!((s.sign_awards_inline, s.award_worker_seconds), (true, 30));
+        let worker_only = ServeArgs {
+            award_signing: Some(crate::AwardSigning::Worker),
+            award_worker_seconds: Some(0),
+            ..ServeArgs::default()
+        };
+        let s = Settings::resolve(&worker_only, &FileConfig::default(), "default.db");
+        // Zero would spin the worker; one second is the shortest pause.
+        assert_eq!((s.sign_awards_inline, s.award_worker_seconds), (false, 1));
     }
 
     #[test]

@@ -68,6 +68,20 @@ struct ServeArgs {
     /// The master key itself (URL-safe base64), for deployments that pass secrets in the environment.
     #[arg(long = "master-key", env = "CAIRN_MASTER_KEY", hide_env_values = true)]
     master_key: Option<String>,
+    /// Where awards' credentials are signed: `inline`, in the request that earned them (the
+    /// worker catches up on anything left), or `worker`, only in the background, which keeps
+    /// requests short when many awards fall due at once. Default: inline.
+    #[arg(long, env = "CAIRN_AWARD_SIGNING", value_enum)]
+    award_signing: Option<AwardSigning>,
+    /// Seconds between passes of the award worker, which also runs at start. Default: 30.
+    #[arg(long, env = "CAIRN_AWARD_WORKER_SECONDS")]
+    award_worker_seconds: Option<u64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum AwardSigning {
+    Inline,
+    Worker,
 }
 
 #[derive(Subcommand)]
@@ -403,6 +417,7 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
     let config = AppConfig {
         public_url: public_url.clone(),
         master_key,
+        sign_awards_inline: s.sign_awards_inline,
         ..AppConfig::default()
     };
     let app = App::open(&s.db, config)
@@ -424,7 +439,7 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
     }
     // Awards decided but not yet signed (a crash, a missing key at the time) are signed
     // now and whenever the worker wakes.
-    let worker = app.spawn_award_worker(std::time::Duration::from_secs(30));
+    let worker = app.spawn_award_worker(std::time::Duration::from_secs(s.award_worker_seconds));
     let shutdown = shutdown_signal();
     let secure = public_url.starts_with("https://");
     let state = AppState::new(

@@ -1,8 +1,165 @@
 //! Pages for awards: a learner sees the chain of decisions behind each credential.
-use axum::Router;
 
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use cairn_app::AppError;
+use cairn_app::awards::ChainEvent;
+use uuid::Uuid;
+
+use super::error_page;
 use crate::AppState;
+use crate::auth::MaybeSession;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().route("/credentials/{id}/chain", get(chain_page))
+}
+
+struct Step {
+    when: String,
+    who: String,
+    what: String,
+    why: String,
+}
+
+struct EvidenceLine {
+    genre: String,
+    name: String,
+    description: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "award_chain.html")]
+struct ChainPage {
+    user_name: String,
+    csrf: String,
+    credential_id: Uuid,
+    credential_name: String,
+    explanation: Option<String>,
+    evidence: Vec<EvidenceLine>,
+    steps: Vec<Step>,
+}
+
+/// What an audit action means, in words a learner reads.
+fn action_words(action: &str) -> String {
+    match action {
+        "attempt.start" => "Started an attempt".into(),
+        "attempt.score" => "Attempt submitted and scored".into(),
+        "evidence.submit" => "Evidence submitted".into(),
+        "evidence.assign" | "review.assign" => "Assessor assigned".into(),
+        "review.submit" => "Assessor's review recorded".into(),
+        "evidence.decide" => "Decision on the evidence".into(),
+        "evidence.appeal" => "Rejection appealed".into(),
+        "module.complete" => "Module completed".into(),
+        "award.decide" => "Award decided: the achievement's rule was met".into(),
+        "credential.issue" => "Credential signed".into(),
+        "award.issue" => "Award completed with its credential".into(),
+        "credential.revoke" => "Credential revoked".into(),
+        "credential.suspend" => "Credential suspended".into(),
+        "credential.reinstate" => "Credential reinstated".into(),
+        other => other.replace(['.', '_'], " "),
+    }
+}
+
+/// The event's reason: its explanation when it recorded one, else its details in brief.
+fn why(e: &ChainEvent) -> String {
+    for key in ["explanation", "decision", "reason", "outcome"] {
+        if let Some(s) = e.detail.get(key).and_then(|v| v.as_str()) {
+            return s.to_owned();
+        }
+    }
+    match &e.detail {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| v.is_string() || v.is_number() || v.is_boolean())
+            .map(|(k, v)| {
+                let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                format!("{}: {v}", k.replace('_', " "))
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        other => other.to_string(),
+    }
+}
+
+async fn chain_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    match build(&s, &session, id).await {
+        Ok(p) => p.into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+async fn build(
+    s: &AppState,
+    session: &cairn_app::accounts::Session,
+    id: Uuid,
+) -> Result<ChainPage, AppError> {
+    let chain = s.app.credential_chain(&session.principal, id).await?;
+    let credential = s.app.public_credential(id).await?;
+    let mut names = std::collections::HashMap::new();
+    let mut steps = Vec::new();
+    for e in &chain.events {
+        let who = match e
+            .actor
+            .strip_prefix("user:")
+            .and_then(|u| u.parse::<Uuid>().ok())
+        {
+            Some(u) => {
+                if !names.contains_key(&u) {
+                    let mut r = s.app.store.reader().await?;
+                    let name = r
+                        .conn()
+                        .user_by_id(u)
+                        .await?
+                        .map_or_else(|| "a former user".to_owned(), |u| u.display_name);
+                    names.insert(u, name);
+                }
+                names.get(&u).cloned().unwrap_or_default()
+            }
+            None if e.actor == "system" => "Cairn, applying the achievement's rule".into(),
+            None => e.actor.clone(),
+        };
+        steps.push(Step {
+            when: e
+                .at
+                .format(time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute] UTC"
+                ))
+                .unwrap_or_default(),
+            who,
+            what: action_words(&e.action),
+            why: why(e),
+        });
+    }
+    Ok(ChainPage {
+        user_name: session.user.display_name.clone(),
+        csrf: session.csrf_token.clone(),
+        credential_id: id,
+        credential_name: credential.record.name.clone(),
+        explanation: chain.award.as_ref().map(|a| a.explanation.clone()),
+        evidence: chain
+            .award
+            .map(|a| {
+                a.evidence
+                    .into_iter()
+                    .map(|e| EvidenceLine {
+                        genre: e.genre,
+                        name: e.name,
+                        description: e.description,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        steps,
+    })
 }

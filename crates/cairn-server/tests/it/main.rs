@@ -141,6 +141,74 @@ impl Harness {
 
 pub const PASSWORD: &str = "a long enough password";
 
+/// Someone signed in with a browser session: the cookie and the CSRF token their calls carry.
+pub struct Person {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Harness {
+    /// A new account with `email`, signed in.
+    pub async fn person(&self, email: &str) -> Person {
+        self.app
+            .create_user(
+                &Principal::system(),
+                NewUser {
+                    display_name: format!("Person {email}"),
+                    email: email.into(),
+                    password: Some(PASSWORD.into()),
+                    is_operator: false,
+                },
+            )
+            .await
+            .unwrap();
+        self.signed_in(email).await
+    }
+
+    /// A session for an existing account whose password is [`PASSWORD`].
+    pub async fn signed_in(&self, email: &str) -> Person {
+        let s = self.app.sign_in(email, PASSWORD).await.unwrap();
+        Person {
+            cookie: format!("cairn_session={}", s.session_secret),
+            csrf: s.csrf_token,
+        }
+    }
+}
+
+impl Person {
+    /// An API call with the session cookie (and the CSRF header writes need).
+    pub async fn api(
+        &self,
+        h: &Harness,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Response<Body> {
+        let b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .header(header::CONTENT_TYPE, "application/json");
+        h.send(
+            b.body(Body::from(body.map(|v| v.to_string()).unwrap_or_default()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A page, as this person's browser asks for it.
+    pub async fn page(&self, h: &Harness, path: &str) -> Response<Body> {
+        h.send(
+            Request::get(path)
+                .header(header::COOKIE, &self.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+}
+
 pub struct OrgFixture {
     pub admin_email: String,
     pub admin_token: String,
