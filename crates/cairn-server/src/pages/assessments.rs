@@ -315,7 +315,7 @@ fn questions(v: &AttemptView) -> Vec<Question> {
                     None,
                 ),
                 PublicBody::Icd11Coding { vignette } => (
-                    "Type the ICD-11 code or cluster, e.g. 5A11 or NC72.2&XK9K.".to_owned(),
+                    "Type the ICD-11 code, or a cluster: extension codes follow their stem code after &, further stem codes follow after /.".to_owned(),
                     single("ICD-11 code or cluster", "text"),
                     Some(vignette.clone()),
                 ),
