@@ -263,6 +263,8 @@ struct ModulePageT {
     format_label: &'static str,
     /// Where a learner is, for built-in lessons: (pages seen, pages, completed).
     progress: Option<(u32, usize, bool)>,
+    /// The module's published assessments: (id, title).
+    assessments: Vec<(Uuid, String)>,
 }
 
 async fn module_page(
@@ -294,6 +296,10 @@ async fn module_page(
         }
         _ => None,
     };
+    let assessments = match s.app.module_assessments(id).await {
+        Ok(list) => list.into_iter().map(|a| (a.id, a.title)).collect(),
+        Err(e) => return error_page(e),
+    };
     ModulePageT {
         who: who(&session),
         module_id: id,
@@ -311,6 +317,7 @@ async fn module_page(
             .map(|(n, st, _)| (*n, st.as_str()))
             .collect(),
         progress,
+        assessments,
     }
     .into_response()
 }

@@ -464,4 +464,24 @@ backend_tests! {
         // A learner cannot open the provider's pages.
         assert_eq!(me.page(&h, "/orgs/prov/items").await.status(), StatusCode::FORBIDDEN);
     }
+
+    async fn demo_modules_link_to_their_assessments(db: TestDb) {
+        let h = Harness::new(db);
+        h.app.seed_demo().await.unwrap();
+        let found = body_json(h.get("/api/v1/catalog?q=postcoordination&limit=5", None).await).await;
+        let module = found["modules"].as_array().unwrap().iter()
+            .find(|m| m["title"] == "ICD-11 postcoordination: clusters with extension codes").unwrap()["module_id"].as_str().unwrap().to_owned();
+        let page = body_text(h.get(&format!("/modules/{module}"), None).await).await;
+        assert!(page.contains("ICD-11 postcoordination assessment"), "{page}");
+        let id = page.split("href=\"/assessments/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let s = h.app.sign_in("amara.okafor@riverside.example", cairn_app::demo::DEMO_PASSWORD).await.unwrap();
+        let me = Learner { cookie: format!("cairn_session={}", s.session_secret), csrf: s.csrf_token };
+        let intro = body_text(me.page(&h, &format!("/assessments/{id}")).await).await;
+        assert!(intro.contains("You also need at least 75% in competency ICD.3") && intro.contains(&format!("/assessments/{id}/start")), "{intro}");
+        let res = me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let v = body_json(res).await;
+        assert_eq!(v["items"].as_array().unwrap().len(), 5);
+        assert!(v["items"].as_array().unwrap().iter().any(|i| i["body"]["type"] == "icd11_coding"), "{v}");
+    }
 }
