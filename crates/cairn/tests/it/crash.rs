@@ -30,8 +30,13 @@ impl Drop for Server {
 }
 
 fn start(db: &str) -> Server {
+    start_with(db, &[])
+}
+
+fn start_with(db: &str, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(["serve", "--db", db, "--bind", "127.0.0.1:0"])
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -52,16 +57,23 @@ fn start(db: &str) -> Server {
 
 /// A tiny HTTP/1.1 client: the status code, or None when the connection broke.
 fn post(addr: &str, path: &str, token: &str, body: &str) -> Option<u16> {
+    request(addr, "POST", path, token, body).map(|(status, _)| status)
+}
+
+/// The status and body of one request, or None when the connection broke.
+fn request(addr: &str, method: &str, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(addr).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).ok()?;
     let mut resp = String::new();
     s.read_to_string(&mut resp).ok()?;
-    resp.split_whitespace().nth(1)?.parse().ok()
+    let status = resp.split_whitespace().nth(1)?.parse().ok()?;
+    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
+    Some((status, body))
 }
 
 fn trial(db_url: &str, trial: usize, kill_after: Duration) {
@@ -200,5 +212,203 @@ fn sigkill_during_writes_leaves_postgres_consistent() {
         return;
     };
     run_trials(&db.url);
+    drop(db);
+}
+
+/// An award decided by a server that died before signing it: the state a crash between
+/// the decision's commit and the signing leaves. Returns (admin token, achievement id).
+async fn award_left_unsigned(db_url: &str) -> (String, uuid::Uuid) {
+    use cairn_app::credentials::NewAchievement;
+    use cairn_app::modules::ProgressUpdate;
+    use cairn_core::catalog::{LessonPage, ModuleContent, ModuleFormat};
+    use cairn_core::criteria::Criteria;
+    use cairn_core::{AchievementKind, AchievementSpec, OrgKind, PrincipalKind, Role};
+
+    let mut cfg = AppConfig::for_tests();
+    cfg.sign_awards_inline = false;
+    let app = App::open(db_url, cfg).await.unwrap();
+    let sys = Principal::system();
+    app.create_org(
+        &sys,
+        cairn_app::orgs::NewOrg {
+            slug: Some("council".into()),
+            name: "Council".into(),
+            kinds: vec![OrgKind::Provider, OrgKind::Issuer],
+        },
+    )
+    .await
+    .unwrap();
+    let token = app
+        .create_token(
+            &sys,
+            "council",
+            cairn_app::orgs::NewToken {
+                name: "admin".into(),
+                role: Role::Admin,
+                expires_in_days: None,
+            },
+        )
+        .await
+        .unwrap()
+        .secret;
+    let learner = app
+        .create_user(
+            &sys,
+            cairn_app::accounts::NewUser {
+                display_name: "Learner".into(),
+                email: "learner@council.example".into(),
+                password: None,
+                is_operator: false,
+            },
+        )
+        .await
+        .unwrap();
+    let draft = app
+        .create_module(
+            &sys,
+            "council",
+            ModuleContent {
+                title: "Stems".into(),
+                summary: "Stem codes.".into(),
+                objectives: vec!["Read a stem".into()],
+                duration_minutes: 5,
+                language: "en".into(),
+                format: ModuleFormat::Lesson,
+                url: None,
+                activity_iri: None,
+                alignments: vec![],
+                tags: vec![],
+                pages: vec![LessonPage {
+                    title: "Stems".into(),
+                    markdown: "A stem stands alone.".into(),
+                }],
+                questions: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let v = app.publish_module(&sys, draft.module_id).await.unwrap();
+    let achievement = app
+        .create_achievement(
+            &sys,
+            "council",
+            NewAchievement {
+                kind: AchievementKind::Badge,
+                name: "Stems".into(),
+                description: "Read stem codes.".into(),
+                criteria: "Complete the module.".into(),
+                spec: AchievementSpec {
+                    rule: Some(Criteria::CompletedModule {
+                        module_id: v.module_id,
+                        min_version: None,
+                    }),
+                    ..Default::default()
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let as_learner = Principal {
+        kind: PrincipalKind::User {
+            user_id: learner.id,
+        },
+        is_operator: false,
+        grants: vec![],
+    };
+    app.save_progress(
+        &as_learner,
+        v.id,
+        ProgressUpdate {
+            page_reached: Some(1),
+            answers: None,
+        },
+    )
+    .await
+    .unwrap();
+    let pending = app
+        .org_awards(&sys, "council", Some("pending"))
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 1, "the award waits, unsigned");
+    app.store.close().await;
+    (token, achievement.id)
+}
+
+/// Poll until the issuer has `n` issued awards (the server signs pending ones at start).
+fn wait_for_issued(addr: &str, token: &str, n: usize) -> serde_json::Value {
+    for _ in 0..100 {
+        if let Some((200, body)) = request(addr, "GET", "/api/v1/orgs/council/awards", token, "") {
+            let awards: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let issued = awards
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["state"] == "issued")
+                .count();
+            if issued >= n {
+                return awards;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the restarted server did not sign the pending award");
+}
+
+fn unsigned_award_is_signed_once_after_restart(db_url: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (token, achievement) = rt.block_on(award_left_unsigned(db_url));
+    let key = cairn_app::keys::MasterKey::from_bytes([7; 32]).encode();
+    let args = ["--master-key", key.as_str()];
+
+    // Restart, twice at once: both servers find the pending award as they start, and
+    // exactly one signs it.
+    let mut first = start_with(db_url, &args);
+    let mut second = start_with(db_url, &args);
+    let awards = wait_for_issued(&first.addr, &token, 1);
+    assert_eq!(awards.as_array().unwrap().len(), 1, "{awards}");
+    for s in [&mut first, &mut second] {
+        s.child.kill().unwrap(); // SIGKILL again, after signing
+        s.child.wait().unwrap();
+    }
+    // A later start finds nothing left to sign.
+    let again = start_with(db_url, &args);
+    let awards = wait_for_issued(&again.addr, &token, 1);
+    assert_eq!(awards.as_array().unwrap().len(), 1, "{awards}");
+    drop(again);
+
+    rt.block_on(async {
+        let app = App::open(db_url, AppConfig::for_tests()).await.unwrap();
+        let sys = Principal::system();
+        let (credentials, _) = app.credentials(&sys, "council", 100, 0).await.unwrap();
+        let for_it = credentials
+            .iter()
+            .filter(|c| c.achievement_id == Some(achievement))
+            .count();
+        assert_eq!(for_it, 1, "one credential for the one award");
+        assert!(app.verify_audit_chain().await.unwrap().broken.is_none());
+        app.store.close().await;
+    });
+}
+
+#[test]
+fn an_award_unsigned_at_a_crash_is_signed_once_after_restart_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("awards.db");
+    unsigned_award_is_signed_once_after_restart(db.to_str().unwrap());
+}
+
+#[test]
+fn an_award_unsigned_at_a_crash_is_signed_once_after_restart_on_postgres() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(db) = rt.block_on(TestDb::postgres()) else {
+        return;
+    };
+    unsigned_award_is_signed_once_after_restart(&db.url);
     drop(db);
 }
