@@ -176,6 +176,10 @@ backend_tests! {
         tx.commit().await.unwrap();
         let second = app.start_attempt(&learner, id).await.unwrap();
         assert_eq!(second.number, 2);
+        // Ten minutes and ten seconds on, the grace still covers a submission in flight.
+        let mut tx = db.store.begin().await.unwrap();
+        tx.conn().backdate_attempt(second.id, Duration::seconds(610)).await.unwrap();
+        tx.commit().await.unwrap();
         let scored = app.submit_attempt(&learner, second.id, all_true(&second.items)).await.unwrap();
         assert!(scored.result.as_ref().unwrap().passed);
 

@@ -446,7 +446,17 @@ async fn attempt_page(
         return Redirect::to("/signin").into_response();
     };
     match s.app.attempt(&session.principal, id).await {
-        Ok(v) => render_attempt(&session, v, None),
+        Ok(v) => {
+            // Said up front, so nobody answers a form that can no longer be accepted.
+            let closed = v.result.is_none()
+                && v.deadline.is_some_and(|d| {
+                    cairn_app::now() > d + cairn_core::assessment::SUBMISSION_GRACE
+                });
+            let note = closed.then(|| {
+                "The time limit for this attempt has ended, so answers can no longer be submitted. Go back to the assessment to see when you can try again.".to_owned()
+            });
+            render_attempt(&session, v, note)
+        }
         Err(e) => error_page(e),
     }
 }

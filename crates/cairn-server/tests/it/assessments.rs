@@ -348,6 +348,8 @@ backend_tests! {
         let mut tx = h.app.store.begin().await.unwrap();
         tx.conn().backdate_attempt(attempt, time::Duration::minutes(6)).await.unwrap();
         tx.commit().await.unwrap();
+        let page = body_text(me.page(&h, &format!("/attempts/{attempt}")).await).await;
+        assert!(page.contains("The time limit for this attempt has ended"), "{page}");
         let res = me.api(&h, Method::POST, &format!("/api/v1/attempts/{attempt}/submit"), Some(json!({"responses": {}}))).await;
         let p = problem(res, StatusCode::CONFLICT).await;
         let detail = p["detail"].as_str().unwrap();
