@@ -1275,6 +1275,91 @@ pub fn score_attempt(
     }
 }
 
+/// A response that earns full credit, for showing the right answer after submission and for
+/// generating worked examples. None for pattern-matched short text, whose accepted answers
+/// are expressions rather than answers.
+pub fn model_answer(item: &Item) -> Option<Response> {
+    Some(match &item.content.kind {
+        ItemKind::SingleChoice { correct, .. } => Response::SingleChoice { choice: *correct },
+        ItemKind::MultipleChoice { correct, .. } => Response::MultipleChoice {
+            choices: correct.clone(),
+        },
+        ItemKind::TrueFalse { correct } => Response::TrueFalse { value: *correct },
+        ItemKind::Numeric { correct, .. } => Response::Numeric { value: *correct },
+        ItemKind::Ordering { options } => Response::Ordering {
+            order: options.clone(),
+        },
+        ItemKind::ShortText { matching, .. } if *matching == TextMatch::Pattern => return None,
+        ItemKind::ShortText { accepted, .. } => Response::ShortText {
+            text: accepted.first()?.clone(),
+        },
+        ItemKind::Icd11Coding { expected, .. } => Response::Icd11Coding {
+            code: expected.clone(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod model_answer_tests {
+    use super::*;
+
+    fn item(kind: ItemKind) -> Item {
+        Item {
+            id: Uuid::from_u128(1),
+            version: 1,
+            content: ItemContent {
+                competency: CompetencyRef::Code("C".into()),
+                difficulty: Difficulty::Easy,
+                points: 1,
+                prompt: "?".into(),
+                kind,
+                explanation: None,
+            },
+        }
+    }
+
+    #[test]
+    fn the_model_answer_earns_full_credit_for_every_kind() {
+        let kinds = [
+            ItemKind::SingleChoice {
+                options: vec!["a".into(), "b".into()],
+                correct: 1,
+            },
+            ItemKind::MultipleChoice {
+                options: vec!["a".into(), "b".into(), "c".into()],
+                correct: vec![0, 2],
+            },
+            ItemKind::TrueFalse { correct: false },
+            ItemKind::Numeric {
+                correct: 37.2,
+                tolerance: 0.0,
+                unit: None,
+            },
+            ItemKind::Ordering {
+                options: vec!["x".into(), "y".into(), "z".into()],
+            },
+            ItemKind::ShortText {
+                accepted: vec!["Teach back".into()],
+                matching: TextMatch::Normalized,
+            },
+            ItemKind::Icd11Coding {
+                vignette: "v".into(),
+                expected: "NC72.2&XK9K".into(),
+            },
+        ];
+        for kind in kinds {
+            let i = item(kind);
+            let r = model_answer(&i).unwrap();
+            assert_eq!(i.credit(Some(&r)), FULL_CREDIT, "{:?}", i.content.kind);
+        }
+        let pattern = item(ItemKind::ShortText {
+            accepted: vec!["^a+$".into()],
+            matching: TextMatch::Pattern,
+        });
+        assert_eq!(model_answer(&pattern), None);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
