@@ -699,13 +699,272 @@ fn json_text<T: Serialize>(v: &T) -> Result<String> {
 }
 
 impl App {
-    /// Demo step: achievements whose rules use the demo assessments and rubrics, and
-    /// learners at every stage (attempts, evidence under review, awards).
+    /// Demo step: achievements whose rules use the demo assessments and modules, and
+    /// learners at every stage (passed and awarded, failed with feedback, cooling down, in
+    /// the middle of an attempt). Returns how many credentials the awards issued.
     pub(crate) async fn seed_demo_validation(
         &self,
-        _orgs: &[cairn_core::Organization],
-    ) -> Result<()> {
-        Ok(())
+        orgs: &[cairn_core::Organization],
+    ) -> Result<usize> {
+        demo::seed(self, orgs).await
+    }
+}
+
+mod demo {
+    use cairn_core::assessment::{Form, Response, model_answer};
+    use cairn_core::rng::SeededRng;
+    use cairn_core::{AchievementKind, AchievementSpec, Organization, PrincipalKind};
+
+    use super::*;
+
+    struct DemoAchievement {
+        issuer: &'static str,
+        kind: AchievementKind,
+        name: &'static str,
+        description: &'static str,
+        criteria: &'static str,
+        /// Titles of assessments that must be passed (with the minimum, if any)…
+        passed: &'static [(&'static str, Option<u8>)],
+        /// …and of lesson modules that must be completed.
+        completed: &'static [&'static str],
+        validity_days: Option<u32>,
+    }
+
+    const ACHIEVEMENTS: &[DemoAchievement] = &[
+        DemoAchievement {
+            issuer: "northbridge-academy",
+            kind: AchievementKind::Badge,
+            name: "ICD-11 Foundations",
+            description: "Reads the structure of ICD-11 MMS and codes common conditions with stem codes.",
+            criteria: "Pass the standardized ICD-11 foundations assessment (cut score 80%).",
+            passed: &[("ICD-11 foundations assessment", None)],
+            completed: &[],
+            validity_days: Some(1095),
+        },
+        DemoAchievement {
+            issuer: "northbridge-academy",
+            kind: AchievementKind::Badge,
+            name: "ICD-11 Postcoordination",
+            description: "Codes clinical cases with postcoordinated clusters: stem codes with the extension codes that complete them.",
+            criteria: "Pass the ICD-11 postcoordination assessment with at least 85%.",
+            passed: &[("ICD-11 postcoordination assessment", Some(85))],
+            completed: &[],
+            validity_days: Some(1095),
+        },
+        DemoAchievement {
+            issuer: "rhwc",
+            kind: AchievementKind::MicroCredential,
+            name: "Emergency Department Coding",
+            description: "Codes emergency department encounters in ICD-11 to the council's standard.",
+            criteria: "Pass the council's emergency department coding assessment.",
+            passed: &[("Emergency department coding assessment", None)],
+            completed: &[],
+            validity_days: Some(730),
+        },
+        DemoAchievement {
+            issuer: "rhwc",
+            kind: AchievementKind::Badge,
+            name: "Value-Based Care Foundations",
+            description: "Explains value-based payment and the outcome measures it rests on.",
+            criteria: "Complete the value-based care module and pass its assessment.",
+            passed: &[("Value-based care assessment", None)],
+            completed: &["Value-based care: from volume to outcomes"],
+            validity_days: None,
+        },
+        DemoAchievement {
+            issuer: "rhwc",
+            kind: AchievementKind::Badge,
+            name: "Privacy Essentials",
+            description: "Applies confidentiality and data-protection rules in everyday clinical situations.",
+            criteria: "Pass the privacy and data protection assessment (cut score 85%).",
+            passed: &[("Privacy and data protection assessment", None)],
+            completed: &[],
+            validity_days: Some(365),
+        },
+    ];
+
+    /// How a demo learner does on an assessment.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Outcome {
+        Pass,
+        Fail,
+        /// Started and left open.
+        Open,
+    }
+
+    pub(super) async fn seed(app: &App, orgs: &[Organization]) -> Result<usize> {
+        let mut rng = SeededRng::new(crate::demo::DEMO_SEED ^ 0x6177_6172_6473);
+        let at = time::OffsetDateTime::from_unix_timestamp(1_767_225_600)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let org = |slug: &str| orgs.iter().find(|o| o.slug == slug);
+        let mut assessments: BTreeMap<String, Uuid> = BTreeMap::new();
+        let mut modules: BTreeMap<String, (Uuid, Uuid)> = BTreeMap::new();
+        let mut tx = app.store.begin().await?;
+        for o in orgs {
+            for a in tx.conn().assessments_of_org(o.id, true).await? {
+                assessments.insert(a.title, a.id);
+            }
+            for v in tx.conn().modules_of_org(o.id).await? {
+                modules.insert(v.title, (v.module_id, v.id));
+            }
+        }
+        for d in ACHIEVEMENTS {
+            let Some(issuer) = org(d.issuer) else {
+                continue;
+            };
+            let mut rules: Vec<Criteria> = Vec::new();
+            for (title, min_percent) in d.passed {
+                if let Some(id) = assessments.get(*title) {
+                    rules.push(Criteria::PassedAssessment {
+                        assessment_id: *id,
+                        min_percent: *min_percent,
+                    });
+                }
+            }
+            for title in d.completed {
+                if let Some((id, _)) = modules.get(*title) {
+                    rules.push(Criteria::CompletedModule {
+                        module_id: *id,
+                        min_version: None,
+                    });
+                }
+            }
+            let rule = match rules.len() {
+                0 => continue,
+                1 => rules.remove(0),
+                _ => Criteria::All { of: rules },
+            };
+            let a = Achievement {
+                id: rng.uuid(),
+                org_id: issuer.id,
+                kind: d.kind,
+                name: d.name.into(),
+                description: d.description.into(),
+                criteria: d.criteria.into(),
+                created_at: at,
+                spec: AchievementSpec {
+                    rule: Some(rule),
+                    validity_days: d.validity_days,
+                    ..Default::default()
+                },
+            };
+            tx.conn().insert_achievement(&a).await?;
+            app.index_achievement_rule(&mut tx, &a).await?;
+        }
+        tx.commit().await?;
+
+        // The learner persona and the first workers of the hospital network, each with a
+        // plan: (assessment title, outcome), taken in order.
+        let employer = app.org_unchecked(crate::demo::EMPLOYER_SLUG).await?;
+        let mut learners = Vec::new();
+        {
+            let mut r = app.store.reader().await?;
+            if let Some(amara) = r
+                .conn()
+                .user_id_by_email(crate::demo::PERSONAS[0].email)
+                .await?
+            {
+                learners.push(amara);
+            }
+            let (_, members, _) = app
+                .members(&Principal::system(), &employer.slug, 40, 0)
+                .await?;
+            let first = learners.first().copied();
+            learners.extend(
+                members
+                    .iter()
+                    .filter(|m| m.role == "learner" && Some(m.user_id) != first)
+                    .map(|m| m.user_id)
+                    .take(16),
+            );
+        }
+        let foundations = "ICD-11 foundations assessment";
+        let post = "ICD-11 postcoordination assessment";
+        let ed = "Emergency department coding assessment";
+        let vbc = "Value-based care assessment";
+        let privacy = "Privacy and data protection assessment";
+        let mut issued = 0;
+        for (i, learner) in learners.into_iter().enumerate() {
+            let plan: Vec<(&str, Outcome)> = if i == 0 {
+                // The learner persona: a fresh badge, a failure with feedback that now
+                // waits out its cooldown, and an attempt she has yet to finish.
+                vec![
+                    (foundations, Outcome::Pass),
+                    (privacy, Outcome::Fail),
+                    (post, Outcome::Open),
+                ]
+            } else {
+                let pick = |rng: &mut SeededRng, pass_in: u64| {
+                    if rng.below(10) < pass_in {
+                        Outcome::Pass
+                    } else {
+                        Outcome::Fail
+                    }
+                };
+                let mut plan = vec![(foundations, pick(&mut rng, 7))];
+                match i % 4 {
+                    0 => plan.push((ed, pick(&mut rng, 6))),
+                    1 => plan.push((vbc, pick(&mut rng, 8))),
+                    2 => plan.push((privacy, pick(&mut rng, 7))),
+                    _ => plan.push((post, Outcome::Open)),
+                }
+                plan
+            };
+            let me = Principal {
+                kind: PrincipalKind::User { user_id: learner },
+                is_operator: false,
+                grants: Vec::new(),
+            };
+            if i % 4 == 1 {
+                // Value-based care also asks for the module, read to the end.
+                if let Some((_, version)) = modules.get("Value-based care: from volume to outcomes")
+                {
+                    let content = app.module_version(Some(&me), *version).await?.content;
+                    let (pages, answers) = (content.pages.len(), content.questions.len());
+                    app.save_progress(
+                        &me,
+                        *version,
+                        crate::modules::ProgressUpdate {
+                            page_reached: Some(u32::try_from(pages).unwrap_or(0)),
+                            answers: (answers > 0).then(|| vec![Some(0); answers]),
+                        },
+                    )
+                    .await?;
+                }
+            }
+            for (title, outcome) in plan {
+                let Some(assessment) = assessments.get(title) else {
+                    continue;
+                };
+                let attempt = app.start_attempt(&me, *assessment).await?;
+                if outcome == Outcome::Open {
+                    continue;
+                }
+                let form: Form = {
+                    let mut r = app.store.reader().await?;
+                    let row = r
+                        .conn()
+                        .attempt_by_id(attempt.id)
+                        .await?
+                        .ok_or_else(|| AppError::NotFound("attempt".into()))?;
+                    serde_json::from_str(&row.form)
+                        .map_err(|e| AppError::Internal(format!("stored form: {e}")))?
+                };
+                let mut responses: BTreeMap<Uuid, Response> = BTreeMap::new();
+                for (k, item) in form.items.iter().enumerate() {
+                    // A pass answers everything rightly; a failure gets only the first item.
+                    if (outcome == Outcome::Pass || k == 0)
+                        && let Some(r) = model_answer(item)
+                    {
+                        responses.insert(item.id, r);
+                    }
+                }
+                let before = app.my_awards(&me).await?.len();
+                app.submit_attempt(&me, attempt.id, responses).await?;
+                issued += app.my_awards(&me).await?.len() - before;
+            }
+        }
+        Ok(issued)
     }
 }
 

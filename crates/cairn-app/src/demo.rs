@@ -483,7 +483,7 @@ impl App {
         // and reviewed as a learner and an assessor would), so each step commits its own.
         self.seed_demo_assessments(&orgs).await?;
         self.seed_demo_rubrics(&orgs).await?;
-        self.seed_demo_validation(&orgs).await?;
+        let credentials = credentials + self.seed_demo_validation(&orgs).await?;
         Ok(Seeded::Created {
             organizations: orgs.len(),
             people,

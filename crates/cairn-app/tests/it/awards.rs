@@ -299,4 +299,32 @@ backend_tests! {
             .unwrap_err();
         assert!(err.to_string().contains("empty"), "{err}");
     }
+
+    async fn the_demo_has_learners_at_every_stage(db: TestDb) {
+        let app = app(&db);
+        app.seed_demo().await.unwrap();
+        let sys = Principal::system();
+        let mut issued = 0;
+        for slug in ["rhwc", "northbridge-academy"] {
+            let awards = app.org_awards(&sys, slug, None).await.unwrap();
+            assert!(awards.iter().all(|a| a.state == "issued"), "{awards:?}");
+            issued += awards.len();
+        }
+        assert!(issued >= 8, "{issued} awards");
+        // The learner persona: one attempt open, and one failure now waiting out its cooldown
+        // with feedback per competency.
+        let amara = app.sign_in(cairn_app::demo::PERSONAS[0].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
+        let p = app.session(&amara.session_secret).await.unwrap().principal;
+        let (_, nb) = app.org_assessments(&sys, "northbridge-academy").await.unwrap();
+        let post = nb.iter().find(|a| a.title == "ICD-11 postcoordination assessment").unwrap();
+        assert!(app.assessment_intro(&p, post.id).await.unwrap().open_attempt.is_some());
+        let (_, council) = app.org_assessments(&sys, "rhwc").await.unwrap();
+        let privacy = council.iter().find(|a| a.title == "Privacy and data protection assessment").unwrap();
+        let intro = app.assessment_intro(&p, privacy.id).await.unwrap();
+        assert!(intro.refusal.as_deref().is_some_and(|r| r.contains("apart")), "{:?}", intro.refusal);
+        let failed = app.attempt(&p, intro.attempts[0].id).await.unwrap();
+        let result = failed.result.unwrap();
+        assert!(!result.passed);
+        assert!(!result.competencies.is_empty());
+    }
 }

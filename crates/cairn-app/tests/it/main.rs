@@ -176,11 +176,16 @@ backend_tests! {
         for p in cairn_app::demo::PERSONAS {
             app.sign_in(p.email, cairn_app::demo::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{}: {e}", p.persona));
         }
-        // The learner persona holds four credentials, and they verify.
+        // The learner persona holds five credentials, one awarded for a passed assessment,
+        // and they verify.
         let amara = app.sign_in(cairn_app::demo::PERSONAS[0].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
         let p = app.session(&amara.session_secret).await.unwrap().principal;
         let mine = app.my_credentials(&p).await.unwrap();
-        assert_eq!(mine.len(), 4);
+        assert_eq!(mine.len(), 5);
+        let awards = app.my_awards(&p).await.unwrap();
+        assert_eq!(awards.len(), 1);
+        assert_eq!(awards[0].state, "issued");
+        assert!(awards[0].explanation.contains("ICD-11 foundations assessment"), "{}", awards[0].explanation);
         for c in &mine {
             let public = app.public_credential(c.id).await.unwrap();
             let report = app.verify_value(public.document).await.unwrap();
