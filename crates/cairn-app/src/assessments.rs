@@ -1722,3 +1722,50 @@ mod demo {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use cairn_core::assessment::{Blueprint, BlueprintCell, CompetencyMinimum};
+
+    use super::*;
+
+    #[test]
+    fn rules_read_as_sentences_a_learner_can_act_on() {
+        let mut a = Assessment {
+            blueprint: Blueprint {
+                cells: vec![BlueprintCell {
+                    competency: CompetencyRef::Code("ICD.3".into()),
+                    difficulty: Difficulty::Medium,
+                    count: 4,
+                }],
+            },
+            time_limit_minutes: Some(20),
+            max_attempts: Some(3),
+            cooldown_minutes: 60,
+            cut_score_percent: 80,
+            competency_minimums: vec![CompetencyMinimum {
+                competency: CompetencyRef::Code("ICD.3".into()),
+                percent: 75,
+            }],
+        };
+        assert_eq!(
+            rules_in_words(&a),
+            [
+                "4 question(s), drawn at random from the item bank for each attempt.",
+                "You have 20 minute(s) from the moment you start; answers sent after that are not accepted.",
+                "You may make up to 3 attempts.",
+                "Attempts must be at least 60 minute(s) apart.",
+                "To pass, score at least 80% overall.",
+                "You also need at least 75% in competency ICD.3.",
+            ]
+        );
+        a.time_limit_minutes = None;
+        a.max_attempts = None;
+        a.cooldown_minutes = 0;
+        a.competency_minimums.clear();
+        let words = rules_in_words(&a);
+        assert!(words.contains(&"There is no time limit.".to_owned()));
+        assert!(words.contains(&"You may make as many attempts as you need.".to_owned()));
+        assert_eq!(words.len(), 4);
+    }
+}

@@ -1009,3 +1009,188 @@ async fn publish(
         Err(e) => error_page(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use cairn_core::assessment::PublicItem;
+
+    use super::*;
+
+    fn view(bodies: Vec<PublicBody>) -> AttemptView {
+        AttemptView {
+            id: Uuid::nil(),
+            assessment_id: Uuid::nil(),
+            assessment_title: "T".into(),
+            learner_id: Uuid::nil(),
+            number: 1,
+            started_at: OffsetDateTime::UNIX_EPOCH,
+            deadline: None,
+            submitted_at: None,
+            items: bodies
+                .into_iter()
+                .enumerate()
+                .map(|(n, body)| PublicItem {
+                    item_id: Uuid::from_u128(n as u128 + 1),
+                    points: 1,
+                    prompt: "Q".into(),
+                    body,
+                })
+                .collect(),
+            result: None,
+            feedback: Vec::new(),
+        }
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn form_fields_become_responses_by_item_type() {
+        let v = view(vec![
+            PublicBody::SingleChoice {
+                options: strings(&["a", "b"]),
+            },
+            PublicBody::MultipleChoice {
+                options: strings(&["a", "b", "c"]),
+            },
+            PublicBody::TrueFalse,
+            PublicBody::Numeric { unit: None },
+            PublicBody::Ordering {
+                options: strings(&["Second", "First", "Third"]),
+            },
+            PublicBody::ShortText,
+            PublicBody::Icd11Coding {
+                vignette: "v".into(),
+            },
+        ]);
+        let id = |n: u128| Uuid::from_u128(n);
+        let f: HashMap<String, String> = [
+            (format!("r-{}", id(1)), "1"),
+            (format!("r-{}-0", id(2)), "0"),
+            (format!("r-{}-2", id(2)), "2"),
+            (format!("r-{}", id(3)), "false"),
+            (format!("r-{}", id(4)), " 37,5 "),
+            (format!("r-{}-0", id(5)), "2"),
+            (format!("r-{}-1", id(5)), "1"),
+            (format!("r-{}-2", id(5)), "3"),
+            (format!("r-{}", id(6)), "teach-back"),
+            (format!("r-{}", id(7)), "NC72.2&XK9K"),
+            ("r-not-an-item".to_owned(), "x"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .collect();
+        let r = answers(&v, &f);
+        assert_eq!(r[&id(1)], Answer::SingleChoice { choice: 1 });
+        assert_eq!(
+            r[&id(2)],
+            Answer::MultipleChoice {
+                choices: vec![0, 2]
+            }
+        );
+        assert_eq!(r[&id(3)], Answer::TrueFalse { value: false });
+        assert_eq!(r[&id(4)], Answer::Numeric { value: 37.5 });
+        assert_eq!(
+            r[&id(5)],
+            Answer::Ordering {
+                order: strings(&["First", "Second", "Third"])
+            }
+        );
+        assert_eq!(
+            r[&id(6)],
+            Answer::ShortText {
+                text: "teach-back".into()
+            }
+        );
+        assert_eq!(
+            r[&id(7)],
+            Answer::Icd11Coding {
+                code: "NC72.2&XK9K".into()
+            }
+        );
+        assert_eq!(r.len(), 7);
+    }
+
+    #[test]
+    fn blank_or_partial_fields_are_no_answer_rather_than_a_wrong_one() {
+        let v = view(vec![
+            PublicBody::SingleChoice {
+                options: strings(&["a", "b"]),
+            },
+            PublicBody::Numeric { unit: None },
+            PublicBody::Ordering {
+                options: strings(&["x", "y"]),
+            },
+            PublicBody::TrueFalse,
+        ]);
+        let f: HashMap<String, String> = [
+            (format!("r-{}", Uuid::from_u128(1)), "  "),
+            (format!("r-{}", Uuid::from_u128(2)), "NaN"),
+            (format!("r-{}-0", Uuid::from_u128(3)), "1"),
+            (format!("r-{}", Uuid::from_u128(4)), "maybe"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .collect();
+        assert!(answers(&v, &f).is_empty());
+    }
+
+    #[test]
+    fn the_item_form_reads_options_and_keys_counting_from_one() {
+        let f = ItemForm {
+            kind: "multiple_choice".into(),
+            prompt: "Which?".into(),
+            competency: "ICD.3".into(),
+            difficulty: "hard".into(),
+            points: "2".into(),
+            options: "XK9K\n\n5A11\r\nXS25\n".into(),
+            correct: "1, 3".into(),
+            ..Default::default()
+        };
+        let c = f.to_content().unwrap();
+        assert_eq!(c.competency, CompetencyRef::Code("ICD.3".into()));
+        assert_eq!(
+            c.kind,
+            ItemKind::MultipleChoice {
+                options: strings(&["XK9K", "5A11", "XS25"]),
+                correct: vec![0, 2]
+            }
+        );
+        let bad = ItemForm {
+            correct: "4".into(),
+            ..f.clone()
+        };
+        assert!(bad.to_content().unwrap_err().contains("from 1 to 3"));
+        let bad = ItemForm {
+            difficulty: "expert".into(),
+            ..f
+        };
+        assert!(bad.to_content().unwrap_err().starts_with("difficulty"));
+    }
+
+    #[test]
+    fn blueprint_lines_become_cells() {
+        let f = AssessmentForm {
+            title: "T".into(),
+            blueprint: "ICD.2 medium 3\n\nICD.3 hard 1".into(),
+            cut_score_percent: "80".into(),
+            minimums: "ICD.3 75%".into(),
+            time_limit_minutes: "20".into(),
+            ..Default::default()
+        };
+        let s = f.to_spec().unwrap();
+        assert_eq!(s.rules.blueprint.total_items(), 4);
+        assert_eq!(s.rules.blueprint.cells[1].difficulty, Difficulty::Hard);
+        assert_eq!(s.rules.competency_minimums[0].percent, 75);
+        assert_eq!(
+            (s.rules.time_limit_minutes, s.rules.max_attempts),
+            (Some(20), None)
+        );
+        let bad = AssessmentForm {
+            blueprint: "ICD.2 3".into(),
+            ..f
+        };
+        assert!(bad.to_spec().unwrap_err().contains("line 1"));
+    }
+}
