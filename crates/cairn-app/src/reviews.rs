@@ -1395,9 +1395,405 @@ enum Viewer {
     Assessor(Uuid),
 }
 
+/// The council's extra assessors: (name, email). With the assessor persona they make three,
+/// enough for double marking with an adjudicator and an appeal to someone new.
+const DEMO_ASSESSORS: &[(&str, &str)] = &[
+    ("Ines Carvalho", "ines.carvalho@rhwc.example"),
+    ("Kwame Mensah", "kwame.mensah@rhwc.example"),
+];
+/// Seeds the extra assessors' ids, apart from the main demo stream so adding them changes
+/// nothing else in the world.
+const DEMO_REVIEW_SEED: u64 = crate::demo::DEMO_SEED ^ 0x7265_7669_6577;
+pub const DEMO_AUDIT_RUBRIC: &str = "Observed clinical coding audit";
+pub const DEMO_PRACTICE_RUBRIC: &str = "Coding query documentation review";
+pub const DEMO_AUDIT_ACHIEVEMENT: &str = "Observed Clinical Coding Practice";
+
+fn demo_level(title: &str, descriptor: &str, points: u32) -> RubricLevel {
+    RubricLevel {
+        title: title.into(),
+        descriptor: descriptor.into(),
+        points,
+    }
+}
+
+fn demo_audit_rubric() -> NewRubric {
+    NewRubric {
+        title: DEMO_AUDIT_RUBRIC.into(),
+        criteria: vec![
+            NewCriterion {
+                title: "Code assignment accuracy".into(),
+                levels: vec![
+                    demo_level(
+                        "Not yet",
+                        "Several principal or secondary codes are wrong or missing.",
+                        0,
+                    ),
+                    demo_level(
+                        "Developing",
+                        "Most codes are right, but errors change the case mix.",
+                        3,
+                    ),
+                    demo_level(
+                        "Competent",
+                        "Every principal code is right; only minor secondary omissions.",
+                        6,
+                    ),
+                    demo_level("Exemplary", "Every code is right and fully specific.", 8),
+                ],
+                min_level: None,
+            },
+            NewCriterion {
+                title: "Use of source documentation".into(),
+                levels: vec![
+                    demo_level("Not yet", "Codes from the discharge letter alone.", 0),
+                    demo_level(
+                        "Developing",
+                        "Reads the notes but misses results and operation notes.",
+                        2,
+                    ),
+                    demo_level(
+                        "Competent",
+                        "Finds the evidence for each code in the record.",
+                        4,
+                    ),
+                    demo_level(
+                        "Exemplary",
+                        "Reconciles conflicting sources and queries the clinician when needed.",
+                        6,
+                    ),
+                ],
+                min_level: None,
+            },
+            NewCriterion {
+                title: "ICD-11 postcoordination and extension codes".into(),
+                levels: vec![
+                    demo_level(
+                        "Not yet",
+                        "Stem codes only, where the record supports more.",
+                        0,
+                    ),
+                    demo_level(
+                        "Developing",
+                        "Adds extension codes, with some wrong clusters.",
+                        2,
+                    ),
+                    demo_level(
+                        "Competent",
+                        "Builds valid clusters for laterality, severity and cause.",
+                        4,
+                    ),
+                    demo_level(
+                        "Exemplary",
+                        "Builds complete, valid clusters and explains each choice.",
+                        6,
+                    ),
+                ],
+                min_level: None,
+            },
+            NewCriterion {
+                title: "Confidentiality and record handling".into(),
+                levels: vec![
+                    demo_level(
+                        "Breach",
+                        "Identifiable data left the record system or was shared without need.",
+                        0,
+                    ),
+                    demo_level(
+                        "Safe",
+                        "Worked within the record system and shared nothing identifiable.",
+                        2,
+                    ),
+                ],
+                // Privacy is never traded against points earned elsewhere.
+                min_level: Some(1),
+            },
+        ],
+        pass_mark: 14,
+    }
+}
+
+fn demo_practice_rubric() -> NewRubric {
+    NewRubric {
+        title: DEMO_PRACTICE_RUBRIC.into(),
+        criteria: vec![
+            NewCriterion {
+                title: "Query clarity".into(),
+                levels: vec![
+                    demo_level("Unclear", "The clinician cannot tell what is asked.", 0),
+                    demo_level("Clear", "One question, answerable from the record.", 2),
+                    demo_level(
+                        "Model",
+                        "One neutral question, with the options and the evidence quoted.",
+                        4,
+                    ),
+                ],
+                min_level: None,
+            },
+            NewCriterion {
+                title: "Clinical rationale".into(),
+                levels: vec![
+                    demo_level("Missing", "No reason is given for the query.", 0),
+                    demo_level("Stated", "The documentation gap is named.", 2),
+                    demo_level(
+                        "Evidenced",
+                        "The gap is named and the findings that raise it are cited.",
+                        4,
+                    ),
+                ],
+                min_level: None,
+            },
+        ],
+        pass_mark: 5,
+    }
+}
+
 impl App {
-    /// Demo step: rubrics for performance evidence. Runs after the demo assessments.
-    pub(crate) async fn seed_demo_rubrics(&self, _orgs: &[cairn_core::Organization]) -> Result<()> {
+    /// Demo step: the council's rubrics, two more assessors, a double-marked achievement,
+    /// and hospital workers' evidence at every stage of review. Runs after the demo
+    /// assessments, through the use cases themselves.
+    pub(crate) async fn seed_demo_rubrics(&self, orgs: &[cairn_core::Organization]) -> Result<()> {
+        use cairn_core::{Email, Membership, User};
+        let sys = Principal::system();
+        let (Some(council), Some(employer)) = (
+            orgs.iter().find(|o| o.slug == "rhwc"),
+            orgs.iter().find(|o| o.slug == crate::demo::EMPLOYER_SLUG),
+        ) else {
+            return Ok(());
+        };
+        let cost = self.config.password_cost;
+        let hash = tokio::task::spawn_blocking(move || {
+            crate::security::hash_password(crate::demo::DEMO_PASSWORD, cost)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))??;
+        let mut rng = cairn_core::rng::SeededRng::new(DEMO_REVIEW_SEED);
+        let t0 = council.created_at;
+        let mut tx = self.store.begin().await?;
+        let mut assessors = Vec::new();
+        if let Some(tomasz) = tx
+            .conn()
+            .user_id_by_email(crate::demo::PERSONAS[3].email)
+            .await?
+        {
+            assessors.push(tomasz);
+        }
+        for (name, email) in DEMO_ASSESSORS {
+            let user = User {
+                id: rng.uuid(),
+                display_name: (*name).into(),
+                emails: vec![Email {
+                    address: (*email).into(),
+                    primary: true,
+                }],
+                is_operator: false,
+                created_at: t0,
+            };
+            tx.conn().insert_user(&user, Some(&hash)).await?;
+            tx.conn()
+                .insert_membership(&Membership {
+                    org_id: council.id,
+                    user_id: user.id,
+                    role: Role::Assessor,
+                    job_title: Some("Clinical Coding Assessor".into()),
+                    created_at: t0,
+                })
+                .await?;
+            assessors.push(user.id);
+        }
+        let entry = audit_entry(
+            &sys,
+            Some(council.id),
+            "demo.seed_assessors",
+            "demo".into(),
+            json!({"assessors": DEMO_ASSESSORS.len()}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+
+        let audit = self
+            .create_rubric(&sys, &council.slug, demo_audit_rubric())
+            .await?;
+        let practice = self
+            .create_rubric(&sys, &council.slug, demo_practice_rubric())
+            .await?;
+        let achievement = self
+            .create_achievement(
+                &sys,
+                &council.slug,
+                crate::credentials::NewAchievement {
+                    kind: cairn_core::AchievementKind::MicroCredential,
+                    name: DEMO_AUDIT_ACHIEVEMENT.into(),
+                    description: "Codes real inpatient records accurately with ICD-11, observed by an assessor, and handles them safely.".into(),
+                    criteria: "Performance evidence from an observed coding audit, accepted by two independent assessors (an adjudicator decides when they disagree).".into(),
+                    spec: cairn_core::AchievementSpec {
+                        rule: Some(cairn_core::criteria::Criteria::EvidenceAccepted {
+                            rubric_id: audit.rubric.id,
+                        }),
+                        review_policy: ReviewPolicy {
+                            double_marking: true,
+                            score_tolerance: 2,
+                            exclude_same_organization: true,
+                        },
+                        ..Default::default()
+                    },
+                },
+            )
+            .await?;
+
+        // Hospital workers (not the learner persona), in name order.
+        let mut learners = Vec::new();
+        for m in self
+            .store
+            .reader()
+            .await?
+            .conn()
+            .members_of_org(employer.id, 40, 0)
+            .await?
+        {
+            let persona = crate::demo::PERSONAS
+                .iter()
+                .any(|p| m.email.as_deref() == Some(p.email));
+            if m.role == "learner" && !persona && !learners.contains(&m.user_id) {
+                learners.push(m.user_id);
+            }
+        }
+        let learner = |i: usize| Principal {
+            kind: cairn_core::PrincipalKind::User {
+                user_id: learners.get(i).copied().unwrap_or_default(),
+            },
+            is_operator: false,
+            grants: vec![(employer.id, Role::Learner)],
+        };
+        if learners.len() < 9 {
+            return Ok(());
+        }
+        let submit = |who: Principal,
+                      rubric: &RubricInfo,
+                      towards: Option<Uuid>,
+                      title: &str,
+                      narrative: &str| {
+            let new = NewEvidence {
+                rubric_id: rubric.rubric.id,
+                achievement_id: towards,
+                title: title.into(),
+                narrative: narrative.into(),
+                links: vec![],
+                files: vec![NewEvidenceFile {
+                    name: "audit-notes.txt".into(),
+                    media_type: "text/plain".into(),
+                    bytes: format!("{title}\n\n{narrative}\n").into_bytes(),
+                }],
+            };
+            async move { self.submit_evidence(&who, new).await }
+        };
+        let a = Some(achievement.id);
+        // Levels per criterion of the audit rubric: 16, 9 and 11 points of 22 (pass mark 14).
+        let (pass, fail, near_fail) = ([2, 2, 2, 1], [1, 1, 1, 1], [1, 2, 1, 1]);
+        let narrative = "Coded twenty inpatient episodes from the medical admissions unit while observed, with the record system open and the ICD-11 coding tool.";
+
+        // Three pieces await their first markers. Submitted while nobody has any open review,
+        // they go one to each assessor (least loaded first), so the assessor persona's queue
+        // shows pending work.
+        for (i, title) in [
+            "Medical admissions audit, week 2",
+            "Stroke unit audit",
+            "Paediatric ward audit",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            submit(learner(6 + i), &audit, a, title, narrative).await?;
+        }
+
+        let e = submit(
+            learner(0),
+            &audit,
+            a,
+            "Medical admissions audit, week 1",
+            narrative,
+        )
+        .await?;
+        self.demo_mark(&assessors, &audit, e.id, &pass).await?;
+        // Waits for its second marker.
+
+        let e = submit(learner(1), &audit, a, "Respiratory ward audit", narrative).await?;
+        self.demo_mark(&assessors, &audit, e.id, &pass).await?;
+        self.demo_mark(&assessors, &audit, e.id, &fail).await?;
+        // The markers disagree on pass/fail: waits for adjudication.
+
+        let e = submit(learner(2), &audit, a, "Day surgery audit", narrative).await?;
+        self.demo_mark(&assessors, &audit, e.id, &fail).await?;
+        self.demo_mark(&assessors, &audit, e.id, &near_fail).await?;
+        // Both failed it within the tolerance: rejected.
+
+        let e = submit(learner(3), &audit, a, "Orthopaedic trauma audit", narrative).await?;
+        self.demo_mark(&assessors, &audit, e.id, &near_fail).await?;
+        self.demo_mark(&assessors, &audit, e.id, &fail).await?;
+        let who = learner(3);
+        self.appeal_evidence(&who, e.id, "Three of the fracture codes were marked wrong, but the 2026 coding guidance allows them; the guidance is quoted in my notes.").await?;
+        // Under appeal, with an assessor who has not seen it.
+
+        let e = submit(learner(4), &practice, None, "Query on heart failure type", "Drafted a query asking the cardiologist to state the heart failure type, quoting the echo result.").await?;
+        self.demo_mark(&assessors, &practice, e.id, &[2, 2]).await?;
+        // Single-marked and accepted.
+        let e = submit(
+            learner(5),
+            &practice,
+            None,
+            "Query on sepsis source",
+            "Asked whether the patient had sepsis.",
+        )
+        .await?;
+        self.demo_mark(&assessors, &practice, e.id, &[1, 0]).await?;
+        // Single-marked and rejected; the learner may appeal.
+
+        Ok(())
+    }
+
+    /// Demo: whoever holds the open review of the evidence marks it at these levels.
+    async fn demo_mark(
+        &self,
+        assessors: &[Uuid],
+        rubric: &RubricInfo,
+        evidence: Uuid,
+        levels: &[usize],
+    ) -> Result<()> {
+        let open = self
+            .store
+            .reader()
+            .await?
+            .conn()
+            .reviews_of_evidence(evidence)
+            .await?
+            .into_iter()
+            .find(|r| r.submitted_at.is_none())
+            .ok_or_else(|| {
+                AppError::Internal(format!("demo evidence {evidence} has no open review"))
+            })?;
+        if !assessors.contains(&open.assessor_id) {
+            return Err(AppError::Internal(
+                "demo review assigned outside the council".into(),
+            ));
+        }
+        let by = Principal {
+            kind: cairn_core::PrincipalKind::User {
+                user_id: open.assessor_id,
+            },
+            is_operator: false,
+            grants: vec![(rubric.org_id, Role::Assessor)],
+        };
+        let marks = rubric
+            .rubric
+            .criteria
+            .iter()
+            .zip(levels)
+            .map(|(c, level)| Mark {
+                criterion_id: c.id,
+                level: *level,
+                comment: None,
+            })
+            .collect();
+        self.submit_review(&by, open.id, marks).await?;
         Ok(())
     }
 }

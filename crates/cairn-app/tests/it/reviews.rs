@@ -492,3 +492,32 @@ backend_tests! {
         assert!(matches!(app.review_stats(&learner, "council").await.unwrap_err(), AppError::Forbidden(_)));
     }
 }
+
+backend_tests! {
+    async fn the_demo_has_evidence_at_every_stage_and_work_for_the_assessor_persona(db: TestDb) {
+        let app = app(&db);
+        app.seed_demo().await.unwrap();
+        let sys = Principal::system();
+        let rubrics = app.rubrics(&sys, "rhwc").await.unwrap();
+        let titles: Vec<_> = rubrics.iter().map(|r| r.rubric.title.as_str()).collect();
+        assert!(titles.contains(&cairn_app::reviews::DEMO_AUDIT_RUBRIC) && titles.contains(&cairn_app::reviews::DEMO_PRACTICE_RUBRIC), "{titles:?}");
+        let tomasz = app.sign_in(cairn_app::demo::PERSONAS[3].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
+        let tomasz = app.session(&tomasz.session_secret).await.unwrap().principal;
+        let queue = app.review_queue(&tomasz).await.unwrap();
+        assert!(queue.assigned.iter().any(|q| q.stage == ReviewStage::FirstMarking), "{queue:?}");
+        // The other two assessors can sign in too.
+        app.sign_in("ines.carvalho@rhwc.example", cairn_app::demo::DEMO_PASSWORD).await.unwrap();
+        // Every stage is present.
+        let (events, _) = app.audit_log(&sys, "rhwc", 0, 1000).await.unwrap();
+        let mut statuses = Vec::new();
+        for e in events.iter().filter(|e| e.entry.action == "evidence.submit") {
+            let id: Uuid = e.entry.subject.trim_start_matches("evidence:").parse().unwrap();
+            statuses.push(app.evidence(&sys, id).await.unwrap().status);
+        }
+        for s in [EvidenceStatus::AwaitingFirstMarker, EvidenceStatus::AwaitingSecondMarker, EvidenceStatus::AwaitingAdjudication, EvidenceStatus::Accepted, EvidenceStatus::Rejected, EvidenceStatus::UnderAppeal] {
+            assert!(statuses.contains(&s), "{s:?} missing from {statuses:?}");
+        }
+        let stats = app.review_stats(&tomasz, "rhwc").await.unwrap();
+        assert_eq!(stats.double_marked, 3);
+    }
+}
