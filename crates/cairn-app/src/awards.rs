@@ -168,6 +168,23 @@ impl App {
                 }
             }
         }
+        for al in &a.spec.alignments {
+            if tx
+                .conn()
+                .competency_by_id(al.competency_id)
+                .await?
+                .is_none()
+            {
+                return Err(cairn_core::validate::Invalid::new(
+                    "spec.alignments",
+                    format!(
+                        "names competency {}, which is in no loaded framework; import the framework first or check the id",
+                        al.competency_id
+                    ),
+                )
+                .into());
+            }
+        }
         if let Some(url) = &a.spec.image_url
             && !url.starts_with("https://")
         {
@@ -728,6 +745,8 @@ mod demo {
         /// …and of lesson modules that must be completed.
         completed: &'static [&'static str],
         validity_days: Option<u32>,
+        /// Codes of the shipped framework's competencies it proves, with the level.
+        aligned: &'static [(&'static str, i32)],
     }
 
     const ACHIEVEMENTS: &[DemoAchievement] = &[
@@ -740,6 +759,7 @@ mod demo {
             passed: &[("ICD-11 foundations assessment", None)],
             completed: &[],
             validity_days: Some(1095),
+            aligned: &[("ICD.1", 2), ("ICD.2", 2)],
         },
         DemoAchievement {
             issuer: "northbridge-academy",
@@ -750,6 +770,7 @@ mod demo {
             passed: &[("ICD-11 postcoordination assessment", Some(85))],
             completed: &[],
             validity_days: Some(1095),
+            aligned: &[("ICD.3", 3)],
         },
         DemoAchievement {
             issuer: "rhwc",
@@ -760,6 +781,7 @@ mod demo {
             passed: &[("Emergency department coding assessment", None)],
             completed: &[],
             validity_days: Some(730),
+            aligned: &[("ICD.2", 3)],
         },
         DemoAchievement {
             issuer: "rhwc",
@@ -770,6 +792,7 @@ mod demo {
             passed: &[("Value-based care assessment", None)],
             completed: &["Value-based care: from volume to outcomes"],
             validity_days: None,
+            aligned: &[("VBC.1", 2)],
         },
         DemoAchievement {
             issuer: "rhwc",
@@ -780,6 +803,7 @@ mod demo {
             passed: &[("Privacy and data protection assessment", None)],
             completed: &[],
             validity_days: Some(365),
+            aligned: &[("REG.1", 2)],
         },
     ];
 
@@ -799,6 +823,7 @@ mod demo {
         let org = |slug: &str| orgs.iter().find(|o| o.slug == slug);
         let mut assessments: BTreeMap<String, Uuid> = BTreeMap::new();
         let mut modules: BTreeMap<String, (Uuid, Uuid)> = BTreeMap::new();
+        let shipped = crate::frameworks::builtin_package()?.framework.identifier;
         let mut tx = app.store.begin().await?;
         for o in orgs {
             for a in tx.conn().assessments_of_org(o.id, true).await? {
@@ -834,6 +859,15 @@ mod demo {
                 1 => rules.remove(0),
                 _ => Criteria::All { of: rules },
             };
+            let mut alignments = Vec::new();
+            for (code, level) in d.aligned {
+                if let Some(id) = tx.conn().find_competency(code, &shipped).await? {
+                    alignments.push(cairn_core::AchievementAlignment {
+                        competency_id: id,
+                        level: Some(*level),
+                    });
+                }
+            }
             let a = Achievement {
                 id: rng.uuid(),
                 org_id: issuer.id,
@@ -845,6 +879,7 @@ mod demo {
                 spec: AchievementSpec {
                     rule: Some(rule),
                     validity_days: d.validity_days,
+                    alignments,
                     ..Default::default()
                 },
             };

@@ -367,6 +367,9 @@ impl App {
         );
         ob_achievement.result_description = extras.result_descriptions.clone();
         ob_achievement.alignment = extras.alignments.clone();
+        ob_achievement
+            .alignment
+            .extend(self.ob3_alignments(tx, achievement).await?);
         if let Some(url) = &achievement.spec.image_url {
             ob_achievement.image = Some(ob3::Image {
                 id: url.clone(),
@@ -425,6 +428,29 @@ impl App {
         };
         self.sign_and_store(tx, by, org, &signer, unsigned, record, with_jwt)
             .await
+    }
+
+    /// The competencies an achievement proves, as OB 3.0 alignments to the framework's
+    /// CASE items (an alignment whose competency is gone is left out, not invented).
+    async fn ob3_alignments(
+        &self,
+        tx: &mut Tx,
+        achievement: &Achievement,
+    ) -> Result<Vec<ob3::Alignment>> {
+        let mut out = Vec::new();
+        for a in &achievement.spec.alignments {
+            let Some(c) = tx.conn().competency_by_id(a.competency_id).await? else {
+                continue;
+            };
+            let framework = tx.conn().framework_by_id(c.framework_id).await?;
+            let mut al = ob3::Alignment::new(&c.statement, &c.uri);
+            al.target_code = c.code.clone();
+            al.target_framework = framework.map(|f| f.title);
+            al.target_type = Some("CFItem".into());
+            al.target_description = a.level.map(|l| format!("Demonstrated at level {l}"));
+            out.push(al);
+        }
+        Ok(out)
     }
 
     /// Give the credential its status entries, sign it, store it and record it.

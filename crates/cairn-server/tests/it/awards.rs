@@ -121,6 +121,16 @@ async fn assessment(
 }
 
 async fn achievement(h: &Harness, admin: &str, name: &str, rule: Value) -> String {
+    achievement_aligned(h, admin, name, rule, json!([])).await
+}
+
+async fn achievement_aligned(
+    h: &Harness,
+    admin: &str,
+    name: &str,
+    rule: Value,
+    alignments: Value,
+) -> String {
     let res = h
         .json(
             Method::POST,
@@ -130,7 +140,7 @@ async fn achievement(h: &Harness, admin: &str, name: &str, rule: Value) -> Strin
                 "kind": "badge", "name": name,
                 "description": "Codes pneumonia cases in ICD-11.",
                 "criteria": "Pass the coding assessment.",
-                "spec": {"rule": rule, "validity_days": 730}
+                "spec": {"rule": rule, "validity_days": 730, "alignments": alignments}
             }),
         )
         .await;
@@ -253,7 +263,19 @@ backend_tests! {
             "cut_score_percent": 75, "time_limit_minutes": 20, "max_attempts": 3,
             "competency_minimums": [{"competency": {"code": "CODE.2"}, "percent": 50}]
         })).await;
-        let badge = achievement(&h, &admin, "Pneumonia Coding", json!({"type": "passed_assessment", "assessment_id": test})).await;
+        // The badge proves a competency of the shipped framework; one that is in no
+        // loaded framework is refused.
+        let framework = h.app.import_builtin_framework(&Principal::system(), None).await.unwrap();
+        let competency = {
+            let mut r = h.app.store.reader().await.unwrap();
+            r.conn().find_competency("ICD.3", &framework.identifier).await.unwrap().unwrap()
+        };
+        let ghost = json!([{"competency_id": uuid::Uuid::now_v7(), "level": 3}]);
+        let res = h.json(Method::POST, "/api/v1/orgs/council/achievements", Some(&admin), json!({
+            "kind": "badge", "name": "Ghost", "description": "x", "criteria": "x", "spec": {"alignments": ghost}})).await;
+        problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let badge = achievement_aligned(&h, &admin, "Pneumonia Coding", json!({"type": "passed_assessment", "assessment_id": test}),
+            json!([{"competency_id": competency, "level": 3}])).await;
 
         // A learner who fails gets no credential, and sees where they fell short.
         let failer = h.person("fails@learners.example").await;
@@ -288,6 +310,9 @@ backend_tests! {
         let described = &credential["credentialSubject"]["achievement"]["resultDescription"][0];
         assert_eq!((described["id"].as_str(), described["resultType"].as_str()), (result["resultDescription"].as_str(), Some("Percent")));
         assert!(credential["validUntil"].is_string());
+        let alignment = &credential["credentialSubject"]["achievement"]["alignment"][0];
+        assert_eq!((alignment["targetCode"].as_str(), alignment["targetType"].as_str()), (Some("ICD.3"), Some("CFItem")));
+        assert!(alignment["targetUrl"].as_str().unwrap().starts_with("http"), "{alignment}");
 
         // The learner sees the chain of decisions behind it.
         let chain = body_json(passer.api(&h, Method::GET, &format!("/api/v1/credentials/{credential_id}/chain"), None).await).await;
