@@ -476,8 +476,8 @@ backend_tests! {
         let page = body_text(h.get(&format!("/modules/{module}"), None).await).await;
         assert!(page.contains("ICD-11 postcoordination assessment"), "{page}");
         let id = page.split("href=\"/assessments/").nth(1).unwrap().split('"').next().unwrap().to_owned();
-        let s = h.app.sign_in("amara.okafor@riverside.example", cairn_app::demo::DEMO_PASSWORD).await.unwrap();
-        let me = Learner { cookie: format!("cairn_session={}", s.session_secret), csrf: s.csrf_token };
+        // A newcomer: the demo's own learners already have attempts under way.
+        let me = learner(&h, "newcomer@riverside.example").await;
         let intro = body_text(me.page(&h, &format!("/assessments/{id}")).await).await;
         assert!(intro.contains("You also need at least 75% in competency ICD.3") && intro.contains(&format!("/assessments/{id}/start")), "{intro}");
         let res = me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await;
