@@ -983,7 +983,6 @@ impl App {
 
     /// The caller's open reviews, and waiting evidence nobody was assigned that they may claim.
     pub async fn review_queue(&self, by: &Principal) -> Result<Queue> {
-        let me = person(by, "see your review queue")?;
         let orgs: Vec<Uuid> = by
             .grants
             .iter()
@@ -998,6 +997,7 @@ impl App {
                 by.grants.first().map(|(o, _)| *o),
             )?;
         }
+        let me = person(by, "see your review queue")?;
         let mut r = self.store.reader().await?;
         let assigned = r
             .conn()
@@ -1067,6 +1067,18 @@ impl App {
                 facts.status.describe()
             )));
         };
+        let taken = tx
+            .conn()
+            .reviews_of_evidence(e.id)
+            .await?
+            .into_iter()
+            .any(|r| r.stage == word(stage));
+        if taken {
+            return Err(AppError::Conflict(format!(
+                "this evidence already has {}; it was claimed or assigned meanwhile",
+                stage.describe()
+            )));
+        }
         let policy: ReviewPolicy = from_json("policy", &e.policy)?;
         let mine = tx
             .conn()

@@ -325,6 +325,40 @@ backend_tests! {
         problem(h.get("/api/v1/orgs/council/review-stats", Some(&council_learner)).await, StatusCode::FORBIDDEN).await;
         let html = body_text(page(&h, "/orgs/council/review-stats", &a1).await).await;
         assert!(html.contains("Assessor agreement at Org council"), "{html}");
+        problem(h.get("/api/v1/reviews", Some(&council_learner)).await, StatusCode::FORBIDDEN).await;
+
+        // Evidence nobody may take waits; a new assessor claims it from the queue page.
+        h.app.remove_member(&Principal::system(), "council", h.app.user_by_email("a2@people.example").await.unwrap().unwrap().id, Role::Assessor).await.unwrap();
+        let res = as_person(&h, Method::POST, "/api/v1/evidence", &a1, Some(evidence(json!([])))).await;
+        let own = body_json(res).await;
+        assert_eq!(own["reviews"].as_array().unwrap().len(), 0, "an assessor never gets their own evidence: {own}");
+        let own_id = own["id"].as_str().unwrap().to_owned();
+        let v = problem(as_person(&h, Method::POST, &format!("/api/v1/reviews/claim/{own_id}"), &a1, None).await, StatusCode::CONFLICT).await;
+        assert_eq!(v["detail"], "an assessor may not review their own evidence");
+        let a3 = person(&h, "council", "a3", Role::Assessor).await;
+        let html = body_text(page(&h, "/reviews", &a3).await).await;
+        assert!(html.contains(&format!("action=\"/reviews/claim/{own_id}\"")), "{html}");
+        let res = post_form(&h, &format!("/reviews/claim/{own_id}"), &a3, &format!("csrf={}", a3.1)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(location(&res).starts_with("/reviews/"));
+        let res = post_form(&h, &format!("/reviews/claim/{own_id}"), &a3, &format!("csrf={}", a3.1)).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        assert!(body_text(res).await.contains("already has a first marker"));
+
+        // The learner's second piece is rejected by a1 and appealed from its page.
+        let second = body_json(as_person(&h, Method::GET, "/api/v1/evidence", &learner, None).await).await;
+        let clinic = second.as_array().unwrap().iter().find(|e| e["title"] == "Clinic letters").unwrap()["id"].as_str().unwrap().to_owned();
+        let q = body_json(as_person(&h, Method::GET, "/api/v1/reviews", &a1, None).await).await;
+        let rid = q["assigned"].as_array().unwrap().iter().find(|i| i["evidence_id"] == clinic.as_str()).unwrap()["review_id"].as_str().unwrap().to_owned();
+        let res = as_person(&h, Method::POST, &format!("/api/v1/reviews/{rid}"), &a1, Some(json!({"marks": [{"criterion_id": crit[0], "level": 0}, {"criterion_id": crit[1], "level": 0}]}))).await;
+        let out = body_json(res).await;
+        assert!(out["score"]["shortfalls"].as_array().unwrap().iter().any(|s| s.as_str().unwrap().contains("at least level 2")), "{out}");
+        let res = post_form(&h, &format!("/evidence/{clinic}/appeal"), &learner, &format!("csrf={}&reason=", learner.1)).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let res = post_form(&h, &format!("/evidence/{clinic}/appeal"), &learner, &format!("csrf={}&reason={}", learner.1, enc("The letters were coded from the final versions."))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let html = body_text(page(&h, &format!("/evidence/{clinic}"), &learner).await).await;
+        assert!(html.contains("Status: under appeal") && !html.contains("Appeal this decision"), "{html}");
         let doc = body_text(h.get("/api/openapi.json", None).await).await;
         assert!(doc.contains("/api/v1/reviews/claim/{evidence_id}") && doc.contains("/api/v1/orgs/{slug}/review-stats"));
     }
