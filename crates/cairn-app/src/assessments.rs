@@ -751,8 +751,14 @@ impl App {
         let before = self.assessment_row(id).await?;
         require(by, Action::AssessmentManage, Some(before.org_id))?;
         let view = assessment_view(before.clone())?;
-        if view.state == AssessmentState::Published {
-            return Ok(view);
+        match view.state {
+            AssessmentState::Published => return Ok(view),
+            AssessmentState::Retired => {
+                return Err(AppError::Conflict(format!(
+                    "assessment {id} is retired; create a new assessment instead"
+                )));
+            }
+            AssessmentState::Draft => {}
         }
         let mut tx = self.store.begin().await?;
         Self::check_rules(&mut tx, before.org_id, &view.rules).await?;
@@ -766,6 +772,32 @@ impl App {
             by,
             Some(row.org_id),
             "assessment.publish",
+            format!("assessment:{id}"),
+            json!({"title": row.title}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        assessment_view(row)
+    }
+
+    /// Withdraw an assessment: no new attempts start; attempts already made keep their results.
+    pub async fn retire_assessment(&self, by: &Principal, id: Uuid) -> Result<AssessmentView> {
+        let before = self.assessment_row(id).await?;
+        require(by, Action::AssessmentManage, Some(before.org_id))?;
+        if before.state == AssessmentState::Retired.as_str() {
+            return assessment_view(before);
+        }
+        let mut tx = self.store.begin().await?;
+        let row = AssessmentRow {
+            state: AssessmentState::Retired.as_str().to_owned(),
+            updated_at: now(),
+            ..before
+        };
+        tx.conn().update_assessment(&row).await?;
+        let entry = audit_entry(
+            by,
+            Some(row.org_id),
+            "assessment.retire",
             format!("assessment:{id}"),
             json!({"title": row.title}),
         );

@@ -274,6 +274,15 @@ backend_tests! {
         assert_eq!((again.version, again.content.kind.clone()), (2, ItemKind::TrueFalse { correct: false }));
         let (_, with_retired) = app.item_bank(&author, "prov", &BankFilter { include_retired: true, ..Default::default() }).await.unwrap();
         assert_eq!(with_retired.len(), 3);
+
+        // A retired assessment starts no attempts, and cannot be published again.
+        let live = app.create_assessment(&author, "prov", spec(rules(&[("C1", 2)], None, None, 0))).await.unwrap();
+        let live = app.publish_assessment(&author, live.id).await.unwrap();
+        let learner = user(&app, "learner@x.example").await;
+        assert!(matches!(app.retire_assessment(&learner, live.id).await, Err(AppError::Forbidden(_))));
+        assert_eq!(app.retire_assessment(&author, live.id).await.unwrap().state, AssessmentState::Retired);
+        assert!(matches!(app.start_attempt(&learner, live.id).await, Err(AppError::NotFound(_))));
+        assert!(matches!(app.publish_assessment(&author, live.id).await, Err(AppError::Conflict(_))));
     }
 
     async fn icd11_answer_keys_must_be_codes_of_the_loaded_release(db: TestDb) {

@@ -36,6 +36,7 @@ pub fn register(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(list_assessments, create_assessment))
         .routes(routes!(get_assessment, update_assessment))
         .routes(routes!(publish_assessment))
+        .routes(routes!(retire_assessment))
         .routes(routes!(list_attempts, start_attempt))
         .routes(routes!(get_attempt))
         .routes(routes!(submit_attempt))
@@ -297,6 +298,19 @@ async fn publish_assessment(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<AssessmentOut>> {
     Ok(Json(s.app.publish_assessment(&p, id).await?.into()))
+}
+
+/// Withdraw an assessment: no new attempts start; results already given stand.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/retire", tag = "assessments",
+    params(("id" = Uuid, Path, description = "The assessment")),
+    responses((status = 200, body = AssessmentOut), (status = 403, body = Problem, content_type = "application/problem+json"),
+               (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn retire_assessment(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<AssessmentOut>> {
+    Ok(Json(s.app.retire_assessment(&p, id).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]

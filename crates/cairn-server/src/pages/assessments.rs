@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}", get(intro_page))
         .route("/assessments/{id}/start", post(start))
         .route("/assessments/{id}/publish", post(publish))
+        .route("/assessments/{id}/retire", post(retire_assessment))
         .route("/attempts/{id}", get(attempt_page))
         .route("/attempts/{id}/submit", post(submit))
         .route("/orgs/{slug}/items", get(bank_page).post(add_item))
@@ -92,6 +93,9 @@ struct IntroT {
     refusal: Option<String>,
     error: Option<String>,
     can_manage: bool,
+    /// For the provider: "draft", "published" or "retired", and (attempts, submitted, passed).
+    state: &'static str,
+    stats: Option<(usize, usize, usize)>,
     module_id: Option<Uuid>,
 }
 
@@ -101,6 +105,18 @@ async fn intro(s: &AppState, session: &Session, id: Uuid, error: Option<String>)
         Err(e) => return error_page(e),
     };
     let a = intro.assessment;
+    let stats = if intro.can_manage {
+        match s.app.assessment_attempts(&session.principal, id).await {
+            Ok(all) => Some((
+                all.len(),
+                all.iter().filter(|t| t.submitted_at.is_some()).count(),
+                all.iter().filter(|t| t.passed == Some(true)).count(),
+            )),
+            Err(e) => return error_page(e),
+        }
+    } else {
+        None
+    };
     IntroT {
         who: who(session),
         id,
@@ -125,6 +141,8 @@ async fn intro(s: &AppState, session: &Session, id: Uuid, error: Option<String>)
         refusal: intro.refusal,
         error,
         can_manage: intro.can_manage,
+        state: a.state.as_str(),
+        stats,
         module_id: a.module_id,
     }
     .into_response()
@@ -991,6 +1009,17 @@ async fn add_assessment(
         Ok(_) => see_other(&format!("/orgs/{slug}/assessments")),
         Err(Ok(msg)) => unprocessable(assessment_list(&s, &session, &slug, f, Some(msg)).await),
         Err(Err(e)) => error_page(e),
+    }
+}
+
+async fn retire_assessment(
+    State(s): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedInForm { session, .. }: SignedInForm<CsrfForm>,
+) -> Response {
+    match s.app.retire_assessment(&session.principal, id).await {
+        Ok(_) => see_other(&format!("/assessments/{id}")),
+        Err(e) => error_page(e),
     }
 }
 

@@ -463,6 +463,12 @@ backend_tests! {
         let res = me.form(&h, &format!("/attempts/{attempt}/submit"), &fields).await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
         assert!(body_text(res).await.contains("already submitted"));
+        // The provider sees how the assessment is going, and can retire it.
+        let intro = body_text(author.page(&h, &format!("/assessments/{id}")).await).await;
+        assert!(intro.contains("1 attempt(s) started, 1 submitted, 1 passed"), "{intro}");
+        let res = author.form(&h, &format!("/assessments/{id}/retire"), &[]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(me.page(&h, &format!("/assessments/{id}")).await.status(), StatusCode::NOT_FOUND);
         // A learner cannot open the provider's pages.
         assert_eq!(me.page(&h, "/orgs/prov/items").await.status(), StatusCode::FORBIDDEN);
     }
