@@ -4,7 +4,7 @@
 
 use crate::did::{DocumentFetcher, ResolvedMethod, resolve_verification_method};
 use crate::error::{Error, Result};
-use crate::jsonld::{Limits, canonicalize_with, canonicalize_without};
+use crate::jsonld::{Limits, canonicalize_with, canonicalize_without_prechecked};
 use crate::keys::KeyPair;
 use crate::multibase::{decode_base58btc, encode_base58btc};
 use serde_json::{Map, Value};
@@ -60,6 +60,16 @@ pub fn hashing_inputs_with(
     proof_options: &Value,
     limits: &Limits,
 ) -> Result<HashingInputs> {
+    crate::jsonld::check_value(document, limits)?;
+    hashing_inputs_prechecked(document, proof_options, limits)
+}
+
+/// As [`hashing_inputs_with`], for a document already checked against `limits`.
+fn hashing_inputs_prechecked(
+    document: &Value,
+    proof_options: &Value,
+    limits: &Limits,
+) -> Result<HashingInputs> {
     let Value::Object(doc) = document else {
         return Err(Error::InvalidDocument(
             "a credential must be a JSON object".into(),
@@ -81,7 +91,7 @@ pub fn hashing_inputs_with(
         }
     }
     let canonical_proof_options = canonicalize_with(&Value::Object(options), limits)?;
-    let canonical_document = canonicalize_without(document, "proof", limits)?;
+    let canonical_document = canonicalize_without_prechecked(document, "proof", limits)?;
     Ok(HashingInputs {
         proof_hash: Sha256::digest(canonical_proof_options.as_bytes()).into(),
         document_hash: Sha256::digest(canonical_document.as_bytes()).into(),
@@ -181,6 +191,17 @@ pub fn verify_proof_with(
     fetcher: &dyn DocumentFetcher,
     limits: &Limits,
 ) -> Result<Vec<VerifiedProof>> {
+    crate::jsonld::check_value(document, limits)?;
+    verify_proof_prechecked(document, fetcher, limits)
+}
+
+/// As [`verify_proof_with`], for a document the caller has just checked against `limits`
+/// (the verifier's syntax step does), so the document is walked once, not twice.
+pub(crate) fn verify_proof_prechecked(
+    document: &Value,
+    fetcher: &dyn DocumentFetcher,
+    limits: &Limits,
+) -> Result<Vec<VerifiedProof>> {
     let proofs = proofs_of(document);
     if proofs.is_empty() {
         return Err(Error::InvalidProof(
@@ -243,7 +264,7 @@ fn verify_one(
     }
     let vm = str_field(proof, "verificationMethod")?;
     let method = resolve_verification_method(vm, fetcher)?;
-    let inputs = hashing_inputs_with(document, proof, limits)?;
+    let inputs = hashing_inputs_prechecked(document, proof, limits)?;
     if !method.public_key.verify(&inputs.hash_data(), &signature) {
         return Err(Error::InvalidProof(
             "the signature does not match: the credential was changed after signing, or signed with another key".into(),

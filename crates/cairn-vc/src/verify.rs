@@ -233,7 +233,8 @@ pub fn verify_credential(credential: &Value, options: &VerifyOptions<'_>) -> Ver
         return b.finish();
     }
     // Syntax passes only once the document has also been expanded (in the proof step).
-    let proofs = match di::verify_proof_with(credential, options.fetcher, &options.limits) {
+    // `syntax` has checked the document's size and depth against these limits.
+    let proofs = match di::verify_proof_prechecked(credential, options.fetcher, &options.limits) {
         Ok(p) => {
             b.pass(
                 checks::SYNTAX,

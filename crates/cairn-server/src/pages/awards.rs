@@ -114,18 +114,19 @@ async fn build(
             .strip_prefix("user:")
             .and_then(|u| u.parse::<Uuid>().ok())
         {
-            Some(u) => {
-                if !names.contains_key(&u) {
+            Some(u) => match names.get(&u) {
+                Some(name) => String::clone(name),
+                None => {
                     let mut r = s.app.store.reader().await?;
                     let name = r
                         .conn()
                         .user_by_id(u)
                         .await?
                         .map_or_else(|| "a former user".to_owned(), |u| u.display_name);
-                    names.insert(u, name);
+                    names.insert(u, name.clone());
+                    name
                 }
-                names.get(&u).cloned().unwrap_or_default()
-            }
+            },
             None if e.actor == "system" => "Cairn, applying the achievement's rule".into(),
             None => e.actor.clone(),
         };

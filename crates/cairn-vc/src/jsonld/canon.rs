@@ -6,7 +6,7 @@
 //! labels follow from sorting those hashes, and that is all this module does itself.
 //! Ties need the N-degree algorithm; those datasets go to oxrdf's implementation.
 
-use super::Limits;
+use super::{FastMap, Limits};
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -115,7 +115,7 @@ pub(crate) fn canonicalize_quads(mut quads: Vec<Quad>, limits: &Limits) -> Resul
     // the rest of the labelling): a duplicate writes the same line twice, and lines are
     // de-duplicated both in each blank node's hash input and in the output.
     // Dense renumbering keeps the per-node tables small vectors.
-    let mut dense: HashMap<u32, u32> = HashMap::new();
+    let mut dense: FastMap<u32, u32> = FastMap::default();
     for q in &mut quads {
         for t in [Some(&mut q.s), Some(&mut q.o), q.g.as_mut()]
             .into_iter()

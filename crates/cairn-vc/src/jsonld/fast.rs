@@ -9,8 +9,8 @@
 //! also produces every error message. So the fast path never has to be right about
 //! failures, only about successes; the differential tests hold it to that.
 
-use super::Limits;
 use super::canon::{self, Quad, Term};
+use super::{FastMap, Limits};
 use crate::contexts::PARSED;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -84,7 +84,7 @@ impl TermDef {
 #[derive(Debug, Default)]
 struct Ctx {
     id: u64,
-    terms: HashMap<&'static str, Arc<TermDef>>,
+    terms: FastMap<&'static str, Arc<TermDef>>,
     vocab: Option<Arc<str>>,
     previous: Option<Arc<Ctx>>,
 }
@@ -104,8 +104,8 @@ static INITIAL: LazyLock<Arc<Ctx>> = LazyLock::new(|| Arc::new(Ctx::default()));
 
 type CacheKey = (u64, u64, bool, bool);
 const CACHE_LIMIT: usize = 4096;
-static CACHE: LazyLock<RwLock<HashMap<CacheKey, Arc<Ctx>>>> = LazyLock::new(Default::default);
-static ROOT_CACHE: LazyLock<RwLock<HashMap<Vec<String>, Arc<Ctx>>>> =
+static CACHE: LazyLock<RwLock<FastMap<CacheKey, Arc<Ctx>>>> = LazyLock::new(Default::default);
+static ROOT_CACHE: LazyLock<RwLock<FastMap<Vec<String>, Arc<Ctx>>>> =
     LazyLock::new(Default::default);
 
 const KEYWORDS: &[&str] = &[
@@ -242,7 +242,7 @@ fn apply_object(
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(Decline),
     };
-    let mut defined: HashMap<&'static str, bool> = HashMap::new();
+    let mut defined: FastMap<&'static str, bool> = FastMap::default();
     for term in map.keys() {
         if matches!(term.as_str(), "@vocab" | "@protected" | "@version") {
             continue;
@@ -263,7 +263,7 @@ fn define(
     ctx: &mut Ctx,
     local: &'static Map<String, Value>,
     term: &'static str,
-    defined: &mut HashMap<&'static str, bool>,
+    defined: &mut FastMap<&'static str, bool>,
     protected_default: bool,
     override_protected: bool,
 ) -> R<()> {
@@ -405,7 +405,7 @@ fn expand_iri_defining(
     ctx: &mut Ctx,
     local: &'static Map<String, Value>,
     value: &'static str,
-    defined: &mut HashMap<&'static str, bool>,
+    defined: &mut FastMap<&'static str, bool>,
     protected_default: bool,
     override_protected: bool,
 ) -> R<Option<Arc<str>>> {

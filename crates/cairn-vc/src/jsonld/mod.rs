@@ -140,6 +140,60 @@ pub(crate) fn approx_size(value: &Value, limit: usize) -> usize {
     total
 }
 
+/// A multiply-rotate hasher for maps whose keys the document cannot choose (terms of the
+/// bundled contexts, cache keys, dense internal ids): much cheaper than SipHash on short
+/// keys. Maps that a document fills with keys of its own keep SipHash against collisions.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl FastHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FastMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
 pub(crate) fn check_value(value: &Value, limits: &Limits) -> Result<()> {
     let size = approx_size(value, limits.max_bytes);
     if size > limits.max_bytes {
@@ -169,6 +223,16 @@ pub fn canonicalize_with(doc: &Value, limits: &Limits) -> Result<String> {
 /// copying the document when the fast path applies.
 pub fn canonicalize_without(doc: &Value, key: &str, limits: &Limits) -> Result<String> {
     check_value(doc, limits)?;
+    canonicalize_without_prechecked(doc, key, limits)
+}
+
+/// As [`canonicalize_without`], for a document whose size and depth the caller has just
+/// checked against the same limits (verification checks the whole credential first).
+pub(crate) fn canonicalize_without_prechecked(
+    doc: &Value,
+    key: &str,
+    limits: &Limits,
+) -> Result<String> {
     if let Some(out) = fast::canonicalize(doc, limits, Some(key)) {
         return Ok(out);
     }
