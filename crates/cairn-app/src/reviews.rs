@@ -114,6 +114,16 @@ pub struct RubricInfo {
     pub max_points: u32,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// Achievements earned with evidence accepted on this rubric; evidence submitted
+    /// towards one is reviewed under its policy.
+    pub achievements: Vec<RubricAchievement>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RubricAchievement {
+    pub id: Uuid,
+    pub name: String,
+    pub review_policy: ReviewPolicy,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -444,6 +454,33 @@ fn check_text(field: &'static str, value: &str, max: usize, what: &str) -> Resul
     Ok(v.to_owned())
 }
 
+async fn rubric_info(
+    c: &mut cairn_store::Conn<'_>,
+    org: &cairn_core::Organization,
+    row: &RubricRow,
+) -> Result<RubricInfo> {
+    let rubric = rubric_of(row)?;
+    let mut achievements = Vec::new();
+    for id in c.achievements_referring_to("rubric", row.id).await? {
+        if let Some(a) = c.achievement(id).await? {
+            achievements.push(RubricAchievement {
+                id: a.id,
+                name: a.name,
+                review_policy: a.spec.review_policy,
+            });
+        }
+    }
+    Ok(RubricInfo {
+        org_id: org.id,
+        org_slug: org.slug.clone(),
+        org_name: org.name.clone(),
+        max_points: rubric.max_points(),
+        rubric,
+        created_at: row.created_at,
+        achievements,
+    })
+}
+
 fn assessor_facts(c: cairn_store::AssessorCandidate) -> AssessorFacts {
     AssessorFacts {
         assessor_id: c.user_id,
@@ -530,14 +567,8 @@ impl App {
         );
         tx.conn().append_audit(&entry, now()).await?;
         tx.commit().await?;
-        Ok(RubricInfo {
-            org_id: org.id,
-            org_slug: org.slug,
-            org_name: org.name,
-            max_points: rubric.max_points(),
-            rubric,
-            created_at: row.created_at,
-        })
+        let mut r = self.store.reader().await?;
+        rubric_info(&mut r.conn(), &org, &row).await
     }
 
     /// The organization's rubrics. Anyone signed in may read them: learners of any
@@ -551,19 +582,12 @@ impl App {
             .conn()
             .rubrics_of_org(org.id)
             .await?;
-        rows.iter()
-            .map(|r| {
-                let rubric = rubric_of(r)?;
-                Ok(RubricInfo {
-                    org_id: org.id,
-                    org_slug: org.slug.clone(),
-                    org_name: org.name.clone(),
-                    max_points: rubric.max_points(),
-                    rubric,
-                    created_at: r.created_at,
-                })
-            })
-            .collect()
+        let mut r = self.store.reader().await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(rubric_info(&mut r.conn(), &org, row).await?);
+        }
+        Ok(out)
     }
 
     pub async fn rubric(&self, _by: &Principal, id: Uuid) -> Result<RubricInfo> {
@@ -578,15 +602,7 @@ impl App {
             .org_by_id(row.org_id)
             .await?
             .ok_or_else(|| AppError::NotFound("the rubric's organization".into()))?;
-        let rubric = rubric_of(&row)?;
-        Ok(RubricInfo {
-            org_id: org.id,
-            org_slug: org.slug,
-            org_name: org.name,
-            max_points: rubric.max_points(),
-            rubric,
-            created_at: row.created_at,
-        })
+        rubric_info(&mut r.conn(), &org, &row).await
     }
 
     // --- Evidence -------------------------------------------------------------------------

@@ -59,6 +59,16 @@ pub struct RubricOut {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     created_at: OffsetDateTime,
+    /// Achievements earned with evidence accepted on this rubric; submit evidence towards
+    /// one (`achievement_id`) to be reviewed under its policy.
+    achievements: Vec<RubricAchievementOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RubricAchievementOut {
+    id: Uuid,
+    name: String,
+    review_policy: ReviewPolicy,
 }
 
 impl From<RubricInfo> for RubricOut {
@@ -70,6 +80,15 @@ impl From<RubricInfo> for RubricOut {
             rubric: r.rubric,
             max_points: r.max_points,
             created_at: r.created_at,
+            achievements: r
+                .achievements
+                .into_iter()
+                .map(|a| RubricAchievementOut {
+                    id: a.id,
+                    name: a.name,
+                    review_policy: a.review_policy,
+                })
+                .collect(),
         }
     }
 }

@@ -174,24 +174,45 @@ struct EvidenceNewPage {
     who: Who,
     f: EvidenceFormValues,
     /// (title, criteria titles) of the chosen rubric, when it was found.
-    rubric: Option<(String, Vec<String>)>,
+    rubric: Option<RubricSummary>,
     /// The field the error is about ("" for the whole form), and the message.
     error_field: String,
     error: Option<String>,
     max_files: usize,
 }
 
+/// What the form shows of the rubric chosen: its title, its criteria, and the
+/// achievement the evidence is towards (with how it is reviewed), when one was chosen.
+#[derive(Clone)]
+struct RubricSummary {
+    title: String,
+    criteria: Vec<String>,
+    towards: Option<String>,
+}
+
 async fn rubric_summary(
     s: &AppState,
     session: &Session,
     id: &str,
-) -> Option<(String, Vec<String>)> {
+    achievement: &str,
+) -> Option<RubricSummary> {
     let id = Uuid::parse_str(id.trim()).ok()?;
     let r = s.app.rubric(&session.principal, id).await.ok()?;
-    Some((
-        r.rubric.title,
-        r.rubric.criteria.into_iter().map(|c| c.title).collect(),
-    ))
+    let towards = Uuid::parse_str(achievement.trim()).ok().and_then(|a| {
+        r.achievements.iter().find(|x| x.id == a).map(|x| {
+            let how = if x.review_policy.double_marking {
+                "two assessors mark it independently, and an adjudicator decides if they disagree"
+            } else {
+                "one assessor marks it"
+            };
+            format!("{}: {how}", x.name)
+        })
+    });
+    Some(RubricSummary {
+        title: r.rubric.title,
+        criteria: r.rubric.criteria.into_iter().map(|c| c.title).collect(),
+        towards,
+    })
 }
 
 async fn new_form(
@@ -207,7 +228,7 @@ async fn new_form(
         achievement: q.achievement.unwrap_or_default(),
         ..Default::default()
     };
-    let rubric = rubric_summary(&s, &session, &f.rubric).await;
+    let rubric = rubric_summary(&s, &session, &f.rubric, &f.achievement).await;
     EvidenceNewPage {
         who: who(&session),
         f,
@@ -294,7 +315,7 @@ async fn new_submit(
             "This form did not come from a Cairn page, or it has expired. Go back, reload the page and try again.",
         );
     }
-    let rubric = rubric_summary(&s, &session, &f.rubric).await;
+    let rubric = rubric_summary(&s, &session, &f.rubric, &f.achievement).await;
     let render = |f: EvidenceFormValues, status: StatusCode, field: String, msg: String| {
         (
             status,
@@ -795,6 +816,8 @@ async fn review_submit(
 struct RubricLine {
     id: Uuid,
     title: String,
+    /// (achievement id, name)
+    achievements: Vec<(Uuid, String)>,
     criteria: usize,
     pass_mark: u32,
     max_points: u32,
@@ -854,6 +877,7 @@ async fn render_rubrics(
                     pass_mark: r.rubric.pass_mark,
                     max_points: r.max_points,
                     title: r.rubric.title,
+                    achievements: r.achievements.into_iter().map(|a| (a.id, a.name)).collect(),
                 })
                 .collect(),
             title: get("title".into()),

@@ -359,6 +359,17 @@ backend_tests! {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let html = body_text(page(&h, &format!("/evidence/{clinic}"), &learner).await).await;
         assert!(html.contains("Status: under appeal") && !html.contains("Appeal this decision"), "{html}");
+        // An achievement earned on the rubric is offered on the rubric's page, with its policy.
+        let ach = h.app.create_achievement(&Principal::system(), "council", cairn_app::credentials::NewAchievement {
+            kind: cairn_core::AchievementKind::Badge, name: "Coding audit".into(), description: "Observed audit.".into(), criteria: "Accepted audit evidence.".into(),
+            spec: cairn_core::AchievementSpec { rule: Some(cairn_core::criteria::Criteria::EvidenceAccepted { rubric_id: rubric_id.parse().unwrap() }), review_policy: cairn_core::review::ReviewPolicy { double_marking: true, score_tolerance: 2, exclude_same_organization: false }, ..Default::default() },
+        }).await.unwrap();
+        let listed = body_json(as_person(&h, Method::GET, &format!("/api/v1/rubrics/{rubric_id}"), &learner, None).await).await;
+        assert_eq!(listed["achievements"][0]["review_policy"]["double_marking"], true, "{listed}");
+        let html = body_text(page(&h, "/orgs/council/rubrics", &learner).await).await;
+        assert!(html.contains(&format!("/evidence/new?rubric={rubric_id}&amp;achievement={}", ach.id)), "{html}");
+        let html = body_text(page(&h, &format!("/evidence/new?rubric={rubric_id}&achievement={}", ach.id), &learner).await).await;
+        assert!(html.contains("Towards Coding audit: two assessors mark it independently"), "{html}");
         let doc = body_text(h.get("/api/openapi.json", None).await).await;
         assert!(doc.contains("/api/v1/reviews/claim/{evidence_id}") && doc.contains("/api/v1/orgs/{slug}/review-stats"));
     }
