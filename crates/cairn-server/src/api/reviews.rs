@@ -413,8 +413,22 @@ async fn my_evidence(
 async fn submit_evidence(
     State(s): State<AppState>,
     Auth(p): Auth,
-    ApiJson(b): ApiJson<EvidenceIn>,
+    body: Result<ApiJson<EvidenceIn>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<EvidenceOut>)> {
+    // The generic refusal names the server-wide limit; this route has its own.
+    let ApiJson(b) = body.map_err(|ApiError(problem)| {
+        if problem.status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError(Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the evidence is larger than {EVIDENCE_BODY_MAX} bytes: attach at most {} files of 5 MiB each, 10 MiB together (base64 makes them a third larger)",
+                    rv::FILES_MAX
+                ),
+            ))
+        } else {
+            ApiError(problem)
+        }
+    })?;
     let files = b
         .files
         .into_iter()

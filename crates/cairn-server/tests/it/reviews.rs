@@ -207,6 +207,10 @@ backend_tests! {
         // Cookie writes need the CSRF header.
         let res = h.send(Request::post("/api/v1/evidence").header(header::COOKIE, &learner.0).header(header::CONTENT_TYPE, "application/json").body(Body::from(evidence(json!([])).to_string())).unwrap()).await;
         problem(res, StatusCode::UNAUTHORIZED).await;
+        let huge = "A".repeat(cairn_app::reviews::FILES_TOTAL_BYTES_MAX / 3 * 4 + 2 * 1024 * 1024);
+        let v = problem(as_person(&h, Method::POST, "/api/v1/evidence", &learner, Some(evidence(json!([{"name": "huge.pdf", "media_type": "application/pdf", "data_base64": huge}])))).await, StatusCode::PAYLOAD_TOO_LARGE).await;
+        assert!(v["detail"].as_str().unwrap().contains("10 MiB together"), "{v}");
+        drop(huge);
         let res = as_person(&h, Method::POST, "/api/v1/evidence", &learner, Some(evidence(json!([{"name": "sheet.pdf", "media_type": "application/pdf", "data_base64": b64(pdf)}])))).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let e = body_json(res).await;
