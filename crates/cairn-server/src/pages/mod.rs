@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::accounts::Session;
 use cairn_core::authz::Action;
-use cairn_core::{OrgKind, Role};
+use cairn_core::{OrgKind, Organization, Role};
 use serde::Deserialize;
 
 mod assessments;
@@ -292,12 +292,43 @@ async fn signout(
 
 struct Panel {
     heading: String,
-    org_slug: String,
     org_name: String,
     roles: String,
     job_title: Option<String>,
     summary: String,
     facts: Vec<String>,
+    /// (address, label): where this role's work is.
+    links: Vec<(String, &'static str)>,
+}
+
+/// Where each role's work is, in an organization of these kinds.
+fn role_links(role: Role, org: &Organization) -> Vec<(String, &'static str)> {
+    let at = |path: &str| format!("/orgs/{}{path}", org.slug);
+    let mut links = vec![(at(""), "Open the organization")];
+    match role {
+        Role::Learner => {
+            links.push(("/catalog".into(), "Find modules in the catalog"));
+            links.push(("/evidence".into(), "Your evidence and its reviews"));
+        }
+        Role::Author if org.is(OrgKind::Provider) => {
+            links.push((at("/modules"), "Your modules"));
+            links.push((at("/items"), "Item bank"));
+            links.push((at("/assessments"), "Assessments"));
+            links.push((at("/rubrics"), "Rubrics"));
+            links.push((at("/review-stats"), "Assessor agreement"));
+        }
+        Role::Assessor => {
+            links.push(("/reviews".into(), "Your review queue"));
+            links.push((at("/review-stats"), "Assessor agreement"));
+        }
+        Role::Admin if org.is(OrgKind::Provider) => {
+            links.push((at("/modules"), "Modules"));
+            links.push((at("/assessments"), "Assessments"));
+            links.push((at("/rubrics"), "Rubrics"));
+        }
+        _ => {}
+    }
+    links
 }
 
 #[derive(Template, WebTemplate)]
@@ -409,12 +440,12 @@ async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppErro
             }
             panels.push(Panel {
                 heading: heading.into(),
-                org_slug: org.slug.clone(),
                 org_name: org.name.clone(),
                 roles: roles_text.clone(),
                 job_title: job_title.clone(),
                 summary: summary.into(),
                 facts,
+                links: role_links(*role, org),
             });
         }
     }

@@ -167,6 +167,14 @@ backend_tests! {
                 _ => "Platform",
             };
             assert!(html.contains(expected), "{}: {html}", p.persona);
+            // …and the way to their work, wherever it is.
+            let work = match p.persona {
+                "Learner" => "href=\"/evidence\"",
+                "Author" => "href=\"/orgs/northbridge-academy/items\"",
+                "Assessor" => "href=\"/reviews\"",
+                _ => "href=\"/orgs/",
+            };
+            assert!(html.contains(work), "{}: {html}", p.persona);
         }
         // The learner persona sees her credentials and can open them.
         let (_, cookies) = sign_in(&h, "amara.okafor@riverside.example", cairn_app::demo::DEMO_PASSWORD).await;
@@ -175,6 +183,8 @@ backend_tests! {
         let link = home.split("href=\"/credentials/").nth(1).unwrap().split('"').next().unwrap().to_owned();
         let page = body_text(h.get(&format!("/credentials/{link}"), None).await).await;
         assert!(page.contains("Verified."), "{page}");
+        // Each credential links to the chain of decisions behind it.
+        assert!(home.contains(&format!("/credentials/{link}/chain")), "{home}");
         // A learner sees their organization but not its member list.
         let (_, cookies) = sign_in(&h, "amara.okafor@riverside.example", cairn_app::demo::DEMO_PASSWORD).await;
         let org = body_text(get_with(&h, "/orgs/riverside-health", &cookies).await).await;
