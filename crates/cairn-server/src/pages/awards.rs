@@ -15,7 +15,107 @@ use crate::AppState;
 use crate::auth::MaybeSession;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/credentials/{id}/chain", get(chain_page))
+    Router::new()
+        .route("/credentials/{id}/chain", get(chain_page))
+        .route("/orgs/{slug}/awards", get(org_awards_page))
+}
+
+struct AwardLine {
+    achievement: String,
+    learner: String,
+    state: String,
+    decided: String,
+    explanation: String,
+    credential_id: Option<Uuid>,
+    last_error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "award_list.html")]
+struct AwardListPage {
+    user_name: String,
+    csrf: String,
+    org_name: String,
+    awards: Vec<AwardLine>,
+    pending: usize,
+    failed: usize,
+}
+
+async fn org_awards_page(
+    State(s): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(slug): Path<String>,
+) -> Response {
+    let Some(session) = session else {
+        return Redirect::to("/signin").into_response();
+    };
+    match build_org_awards(&s, &session, &slug).await {
+        Ok(p) => p.into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+async fn build_org_awards(
+    s: &AppState,
+    session: &cairn_app::accounts::Session,
+    slug: &str,
+) -> Result<AwardListPage, AppError> {
+    let awards = s.app.org_awards(&session.principal, slug, None).await?;
+    let org = s.app.org_unchecked(slug).await?;
+    let achievements: std::collections::HashMap<Uuid, String> = s
+        .app
+        .achievements(slug)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let mut lines = Vec::new();
+    for a in &awards {
+        let learner = match names.get(&a.learner_id) {
+            Some(n) => n.clone(),
+            None => {
+                let mut r = s.app.store.reader().await?;
+                let n = r
+                    .conn()
+                    .user_by_id(a.learner_id)
+                    .await?
+                    .map_or_else(|| "a former user".to_owned(), |u| u.display_name);
+                names.insert(a.learner_id, n.clone());
+                n
+            }
+        };
+        lines.push(AwardLine {
+            achievement: achievements
+                .get(&a.achievement_id)
+                .cloned()
+                .unwrap_or_default(),
+            learner,
+            state: match (a.state.as_str(), a.active) {
+                ("issued", false) => "issued, later revoked".into(),
+                ("pending", _) => "decided, being signed".into(),
+                ("failed", _) => "signing failed".into(),
+                (s, _) => s.to_owned(),
+            },
+            decided: a
+                .decided_at
+                .format(time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute] UTC"
+                ))
+                .unwrap_or_default(),
+            explanation: a.explanation.clone(),
+            credential_id: a.credential_id,
+            last_error: a.last_error.clone(),
+        });
+    }
+    Ok(AwardListPage {
+        user_name: session.user.display_name.clone(),
+        csrf: session.csrf_token.clone(),
+        org_name: org.name,
+        pending: awards.iter().filter(|a| a.state == "pending").count(),
+        failed: awards.iter().filter(|a| a.state == "failed").count(),
+        awards: lines,
+    })
 }
 
 struct Step {

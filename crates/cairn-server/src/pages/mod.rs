@@ -321,10 +321,15 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, &'static str)> {
             links.push(("/reviews".into(), "Your review queue"));
             links.push((at("/review-stats"), "Assessor agreement"));
         }
-        Role::Admin if org.is(OrgKind::Provider) => {
-            links.push((at("/modules"), "Modules"));
-            links.push((at("/assessments"), "Assessments"));
-            links.push((at("/rubrics"), "Rubrics"));
+        Role::Admin => {
+            if org.is(OrgKind::Issuer) {
+                links.push((at("/awards"), "Awards and their signing"));
+            }
+            if org.is(OrgKind::Provider) {
+                links.push((at("/modules"), "Modules"));
+                links.push((at("/assessments"), "Assessments"));
+                links.push((at("/rubrics"), "Rubrics"));
+            }
         }
         _ => {}
     }

@@ -330,6 +330,18 @@ backend_tests! {
         let awards = body_json(passer.api(&h, Method::GET, "/api/v1/me/awards", None).await).await;
         assert_eq!(awards.as_array().unwrap().len(), 1);
 
+        // The issuer's admins see every award and why it was made; learners may not.
+        let admin_person = h.person("admin@council.example").await;
+        h.app
+            .add_member(&Principal::system(), "council", cairn_app::orgs::NewMember {
+                email: "admin@council.example".into(), display_name: None, role: Role::Admin, job_title: None,
+            })
+            .await
+            .unwrap();
+        let page = body_text(admin_person.page(&h, "/orgs/council/awards").await).await;
+        assert!(page.contains("Pneumonia Coding") && page.contains("Person passes@learners.example"), "{page}");
+        assert_eq!(passer.page(&h, "/orgs/council/awards").await.status(), StatusCode::FORBIDDEN);
+
         // And the wider ecosystem's verifier accepts it, schema included.
         if let Some((ok, out)) = reference_verifier(&h, &credential).await {
             assert!(ok, "the reference verifier rejected an awarded credential:\n{out}\n{credential:#}");
