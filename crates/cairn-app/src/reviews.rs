@@ -34,6 +34,8 @@ pub const LINKS_MAX: usize = 10;
 pub const LINK_MAX_CHARS: usize = 2000;
 pub const NARRATIVE_MAX_CHARS: usize = 20_000;
 pub const APPEAL_REASON_MAX_CHARS: usize = 5000;
+/// Rubrics listed for learners to choose from.
+pub const RUBRIC_DIRECTORY_MAX: i64 = 200;
 /// The media types evidence files may have, with a name people recognise.
 pub const ALLOWED_FILE_TYPES: &[(&str, &str)] = &[
     ("application/pdf", "PDF"),
@@ -586,6 +588,25 @@ impl App {
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             out.push(rubric_info(&mut r.conn(), &org, row).await?);
+        }
+        Ok(out)
+    }
+
+    /// Every organization's rubrics, for a learner choosing what to submit evidence on.
+    pub async fn rubric_directory(&self, _by: &Principal) -> Result<Vec<RubricInfo>> {
+        let mut r = self.store.reader().await?;
+        let rows = r.conn().all_rubrics(RUBRIC_DIRECTORY_MAX).await?;
+        let mut orgs: Vec<cairn_core::Organization> = Vec::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if !orgs.iter().any(|o| o.id == row.org_id)
+                && let Some(o) = r.conn().org_by_id(row.org_id).await?
+            {
+                orgs.push(o);
+            }
+            if let Some(org) = orgs.iter().find(|o| o.id == row.org_id) {
+                out.push(rubric_info(&mut r.conn(), org, row).await?);
+            }
         }
         Ok(out)
     }

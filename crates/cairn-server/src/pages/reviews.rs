@@ -125,11 +125,17 @@ struct EvidenceLine {
 struct EvidenceListPage {
     who: Who,
     items: Vec<EvidenceLine>,
+    /// (rubric id, rubric title, organization name, [(achievement id, name)])
+    rubrics: Vec<(Uuid, String, String, Vec<(Uuid, String)>)>,
 }
 
 async fn my_evidence(State(s): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
     let Some(session) = session else {
         return see_other("/signin");
+    };
+    let rubrics = match s.app.rubric_directory(&session.principal).await {
+        Ok(r) => r,
+        Err(e) => return error_page(e),
     };
     match s.app.my_evidence(&session.principal).await {
         Ok(list) => EvidenceListPage {
@@ -143,6 +149,17 @@ async fn my_evidence(State(s): State<AppState>, MaybeSession(session): MaybeSess
                     status: e.status_text,
                     explanation: e.explanation.unwrap_or_default(),
                     submitted: when(e.submitted_at),
+                })
+                .collect(),
+            rubrics: rubrics
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.rubric.id,
+                        r.rubric.title,
+                        r.org_name,
+                        r.achievements.into_iter().map(|a| (a.id, a.name)).collect(),
+                    )
                 })
                 .collect(),
         }

@@ -307,7 +307,7 @@ backend_tests! {
         let html = body_text(page(&h, &location(&res), &learner).await).await;
         assert!(html.contains("Clinic letters") && html.contains("notes.txt") && html.contains("awaiting its first marker"), "{html}");
         let html = body_text(page(&h, "/evidence", &learner).await).await;
-        assert!(html.contains("Clinic letters") && html.contains("decided on appeal"), "{html}");
+        assert!(html.contains("Clinic letters") && html.contains("decided on appeal") && html.contains(&format!("/evidence/new?rubric={rubric_id}")), "{html}");
         let html = body_text(page(&h, &format!("/evidence/new?rubric={rubric_id}"), &learner).await).await;
         assert!(html.contains("Judged on: Observed coding audit") && html.contains("<label for=\"files\""), "{html}");
 

@@ -165,6 +165,15 @@ impl Conn<'_> {
             .await)?)
     }
 
+    /// Rubrics of every organization, by organization and title, at most `limit`.
+    pub async fn all_rubrics(&mut self, limit: i64) -> Result<Vec<RubricRow>> {
+        let q = "SELECT id, org_id, title, content, created_at FROM rubrics ORDER BY org_id, LOWER(title), id LIMIT $1";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(limit)
+            .fetch_all(c)
+            .await)?)
+    }
+
     pub async fn insert_evidence(&mut self, e: &EvidenceRow) -> Result<()> {
         let q = "INSERT INTO evidence (id, learner_id, rubric_id, achievement_id, org_id, title, narrative, links, status, policy, decision, accepted, submitted_at, decided_at, appeal_reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
