@@ -125,8 +125,16 @@ struct EvidenceLine {
 struct EvidenceListPage {
     who: Who,
     items: Vec<EvidenceLine>,
-    /// (rubric id, rubric title, organization name, [(achievement id, name)])
-    rubrics: Vec<(Uuid, String, String, Vec<(Uuid, String)>)>,
+    rubrics: Vec<RubricChoice>,
+}
+
+/// A rubric a learner may submit evidence on, and the achievements it leads to.
+struct RubricChoice {
+    id: Uuid,
+    title: String,
+    org: String,
+    /// (id, name)
+    achievements: Vec<(Uuid, String)>,
 }
 
 async fn my_evidence(State(s): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
@@ -153,13 +161,11 @@ async fn my_evidence(State(s): State<AppState>, MaybeSession(session): MaybeSess
                 .collect(),
             rubrics: rubrics
                 .into_iter()
-                .map(|r| {
-                    (
-                        r.rubric.id,
-                        r.rubric.title,
-                        r.org_name,
-                        r.achievements.into_iter().map(|a| (a.id, a.name)).collect(),
-                    )
+                .map(|r| RubricChoice {
+                    id: r.rubric.id,
+                    title: r.rubric.title,
+                    org: r.org_name,
+                    achievements: r.achievements.into_iter().map(|a| (a.id, a.name)).collect(),
                 })
                 .collect(),
         }
