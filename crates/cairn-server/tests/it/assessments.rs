@@ -1,8 +1,7 @@
 //! Item banks, assessments and attempts over the API and in the browser.
 
 use axum::body::Body;
-use axum::http::{Method, Request, Response, StatusCode, header};
-use cairn_app::accounts::NewUser;
+use axum::http::{Method, Response, StatusCode, header};
 use cairn_app::orgs::NewOrg;
 use cairn_core::{OrgKind, Principal, Role};
 use cairn_store::backend_tests;
@@ -27,115 +26,6 @@ async fn provider(h: &Harness, slug: &str) -> String {
     h.app.seed_icd11_sample(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     h.token(slug, Role::Author).await
-}
-
-/// A person signed in: (cookie header, form token).
-struct Learner {
-    cookie: String,
-    csrf: String,
-}
-
-async fn learner(h: &Harness, email: &str) -> Learner {
-    h.app
-        .create_user(
-            &Principal::system(),
-            NewUser {
-                display_name: format!("Learner {email}"),
-                email: email.into(),
-                password: Some(PASSWORD.into()),
-                is_operator: false,
-            },
-        )
-        .await
-        .unwrap();
-    let s = h.app.sign_in(email, PASSWORD).await.unwrap();
-    Learner {
-        cookie: format!("cairn_session={}", s.session_secret),
-        csrf: s.csrf_token,
-    }
-}
-
-impl Learner {
-    async fn api(
-        &self,
-        h: &Harness,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Response<Body> {
-        let b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::COOKIE, &self.cookie)
-            .header("x-csrf-token", &self.csrf)
-            .header(header::CONTENT_TYPE, "application/json");
-        h.send(
-            b.body(Body::from(body.map(|v| v.to_string()).unwrap_or_default()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn page(&self, h: &Harness, path: &str) -> Response<Body> {
-        h.send(
-            Request::get(path)
-                .header(header::COOKIE, &self.cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn form(&self, h: &Harness, path: &str, fields: &[(&str, &str)]) -> Response<Body> {
-        let mut body = format!("csrf={}", enc(&self.csrf));
-        for (k, v) in fields {
-            body.push_str(&format!("&{}={}", enc(k), enc(v)));
-        }
-        h.send(
-            Request::post(path)
-                .header(header::COOKIE, &self.cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    }
-}
-
-/// An author of `slug` who signs in (sessions carry the roles held at sign-in).
-async fn author(h: &Harness, slug: &str) -> Learner {
-    let email = format!("author@{slug}.example");
-    learner(h, &email).await;
-    h.app
-        .add_member(
-            &Principal::system(),
-            slug,
-            cairn_app::orgs::NewMember {
-                email: email.clone(),
-                display_name: None,
-                role: Role::Author,
-                job_title: None,
-            },
-        )
-        .await
-        .unwrap();
-    let s = h.app.sign_in(&email, PASSWORD).await.unwrap();
-    Learner {
-        cookie: format!("cairn_session={}", s.session_secret),
-        csrf: s.csrf_token,
-    }
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 fn location(res: &Response<Body>) -> String {
@@ -235,7 +125,7 @@ backend_tests! {
         let h = Harness::new(db);
         let author = provider(&h, "prov").await;
         let id = every_kind(&h, &author, "prov").await;
-        let me = learner(&h, "amara@x.example").await;
+        let me = h.person("amara@x.example").await;
 
         let res = me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await;
         assert_eq!(res.status(), StatusCode::CREATED);
@@ -289,7 +179,7 @@ backend_tests! {
             "cut_score_percent": 50,
             "competency_minimums": [{"competency": {"code": "ICD.3"}, "percent": 75}],
         })).await;
-        let me = learner(&h, "coder@x.example").await;
+        let me = h.person("coder@x.example").await;
         let attempt = body_json(me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await).await;
         let attempt = attempt["id"].as_str().unwrap().to_owned();
         let mut responses = serde_json::Map::new();
@@ -342,7 +232,7 @@ backend_tests! {
         }
         let id = published(&h, &author, "prov", json!({"blueprint": {"cells": [{"competency": {"code": "C"}, "difficulty": "easy", "count": 2}]},
             "cut_score_percent": 50, "time_limit_minutes": 5, "max_attempts": 2, "cooldown_minutes": 30})).await;
-        let me = learner(&h, "late@x.example").await;
+        let me = h.person("late@x.example").await;
         let started = body_json(me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await).await;
         let attempt: uuid::Uuid = started["id"].as_str().unwrap().parse().unwrap();
         let mut tx = h.app.store.begin().await.unwrap();
@@ -371,8 +261,8 @@ backend_tests! {
         let h = Harness::new(db);
         let author = provider(&h, "prov").await;
         let id = every_kind(&h, &author, "prov").await;
-        let me = learner(&h, "me@x.example").await;
-        let other = learner(&h, "other@x.example").await;
+        let me = h.person("me@x.example").await;
+        let other = h.person("other@x.example").await;
         let attempt = body_json(me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await).await;
         let attempt = attempt["id"].as_str().unwrap().to_owned();
         problem(other.api(&h, Method::GET, &format!("/api/v1/attempts/{attempt}"), None).await, StatusCode::NOT_FOUND).await;
@@ -399,7 +289,7 @@ backend_tests! {
     async fn learners_take_an_assessment_and_providers_build_one_in_the_browser(db: TestDb) {
         let h = Harness::new(db);
         provider(&h, "prov").await;
-        let author = author(&h, "prov").await;
+        let author = h.member("author@prov.example", "prov", Role::Author).await;
 
         let bank = body_text(author.page(&h, "/orgs/prov/items").await).await;
         assert!(bank.contains("Add an item") && bank.contains("No items yet"), "{bank}");
@@ -435,7 +325,7 @@ backend_tests! {
         let res = author.form(&h, &format!("/assessments/{id}/publish"), &[]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
-        let me = learner(&h, "browser@x.example").await;
+        let me = h.person("browser@x.example").await;
         let intro = body_text(me.page(&h, &format!("/assessments/{id}")).await).await;
         assert!(intro.contains("3 question(s)") && intro.contains("You have 15 minute(s)") && intro.contains("score at least 70%"), "{intro}");
         let res = me.form(&h, &format!("/assessments/{id}/start"), &[]).await;
@@ -483,7 +373,7 @@ backend_tests! {
         assert!(page.contains("ICD-11 postcoordination assessment"), "{page}");
         let id = page.split("href=\"/assessments/").nth(1).unwrap().split('"').next().unwrap().to_owned();
         // A newcomer: the demo's own learners already have attempts under way.
-        let me = learner(&h, "newcomer@riverside.example").await;
+        let me = h.person("newcomer@riverside.example").await;
         let intro = body_text(me.page(&h, &format!("/assessments/{id}")).await).await;
         assert!(intro.contains("You also need at least 75% in competency ICD.3") && intro.contains(&format!("/assessments/{id}/start")), "{intro}");
         let res = me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await;

@@ -165,6 +165,25 @@ impl Harness {
         self.signed_in(email).await
     }
 
+    /// A new account holding `role` in `slug`, signed in.
+    pub async fn member(&self, email: &str, slug: &str, role: Role) -> Person {
+        self.person(email).await;
+        self.app
+            .add_member(
+                &Principal::system(),
+                slug,
+                NewMember {
+                    email: email.into(),
+                    display_name: None,
+                    role,
+                    job_title: None,
+                },
+            )
+            .await
+            .unwrap();
+        self.signed_in(email).await
+    }
+
     /// A session for an existing account whose password is [`PASSWORD`].
     pub async fn signed_in(&self, email: &str) -> Person {
         let s = self.app.sign_in(email, PASSWORD).await.unwrap();
@@ -197,6 +216,22 @@ impl Person {
         .await
     }
 
+    /// A form posted from a page, with the session's form token.
+    pub async fn form(&self, h: &Harness, path: &str, fields: &[(&str, &str)]) -> Response<Body> {
+        let mut body = format!("csrf={}", form_encode(&self.csrf));
+        for (k, v) in fields {
+            body.push_str(&format!("&{}={}", form_encode(k), form_encode(v)));
+        }
+        h.send(
+            Request::post(path)
+                .header(header::COOKIE, &self.cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// A page, as this person's browser asks for it.
     pub async fn page(&self, h: &Harness, path: &str) -> Response<Body> {
         h.send(
@@ -213,6 +248,19 @@ pub struct OrgFixture {
     pub admin_email: String,
     pub admin_token: String,
     pub learner_token: String,
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value.
+pub fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 pub async fn body_text(res: Response<Body>) -> String {
