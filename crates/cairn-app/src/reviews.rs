@@ -919,7 +919,16 @@ impl App {
             status,
             status_text: status.describe().to_owned(),
             policy: from_json("policy", &e.policy)?,
-            explanation: decision.as_ref().map(Decision::explain),
+            explanation: decision.as_ref().map(|d| {
+                // People read names; the audit log keeps the ids.
+                let mut text = d.explain();
+                for r in &infos {
+                    if !r.assessor_name.is_empty() {
+                        text = text.replace(&r.assessor_id.to_string(), &r.assessor_name);
+                    }
+                }
+                text
+            }),
             decision,
             accepted: e.accepted,
             submitted_at: e.submitted_at,

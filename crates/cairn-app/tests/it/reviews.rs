@@ -329,7 +329,9 @@ backend_tests! {
         let (marker, _, status) = mark_open(&app, &people, &r, e.id, |_| FAIL).await;
         assert_eq!(status, EvidenceStatus::Rejected);
         let v = app.evidence(&learner, e.id).await.unwrap();
-        assert!(v.may_appeal && v.explanation.unwrap().starts_with("rejected with 5 of 20 points"));
+        let why = v.explanation.unwrap();
+        assert!(v.may_appeal && why.starts_with("rejected with 5 of 20 points"), "{why}");
+        assert!(why.ends_with("marked by assessor Person a1") || why.ends_with("marked by assessor Person a2"), "names, not ids: {why}");
 
         // Only the learner appeals, with a reason.
         assert!(matches!(app.appeal_evidence(&other, e.id, "Mine now").await.unwrap_err(), AppError::NotFound(_)));
