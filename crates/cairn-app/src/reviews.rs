@@ -192,6 +192,8 @@ pub struct EvidenceView {
     /// Whether the viewer (the learner) may appeal now, and if not, why not.
     pub may_appeal: bool,
     pub appeal_refusal: Option<String>,
+    /// Set while the stage the evidence waits for has nobody assigned: why, in words.
+    pub waiting: Option<String>,
     pub files: Vec<FileInfo>,
     pub reviews: Vec<ReviewInfo>,
 }
@@ -863,6 +865,35 @@ impl App {
             .as_deref()
             .map(|d| from_json("decision", d))
             .transpose()?;
+        let waiting = match stage_awaited(status) {
+            Some(stage) if !reviews.iter().any(|r| r.stage == word(stage)) => {
+                let facts = self.evidence_facts(c, &e).await?;
+                let policy: ReviewPolicy = from_json("policy", &e.policy)?;
+                let candidates: Vec<AssessorFacts> = c
+                    .assessor_candidates(e.org_id)
+                    .await?
+                    .into_iter()
+                    .map(assessor_facts)
+                    .collect();
+                Some(
+                    match review::pick_assessor(&candidates, &facts, stage, &policy) {
+                        Ok(_) => format!(
+                            "nobody is assigned as {} yet; an eligible assessor can claim it from the review queue",
+                            stage.describe()
+                        ),
+                        // Admins see each assessor's reason; others only that none is free.
+                        Err(none) if matches!(viewer, Viewer::Admin) => {
+                            format!("nobody could be assigned as {}: {none}", stage.describe())
+                        }
+                        Err(_) => format!(
+                            "no assessor is free to act as {} yet; it waits until one can",
+                            stage.describe()
+                        ),
+                    },
+                )
+            }
+            _ => None,
+        };
         let mut infos = Vec::with_capacity(reviews.len());
         for rv in reviews {
             // Each marker judges alone: an assessor sees only their own marks; the learner
@@ -936,6 +967,7 @@ impl App {
             appeal_reason: e.appeal_reason,
             may_appeal: is_learner && appeal.is_ok(),
             appeal_refusal: appeal.err().map(|r| r.to_string()),
+            waiting,
             files: c
                 .evidence_files(e.id)
                 .await?

@@ -288,6 +288,9 @@ backend_tests! {
         app.remove_member(&Principal::system(), "council", uid(&a2), Role::Assessor).await.unwrap();
         let waiting = app.submit_evidence(&learner, evidence(r.rubric.id, Some(ach), "Waiting")).await.unwrap();
         assert!(open_review(&app, waiting.id).await.is_none());
+        assert_eq!(waiting.waiting.as_deref(), Some("no assessor is free to act as a first marker yet; it waits until one can"));
+        let why = app.evidence(&Principal::system(), waiting.id).await.unwrap().waiting.unwrap();
+        assert!(why.starts_with("nobody could be assigned as a first marker: no eligible assessor: assessor ") && why.contains("as you do"), "{why}");
         let queue = app.review_queue(&a1).await.unwrap();
         assert!(queue.unassigned.iter().all(|c| c.evidence_id != waiting.id), "a1 may not claim it");
         let err = app.claim_review(&a1, waiting.id).await.unwrap_err();

@@ -209,6 +209,8 @@ pub struct EvidenceOut {
     may_appeal: bool,
     /// Why an appeal is not possible now.
     appeal_refusal: Option<String>,
+    /// Set while nobody is assigned to the stage the evidence waits for: why.
+    waiting: Option<String>,
     files: Vec<FileOut>,
     reviews: Vec<ReviewOut>,
 }
@@ -237,6 +239,7 @@ impl From<EvidenceView> for EvidenceOut {
             appeal_reason: e.appeal_reason,
             may_appeal: e.may_appeal,
             appeal_refusal: e.appeal_refusal,
+            waiting: e.waiting,
             files: e
                 .files
                 .into_iter()
