@@ -147,6 +147,26 @@ struct Gathered {
     names: BTreeMap<Uuid, String>,
 }
 
+/// A review decision as a credential states it: the outcome and how it was reached,
+/// without the assessors' identities (the audit log keeps those).
+fn public_decision(d: &cairn_core::review::Decision) -> String {
+    use cairn_core::review::Basis;
+    let how = match &d.basis {
+        Basis::SingleMarker { .. } => "marked by a qualified assessor",
+        Basis::Agreed { .. } => "double-marked by two independent assessors, who agreed",
+        Basis::Adjudicated { .. } => {
+            "double-marked by two independent assessors; an adjudicator decided where they disagreed"
+        }
+        Basis::Appeal { .. } => "reviewed again on appeal by an assessor new to the evidence",
+    };
+    format!(
+        "{} with {} of {} points on the rubric, {how}",
+        if d.accepted { "Accepted" } else { "Rejected" },
+        d.total,
+        d.max
+    )
+}
+
 fn percent_text(tenths: i32) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
@@ -406,13 +426,7 @@ impl App {
                                     name: format!("Performance evidence: {}", e.title),
                                     description: decision.as_ref().map_or_else(
                                         || "Accepted on review".to_owned(),
-                                        |d| {
-                                            let mut s = d.explain();
-                                            if let Some(c) = s.get_mut(0..1) {
-                                                c.make_ascii_uppercase();
-                                            }
-                                            s
-                                        },
+                                        public_decision,
                                     ),
                                     genre: "Performance evidence".into(),
                                 },

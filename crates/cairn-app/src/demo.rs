@@ -482,7 +482,7 @@ impl App {
         // Validation runs through the use cases themselves (attempts are started, scored
         // and reviewed as a learner and an assessor would), so each step commits its own.
         self.seed_demo_assessments(&orgs).await?;
-        self.seed_demo_rubrics(&orgs).await?;
+        let credentials = credentials + self.seed_demo_rubrics(&orgs).await?;
         let credentials = credentials + self.seed_demo_validation(&orgs).await?;
         Ok(Seeded::Created {
             organizations: orgs.len(),

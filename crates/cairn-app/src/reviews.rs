@@ -1640,15 +1640,19 @@ fn demo_practice_rubric() -> NewRubric {
 impl App {
     /// Demo step: the council's rubrics, two more assessors, a double-marked achievement,
     /// and hospital workers' evidence at every stage of review. Runs after the demo
-    /// assessments, through the use cases themselves.
-    pub(crate) async fn seed_demo_rubrics(&self, orgs: &[cairn_core::Organization]) -> Result<()> {
+    /// assessments, through the use cases themselves; returns how many credentials the
+    /// accepted evidence earned.
+    pub(crate) async fn seed_demo_rubrics(
+        &self,
+        orgs: &[cairn_core::Organization],
+    ) -> Result<usize> {
         use cairn_core::{Email, Membership, User};
         let sys = Principal::system();
         let (Some(council), Some(employer)) = (
             orgs.iter().find(|o| o.slug == "rhwc"),
             orgs.iter().find(|o| o.slug == crate::demo::EMPLOYER_SLUG),
         ) else {
-            return Ok(());
+            return Ok(0);
         };
         let cost = self.config.password_cost;
         let hash = tokio::task::spawn_blocking(move || {
@@ -1755,7 +1759,7 @@ impl App {
             grants: vec![(employer.id, Role::Learner)],
         };
         if learners.len() < 9 {
-            return Ok(());
+            return Ok(0);
         }
         let submit = |who: Principal,
                       rubric: &RubricInfo,
@@ -1837,7 +1841,13 @@ impl App {
         self.demo_mark(&assessors, &practice, e.id, &[1, 0]).await?;
         // Single-marked and rejected; the learner may appeal.
 
-        Ok(())
+        let who = learner(9);
+        let e = submit(who.clone(), &audit, a, "Cardiology ward audit", narrative).await?;
+        self.demo_mark(&assessors, &audit, e.id, &pass).await?;
+        self.demo_mark(&assessors, &audit, e.id, &[2, 2, 1, 1])
+            .await?;
+        // Both passed it within the tolerance: accepted, and the micro-credential awarded.
+        Ok(self.my_awards(&who).await?.len())
     }
 
     /// Demo: whoever holds the open review of the evidence marks it at these levels.

@@ -523,6 +523,11 @@ backend_tests! {
             assert!(statuses.contains(&s), "{s:?} missing from {statuses:?}");
         }
         let stats = app.review_stats(&tomasz, "rhwc").await.unwrap();
-        assert_eq!(stats.double_marked, 3);
+        assert_eq!(stats.double_marked, 4);
+        // The double-marked micro-credential was awarded for the evidence both markers passed.
+        let awards = app.org_awards(&sys, "rhwc", Some("issued")).await.unwrap();
+        let practice = awards.iter().find(|a| a.explanation.starts_with("Observed Clinical Coding Practice")).unwrap();
+        assert_eq!(practice.evidence[0].genre, "Performance evidence");
+        assert!(practice.evidence[0].description.contains("agreed"), "{:?}", practice.evidence);
     }
 }
