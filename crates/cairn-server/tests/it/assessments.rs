@@ -1,7 +1,6 @@
 //! Item banks, assessments and attempts over the API and in the browser.
 
-use axum::body::Body;
-use axum::http::{Method, Response, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use cairn_app::orgs::NewOrg;
 use cairn_core::{OrgKind, Principal, Role};
 use cairn_store::backend_tests;
@@ -26,15 +25,6 @@ async fn provider(h: &Harness, slug: &str) -> String {
     h.app.seed_icd11_sample(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     h.token(slug, Role::Author).await
-}
-
-fn location(res: &Response<Body>) -> String {
-    res.headers()
-        .get(header::LOCATION)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned()
 }
 
 fn coding(competency: &str, vignette: &str, expected: &str) -> Value {

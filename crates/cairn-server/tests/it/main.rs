@@ -154,7 +154,7 @@ impl Harness {
             .create_user(
                 &Principal::system(),
                 NewUser {
-                    display_name: format!("Person {email}"),
+                    display_name: format!("Person {}", email.split('@').next().unwrap_or(email)),
                     email: email.into(),
                     password: Some(PASSWORD.into()),
                     is_operator: false,
@@ -248,6 +248,16 @@ pub struct OrgFixture {
     pub admin_email: String,
     pub admin_token: String,
     pub learner_token: String,
+}
+
+/// Where a redirect points.
+pub fn location(res: &Response<Body>) -> String {
+    res.headers()
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// `application/x-www-form-urlencoded` encoding of one value.
