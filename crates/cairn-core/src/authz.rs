@@ -285,12 +285,14 @@ mod tests {
     }
 
     #[test]
-    fn admin_may_do_everything_in_their_own_organization_only() {
+    fn admin_may_do_everything_but_judge_work_in_their_own_organization_only() {
         let a = Uuid::from_u128(10);
         let b = Uuid::from_u128(11);
         let p = user(vec![(a, Role::Admin)]);
         for action in Action::ALL {
-            if action.scope() == Scope::Organization {
+            if PROFESSIONAL.contains(&action) {
+                assert!(!p.may(action, Some(a)), "{action:?}");
+            } else if action.scope() == Scope::Organization {
                 assert!(p.may(action, Some(a)), "{action:?}");
                 assert_eq!(authorize(&p, action, Some(b)), Err(Denied::NotAMember));
             } else {
@@ -342,10 +344,16 @@ mod tests {
         );
     }
 
+    /// Judging learners' work is the one organization action an admin does not hold by
+    /// virtue of administering: it needs the assessor role, granted deliberately.
+    const PROFESSIONAL: &[Action] = &[Action::EvidenceReview];
+
     #[test]
-    fn every_organization_action_is_allowed_to_admin() {
+    fn every_organization_action_but_judging_work_is_allowed_to_admin() {
         for a in Action::ALL {
-            if a.scope() == Scope::Organization {
+            if PROFESSIONAL.contains(&a) {
+                assert_eq!(a.allowed_roles(), &[Role::Assessor], "{a:?}");
+            } else if a.scope() == Scope::Organization {
                 assert!(a.allowed_roles().contains(&Role::Admin), "{a:?}");
             } else {
                 assert!(a.allowed_roles().is_empty());

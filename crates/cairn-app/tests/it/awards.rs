@@ -1,15 +1,13 @@
 //! Awards from achievement rules: decided with the event that meets the rule, signed once
 //! by the outbox, recovered after a crash, on both backends.
 
-use cairn_app::accounts::NewUser;
 use cairn_app::credentials::{NewAchievement, StatusAction};
 use cairn_app::modules::ProgressUpdate;
-use cairn_app::orgs::{NewMember, NewOrg};
 use cairn_app::{App, AppConfig, AppError};
 use cairn_core::AchievementSpec;
 use cairn_core::catalog::{LessonPage, ModuleContent, ModuleFormat, Question};
 use cairn_core::criteria::Criteria;
-use cairn_core::{AchievementKind, OrgKind, Principal, PrincipalKind, Role};
+use cairn_core::{AchievementKind, OrgKind, Principal, Role};
 use cairn_store::backend_tests;
 use uuid::Uuid;
 
@@ -48,59 +46,11 @@ struct World {
 
 /// An organization that both teaches and issues, with an admin, an author and a learner.
 async fn world(app: &App) -> World {
-    let sys = Principal::system();
-    let slug = "council";
-    app.create_org(
-        &sys,
-        NewOrg {
-            slug: Some(slug.into()),
-            name: "Council".into(),
-            kinds: vec![OrgKind::Provider, OrgKind::Issuer],
-        },
-    )
-    .await
-    .unwrap();
-    let mut out = Vec::new();
-    for role in [Role::Admin, Role::Author, Role::Learner] {
-        let email = format!("{role}@council.example");
-        let user = app
-            .create_user(
-                &sys,
-                NewUser {
-                    display_name: format!("{role} of council"),
-                    email: email.clone(),
-                    password: None,
-                    is_operator: false,
-                },
-            )
-            .await
-            .unwrap();
-        let m = app
-            .add_member(
-                &sys,
-                slug,
-                NewMember {
-                    email,
-                    display_name: None,
-                    role,
-                    job_title: None,
-                },
-            )
-            .await
-            .unwrap();
-        out.push(Principal {
-            kind: PrincipalKind::User { user_id: user.id },
-            is_operator: false,
-            grants: vec![(m.org_id, role)],
-        });
-    }
-    let learner = out.pop().unwrap();
-    let author = out.pop().unwrap();
-    let admin = out.pop().unwrap();
+    crate::org_of(app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
     World {
-        admin,
-        author,
-        learner,
+        admin: crate::member(app, "council", Role::Admin).await,
+        author: crate::member(app, "council", Role::Author).await,
+        learner: crate::member(app, "council", Role::Learner).await,
     }
 }
 

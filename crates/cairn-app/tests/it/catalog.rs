@@ -1,13 +1,12 @@
 //! Modules, versions, lesson progress and the catalog, on both backends.
 
-use cairn_app::accounts::NewUser;
 use cairn_app::modules::{CatalogSearch, ProgressUpdate};
-use cairn_app::orgs::{NewMember, NewOrg};
+use cairn_app::orgs::NewOrg;
 use cairn_app::{App, AppError};
 use cairn_core::catalog::{
     Alignment, LessonPage, ModuleContent, ModuleFormat, Question, VersionState,
 };
-use cairn_core::{OrgKind, Principal, PrincipalKind, Role};
+use cairn_core::{OrgKind, Principal, Role};
 use cairn_store::backend_tests;
 use uuid::Uuid;
 
@@ -48,53 +47,11 @@ fn lesson(title: &str) -> ModuleContent {
 
 /// A provider organization, and principals for one of its authors and one of its learners.
 async fn provider(app: &App, slug: &str) -> (Principal, Principal) {
-    let sys = Principal::system();
-    app.create_org(
-        &sys,
-        NewOrg {
-            slug: Some(slug.into()),
-            name: format!("Provider {slug}"),
-            kinds: vec![OrgKind::Provider],
-        },
+    crate::org_of(app, slug, vec![OrgKind::Provider]).await;
+    (
+        crate::member(app, slug, Role::Author).await,
+        crate::member(app, slug, Role::Learner).await,
     )
-    .await
-    .unwrap();
-    let mut out = Vec::new();
-    for role in [Role::Author, Role::Learner] {
-        let email = format!("{role}@{slug}.example");
-        let user = app
-            .create_user(
-                &sys,
-                NewUser {
-                    display_name: format!("{role} of {slug}"),
-                    email: email.clone(),
-                    password: None,
-                    is_operator: false,
-                },
-            )
-            .await
-            .unwrap();
-        let m = app
-            .add_member(
-                &sys,
-                slug,
-                NewMember {
-                    email,
-                    display_name: None,
-                    role,
-                    job_title: None,
-                },
-            )
-            .await
-            .unwrap();
-        out.push(Principal {
-            kind: PrincipalKind::User { user_id: user.id },
-            is_operator: false,
-            grants: vec![(m.org_id, role)],
-        });
-    }
-    let learner = out.pop().unwrap();
-    (out.pop().unwrap(), learner)
 }
 
 backend_tests! {

@@ -19,6 +19,57 @@ fn app(db: &TestDb) -> App {
     App::new(db.store.clone(), AppConfig::for_tests())
 }
 
+/// An organization of these kinds, made by the platform.
+pub async fn org_of(app: &App, slug: &str, kinds: Vec<OrgKind>) {
+    app.create_org(
+        &Principal::system(),
+        NewOrg {
+            slug: Some(slug.into()),
+            name: format!("Org {slug}"),
+            kinds,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// A new person holding `role` in `slug` (e-mail `{role}@{slug}.example`), as the principal
+/// their requests carry.
+pub async fn member(app: &App, slug: &str, role: Role) -> Principal {
+    let sys = Principal::system();
+    let email = format!("{role}@{slug}.example");
+    let user = app
+        .create_user(
+            &sys,
+            NewUser {
+                display_name: format!("{role} of {slug}"),
+                email: email.clone(),
+                password: None,
+                is_operator: false,
+            },
+        )
+        .await
+        .unwrap();
+    let m = app
+        .add_member(
+            &sys,
+            slug,
+            NewMember {
+                email,
+                display_name: None,
+                role,
+                job_title: None,
+            },
+        )
+        .await
+        .unwrap();
+    Principal {
+        kind: cairn_core::PrincipalKind::User { user_id: user.id },
+        is_operator: false,
+        grants: vec![(m.org_id, role)],
+    }
+}
+
 /// An organization with an admin who can sign in.
 async fn org_with_admin(app: &App, slug: &str) -> (String, String) {
     let sys = Principal::system();
