@@ -233,6 +233,19 @@ fn bank_item(r: BankItemRow) -> Result<BankItem> {
     })
 }
 
+/// A live item as just written: the content in hand is its version's, so it is not read back.
+fn written_item(org_id: Uuid, version: u32, content: ItemContent, v: ItemVersionRow) -> BankItem {
+    BankItem {
+        id: v.item_id,
+        org_id,
+        version,
+        content,
+        content_hash: v.content_hash,
+        retired: false,
+        created_at: v.created_at,
+    }
+}
+
 fn assessment_view(r: AssessmentRow) -> Result<AssessmentView> {
     Ok(AssessmentView {
         id: r.id,
@@ -456,15 +469,7 @@ impl App {
         );
         tx.conn().append_audit(&entry, at).await?;
         tx.commit().await?;
-        Ok(BankItem {
-            id,
-            org_id: org.id,
-            version: 1,
-            content,
-            content_hash: v.content_hash,
-            retired: false,
-            created_at: v.created_at,
-        })
+        Ok(written_item(org.id, 1, content, v))
     }
 
     /// Check and store a new item (version 1) in the caller's transaction.
@@ -495,18 +500,21 @@ impl App {
         Ok(v)
     }
 
-    async fn item_row(&self, id: Uuid) -> Result<ItemRow> {
+    /// The item's row, if `by` may manage its bank.
+    async fn managed_item(&self, by: &Principal, id: Uuid) -> Result<ItemRow> {
         let mut r = self.store.reader().await?;
-        r.conn()
+        let row = r
+            .conn()
             .item_by_id(id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("item {id}")))
+            .ok_or_else(|| AppError::NotFound(format!("item {id}")))?;
+        require(by, Action::ItemBankManage, Some(row.org_id))?;
+        Ok(row)
     }
 
     /// One item of a bank, current version (the provider's authors and admins).
     pub async fn item(&self, by: &Principal, id: Uuid) -> Result<BankItem> {
-        let row = self.item_row(id).await?;
-        require(by, Action::ItemBankManage, Some(row.org_id))?;
+        let row = self.managed_item(by, id).await?;
         let mut r = self.store.reader().await?;
         let v = r
             .conn()
@@ -530,8 +538,7 @@ impl App {
         id: Uuid,
         content: ItemContent,
     ) -> Result<BankItem> {
-        let row = self.item_row(id).await?;
-        require(by, Action::ItemBankManage, Some(row.org_id))?;
+        let row = self.managed_item(by, id).await?;
         if row.retired_at.is_some() {
             return Err(AppError::Conflict(format!(
                 "item {id} is retired; write a new item instead"
@@ -560,21 +567,12 @@ impl App {
         );
         tx.conn().append_audit(&entry, now()).await?;
         tx.commit().await?;
-        Ok(BankItem {
-            id,
-            org_id: row.org_id,
-            version: next,
-            content,
-            content_hash: v.content_hash,
-            retired: false,
-            created_at: v.created_at,
-        })
+        Ok(written_item(row.org_id, next, content, v))
     }
 
     /// Stop drawing an item into new forms. Attempts that used it keep it.
     pub async fn retire_item(&self, by: &Principal, id: Uuid) -> Result<BankItem> {
-        let row = self.item_row(id).await?;
-        require(by, Action::ItemBankManage, Some(row.org_id))?;
+        let row = self.managed_item(by, id).await?;
         let mut tx = self.store.begin().await?;
         if tx.conn().retire_item(id, now()).await? {
             let entry = audit_entry(
@@ -708,6 +706,36 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("assessment {id}")))
     }
 
+    /// The assessment's row, if `by` may manage the provider's assessments.
+    async fn managed_assessment(&self, by: &Principal, id: Uuid) -> Result<AssessmentRow> {
+        let row = self.assessment_row(id).await?;
+        require(by, Action::AssessmentManage, Some(row.org_id))?;
+        Ok(row)
+    }
+
+    /// Store a changed assessment and the audit event recording it in one commit, so neither
+    /// is kept without the other.
+    async fn save_assessment(
+        &self,
+        mut tx: Tx,
+        by: &Principal,
+        row: AssessmentRow,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> Result<AssessmentView> {
+        tx.conn().update_assessment(&row).await?;
+        let entry = audit_entry(
+            by,
+            Some(row.org_id),
+            action,
+            format!("assessment:{}", row.id),
+            detail,
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        assessment_view(row)
+    }
+
     /// Change an assessment's title, description, module or rules. Attempts already started
     /// keep the rules they started under.
     pub async fn update_assessment(
@@ -716,8 +744,7 @@ impl App {
         id: Uuid,
         spec: AssessmentSpec,
     ) -> Result<AssessmentView> {
-        let before = self.assessment_row(id).await?;
-        require(by, Action::AssessmentManage, Some(before.org_id))?;
+        let before = self.managed_assessment(by, id).await?;
         if before.state == AssessmentState::Retired.as_str() {
             return Err(AppError::Conflict(format!(
                 "assessment {id} is retired and can no longer be changed"
@@ -733,23 +760,14 @@ impl App {
             updated_at: now(),
             ..before
         };
-        tx.conn().update_assessment(&row).await?;
-        let entry = audit_entry(
-            by,
-            Some(row.org_id),
-            "assessment.update",
-            format!("assessment:{id}"),
-            json!({"title": row.title, "rules": spec.rules}),
-        );
-        tx.conn().append_audit(&entry, now()).await?;
-        tx.commit().await?;
-        assessment_view(row)
+        let detail = json!({"title": row.title, "rules": spec.rules});
+        self.save_assessment(tx, by, row, "assessment.update", detail)
+            .await
     }
 
     /// Open an assessment to learners, once its bank can draw its forms.
     pub async fn publish_assessment(&self, by: &Principal, id: Uuid) -> Result<AssessmentView> {
-        let before = self.assessment_row(id).await?;
-        require(by, Action::AssessmentManage, Some(before.org_id))?;
+        let before = self.managed_assessment(by, id).await?;
         let view = assessment_view(before.clone())?;
         match view.state {
             AssessmentState::Published => return Ok(view),
@@ -767,43 +785,26 @@ impl App {
             updated_at: now(),
             ..before
         };
-        tx.conn().update_assessment(&row).await?;
-        let entry = audit_entry(
-            by,
-            Some(row.org_id),
-            "assessment.publish",
-            format!("assessment:{id}"),
-            json!({"title": row.title}),
-        );
-        tx.conn().append_audit(&entry, now()).await?;
-        tx.commit().await?;
-        assessment_view(row)
+        let detail = json!({"title": row.title});
+        self.save_assessment(tx, by, row, "assessment.publish", detail)
+            .await
     }
 
     /// Withdraw an assessment: no new attempts start; attempts already made keep their results.
     pub async fn retire_assessment(&self, by: &Principal, id: Uuid) -> Result<AssessmentView> {
-        let before = self.assessment_row(id).await?;
-        require(by, Action::AssessmentManage, Some(before.org_id))?;
+        let before = self.managed_assessment(by, id).await?;
         if before.state == AssessmentState::Retired.as_str() {
             return assessment_view(before);
         }
-        let mut tx = self.store.begin().await?;
+        let tx = self.store.begin().await?;
         let row = AssessmentRow {
             state: AssessmentState::Retired.as_str().to_owned(),
             updated_at: now(),
             ..before
         };
-        tx.conn().update_assessment(&row).await?;
-        let entry = audit_entry(
-            by,
-            Some(row.org_id),
-            "assessment.retire",
-            format!("assessment:{id}"),
-            json!({"title": row.title}),
-        );
-        tx.conn().append_audit(&entry, now()).await?;
-        tx.commit().await?;
-        assessment_view(row)
+        let detail = json!({"title": row.title});
+        self.save_assessment(tx, by, row, "assessment.retire", detail)
+            .await
     }
 
     /// An assessment: published ones for anyone signed in, drafts for the provider only.
@@ -861,8 +862,7 @@ impl App {
         by: &Principal,
         assessment_id: Uuid,
     ) -> Result<Vec<AttemptSummary>> {
-        let row = self.assessment_row(assessment_id).await?;
-        require(by, Action::AssessmentManage, Some(row.org_id))?;
+        self.managed_assessment(by, assessment_id).await?;
         let mut r = self.store.reader().await?;
         let rows = r
             .conn()
