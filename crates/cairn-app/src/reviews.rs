@@ -306,6 +306,11 @@ fn person(by: &Principal, doing: &str) -> Result<Uuid> {
     })
 }
 
+/// Another request changed the evidence's status first.
+fn moved_on() -> AppError {
+    AppError::Conflict("the evidence moved on meanwhile; reload it and try again".into())
+}
+
 fn refused(e: impl std::fmt::Display) -> AppError {
     AppError::Conflict(e.to_string())
 }
@@ -485,11 +490,44 @@ async fn rubric_info(
     })
 }
 
-fn assessor_facts(c: cairn_store::AssessorCandidate) -> AssessorFacts {
-    AssessorFacts {
-        assessor_id: c.user_id,
-        organizations: c.organizations,
-        open_reviews: u32::try_from(c.open_reviews).unwrap_or(u32::MAX),
+/// The organization's assessors as the review rules see them.
+async fn assessors(c: &mut cairn_store::Conn<'_>, org: Uuid) -> Result<Vec<AssessorFacts>> {
+    Ok(c.assessor_candidates(org)
+        .await?
+        .into_iter()
+        .map(|a| AssessorFacts {
+            assessor_id: a.user_id,
+            organizations: a.organizations,
+            open_reviews: u32::try_from(a.open_reviews).unwrap_or(u32::MAX),
+        })
+        .collect())
+}
+
+/// `who` as the review rules see them. Callers check the role themselves; someone not (or
+/// no longer) listed among the organization's assessors counts with no memberships and no load.
+async fn assessor(c: &mut cairn_store::Conn<'_>, org: Uuid, who: Uuid) -> Result<AssessorFacts> {
+    Ok(assessors(c, org)
+        .await?
+        .into_iter()
+        .find(|a| a.assessor_id == who)
+        .unwrap_or(AssessorFacts {
+            assessor_id: who,
+            organizations: Vec::new(),
+            open_reviews: 0,
+        }))
+}
+
+/// A review of `stage` given to the assessor now, not yet submitted.
+fn open_review(evidence_id: Uuid, stage: ReviewStage, assessor_id: Uuid) -> ReviewRow {
+    ReviewRow {
+        id: Uuid::now_v7(),
+        evidence_id,
+        stage: word(stage),
+        assessor_id,
+        assigned_at: now(),
+        submitted_at: None,
+        marks: None,
+        score: None,
     }
 }
 
@@ -771,25 +809,10 @@ impl App {
         };
         let mut facts = self.evidence_facts(&mut tx.conn(), e).await?;
         facts.status = status;
-        let candidates: Vec<AssessorFacts> = tx
-            .conn()
-            .assessor_candidates(e.org_id)
-            .await?
-            .into_iter()
-            .map(assessor_facts)
-            .collect();
+        let candidates = assessors(&mut tx.conn(), e.org_id).await?;
         match review::pick_assessor(&candidates, &facts, stage, policy) {
             Ok(a) => {
-                let row = ReviewRow {
-                    id: Uuid::now_v7(),
-                    evidence_id: e.id,
-                    stage: word(stage),
-                    assessor_id: a.assessor_id,
-                    assigned_at: now(),
-                    submitted_at: None,
-                    marks: None,
-                    score: None,
-                };
+                let row = open_review(e.id, stage, a.assessor_id);
                 if !tx.conn().insert_review(&row).await? {
                     return Err(AppError::Conflict(format!(
                         "this evidence already has {}",
@@ -869,12 +892,7 @@ impl App {
             Some(stage) if !reviews.iter().any(|r| r.stage == word(stage)) => {
                 let facts = self.evidence_facts(c, &e).await?;
                 let policy: ReviewPolicy = from_json("policy", &e.policy)?;
-                let candidates: Vec<AssessorFacts> = c
-                    .assessor_candidates(e.org_id)
-                    .await?
-                    .into_iter()
-                    .map(assessor_facts)
-                    .collect();
+                let candidates = assessors(c, e.org_id).await?;
                 Some(
                     match review::pick_assessor(&candidates, &facts, stage, &policy) {
                         Ok(_) => format!(
@@ -910,22 +928,18 @@ impl App {
                 assessor_name: name(c.user_by_id(rv.assessor_id).await?),
                 assigned_at: rv.assigned_at,
                 submitted_at: rv.submitted_at,
-                marks: if show {
-                    rv.marks
-                        .as_deref()
-                        .map(|m| from_json("marks", m))
-                        .transpose()?
-                } else {
-                    None
-                },
-                score: if show {
-                    rv.score
-                        .as_deref()
-                        .map(|s| from_json("score", s))
-                        .transpose()?
-                } else {
-                    None
-                },
+                marks: rv
+                    .marks
+                    .as_deref()
+                    .filter(|_| show)
+                    .map(|m| from_json("marks", m))
+                    .transpose()?,
+                score: rv
+                    .score
+                    .as_deref()
+                    .filter(|_| show)
+                    .map(|s| from_json("score", s))
+                    .transpose()?,
             });
         }
         let appeal = review::may_appeal(&EvidenceFacts {
@@ -1096,13 +1110,10 @@ impl App {
             .collect::<Result<Vec<_>>>()?;
         let mut unassigned = Vec::new();
         for org in orgs {
-            let mine = r
-                .conn()
-                .assessor_candidates(org)
+            let mine = assessors(&mut r.conn(), org)
                 .await?
                 .into_iter()
-                .find(|c| c.user_id == me)
-                .map(assessor_facts);
+                .find(|a| a.assessor_id == me);
             let Some(mine) = mine else { continue };
             for u in r.conn().unassigned_evidence(org).await? {
                 let facts = self.evidence_facts(&mut r.conn(), &u.evidence).await?;
@@ -1145,47 +1156,27 @@ impl App {
                 facts.status.describe()
             )));
         };
-        let taken = tx
+        let taken = || {
+            AppError::Conflict(format!(
+                "this evidence already has {}; it was claimed or assigned meanwhile",
+                stage.describe()
+            ))
+        };
+        if tx
             .conn()
             .reviews_of_evidence(e.id)
             .await?
             .into_iter()
-            .any(|r| r.stage == word(stage));
-        if taken {
-            return Err(AppError::Conflict(format!(
-                "this evidence already has {}; it was claimed or assigned meanwhile",
-                stage.describe()
-            )));
+            .any(|r| r.stage == word(stage))
+        {
+            return Err(taken());
         }
         let policy: ReviewPolicy = from_json("policy", &e.policy)?;
-        let mine = tx
-            .conn()
-            .assessor_candidates(e.org_id)
-            .await?
-            .into_iter()
-            .find(|c| c.user_id == me)
-            .map(assessor_facts)
-            .unwrap_or(AssessorFacts {
-                assessor_id: me,
-                organizations: Vec::new(),
-                open_reviews: 0,
-            });
+        let mine = assessor(&mut tx.conn(), e.org_id, me).await?;
         review::may_review(&mine, &facts, stage, &policy).map_err(refused)?;
-        let row = ReviewRow {
-            id: Uuid::now_v7(),
-            evidence_id: e.id,
-            stage: word(stage),
-            assessor_id: me,
-            assigned_at: now(),
-            submitted_at: None,
-            marks: None,
-            score: None,
-        };
+        let row = open_review(e.id, stage, me);
         if !tx.conn().insert_review(&row).await? {
-            return Err(AppError::Conflict(format!(
-                "this evidence already has {}; it was claimed or assigned meanwhile",
-                stage.describe()
-            )));
+            return Err(taken());
         }
         let entry = audit_entry(
             by,
@@ -1291,18 +1282,7 @@ impl App {
         // changed since the review was assigned.
         let mut facts = self.evidence_facts(&mut tx.conn(), &e).await?;
         facts.reviewed_by.retain(|a| *a != rv.assessor_id);
-        let mine = tx
-            .conn()
-            .assessor_candidates(e.org_id)
-            .await?
-            .into_iter()
-            .find(|c| c.user_id == rv.assessor_id)
-            .map(assessor_facts)
-            .unwrap_or(AssessorFacts {
-                assessor_id: rv.assessor_id,
-                organizations: Vec::new(),
-                open_reviews: 0,
-            });
+        let mine = assessor(&mut tx.conn(), e.org_id, rv.assessor_id).await?;
         review::may_review(&mine, &facts, stage, &policy).map_err(refused)?;
         let score = rubric.score(&Review {
             id: rv.id,
@@ -1373,9 +1353,7 @@ impl App {
                     )
                     .await?
                 {
-                    return Err(AppError::Conflict(
-                        "the evidence moved on meanwhile; reload it and try again".into(),
-                    ));
+                    return Err(moved_on());
                 }
                 self.awards_after_evidence(&mut tx, e.learner_id, e.rubric_id)
                     .await?;
@@ -1387,9 +1365,7 @@ impl App {
                     .set_evidence_status(e.id, &word(from), &word(*next))
                     .await?
                 {
-                    return Err(AppError::Conflict(
-                        "the evidence moved on meanwhile; reload it and try again".into(),
-                    ));
+                    return Err(moved_on());
                 }
                 next_reviewer = self.assign(&mut tx, &e, *next, &policy).await?;
                 format!("now {}", next.describe())
