@@ -858,14 +858,23 @@ impl App {
 
     /// A piece of evidence, for the learner, its assigned assessors and the org's admins.
     pub async fn evidence(&self, by: &Principal, id: Uuid) -> Result<EvidenceView> {
-        let e = self.evidence_row(id).await?;
         let mut r = self.store.reader().await?;
-        let reviews = r.conn().reviews_of_evidence(e.id).await?;
-        let Some(viewer) = Self::viewer(by, &e, &reviews) else {
-            // Someone else's evidence does not exist as far as the caller can tell.
-            return Err(AppError::NotFound(format!("evidence {id}")));
-        };
+        let (e, reviews, viewer) = Self::seen_by(&mut r.conn(), by, id).await?;
         self.evidence_view(&mut r.conn(), e, reviews, viewer).await
+    }
+
+    /// The evidence with its reviews, and who `by` is to it, when they may see it.
+    async fn seen_by(
+        c: &mut cairn_store::Conn<'_>,
+        by: &Principal,
+        id: Uuid,
+    ) -> Result<(EvidenceRow, Vec<ReviewRow>, Viewer)> {
+        // Someone else's evidence does not exist as far as the caller can tell.
+        let not_found = || AppError::NotFound(format!("evidence {id}"));
+        let e = c.evidence_by_id(id).await?.ok_or_else(not_found)?;
+        let reviews = c.reviews_of_evidence(e.id).await?;
+        let viewer = Self::viewer(by, &e, &reviews).ok_or_else(not_found)?;
+        Ok((e, reviews, viewer))
     }
 
     async fn evidence_view(
@@ -1015,12 +1024,8 @@ impl App {
         evidence_id: Uuid,
         file_id: Uuid,
     ) -> Result<(FileInfo, Vec<u8>)> {
-        let e = self.evidence_row(evidence_id).await?;
         let mut r = self.store.reader().await?;
-        let reviews = r.conn().reviews_of_evidence(e.id).await?;
-        if Self::viewer(by, &e, &reviews).is_none() {
-            return Err(AppError::NotFound(format!("evidence {evidence_id}")));
-        }
+        Self::seen_by(&mut r.conn(), by, evidence_id).await?;
         let f = r
             .conn()
             .evidence_file(evidence_id, file_id)
