@@ -113,6 +113,20 @@ impl FromRequestParts<AppState> for MaybeSession {
     }
 }
 
+/// A signed-in person, for pages: anyone else is sent to the sign-in page.
+pub struct SignedIn(pub Session);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = axum::response::Redirect;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        match MaybeSession::from_request_parts(parts, s).await {
+            Ok(MaybeSession(Some(session))) => Ok(SignedIn(session)),
+            _ => Err(axum::response::Redirect::to("/signin")),
+        }
+    }
+}
+
 /// The client's address, when the server was started with connection info (tests that
 /// call the router directly have none).
 pub struct ClientAddr(pub Option<std::net::SocketAddr>);

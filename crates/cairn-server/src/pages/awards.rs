@@ -4,15 +4,15 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use cairn_app::AppError;
 use cairn_app::awards::ChainEvent;
 use uuid::Uuid;
 
-use super::error_page;
+use super::page;
 use crate::AppState;
-use crate::auth::MaybeSession;
+use crate::auth::SignedIn;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,16 +43,10 @@ struct AwardListPage {
 
 async fn org_awards_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
+    SignedIn(session): SignedIn,
     Path(slug): Path<String>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    match build_org_awards(&s, &session, &slug).await {
-        Ok(p) => p.into_response(),
-        Err(e) => error_page(e),
-    }
+    page(build_org_awards(&s, &session, &slug).await)
 }
 
 async fn build_org_awards(
@@ -187,16 +181,10 @@ fn why(e: &ChainEvent) -> String {
 
 async fn chain_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
+    SignedIn(session): SignedIn,
     Path(id): Path<Uuid>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    match build(&s, &session, id).await {
-        Ok(p) => p.into_response(),
-        Err(e) => error_page(e),
-    }
+    page(build(&s, &session, id).await)
 }
 
 async fn build(

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::{SignedInForm, error_page, message};
 use crate::AppState;
-use crate::auth::MaybeSession;
+use crate::auth::{MaybeSession, SignedIn};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -367,13 +367,10 @@ async fn published_lesson(
 
 async fn lesson_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
+    SignedIn(session): SignedIn,
     Path(id): Path<Uuid>,
     Query(q): Query<LessonQuery>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     let v = match published_lesson(&s, &session, id).await {
         Ok(v) => v,
         Err(e) => return error_page(e),
@@ -514,12 +511,9 @@ struct AuthorListT {
 
 async fn author_list(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
+    SignedIn(session): SignedIn,
     Path(slug): Path<String>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     match s.app.provider_modules(&session.principal, &slug).await {
         Ok((org, list)) => AuthorListT {
             who: who(&Some(session.clone())),
@@ -695,12 +689,9 @@ async fn with_choices(s: &AppState, mut page: EditPageT) -> Response {
 
 async fn new_form(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
+    SignedIn(session): SignedIn,
     Path(slug): Path<String>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     // Only the provider's authors may open the form.
     if let Err(e) = s.app.provider_modules(&session.principal, &slug).await {
         return error_page(e);
@@ -780,12 +771,9 @@ async fn editable(
 
 async fn edit_form(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
+    SignedIn(session): SignedIn,
     Path(id): Path<Uuid>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     match editable(&s, &session, id).await {
         Ok((slug, v)) => {
             let f = ModuleForm::from_content(&v.content);

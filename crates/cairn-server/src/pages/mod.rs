@@ -23,7 +23,9 @@ mod credentials;
 mod reviews;
 
 use crate::AppState;
-use crate::auth::{CSRF_COOKIE, ClientAddr, MaybeSession, SESSION_COOKIE, cookie, set_cookie};
+use crate::auth::{
+    CSRF_COOKIE, ClientAddr, MaybeSession, SESSION_COOKIE, SignedIn, cookie, set_cookie,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -387,14 +389,8 @@ fn role_summary(role: Role) -> (&'static str, &'static str) {
     }
 }
 
-async fn home(State(s): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
-    match build_home(&s, &session).await {
-        Ok(page) => page.into_response(),
-        Err(e) => error_page(e),
-    }
+async fn home(State(s): State<AppState>, SignedIn(session): SignedIn) -> Response {
+    page(build_home(&s, &session).await)
 }
 
 async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppError> {
@@ -515,13 +511,10 @@ const MEMBERS_PER_PAGE: i64 = 50;
 
 async fn org_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
+    SignedIn(session): SignedIn,
     Path(slug): Path<String>,
     Query(q): Query<OrgQuery>,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     match build_org_page(&s, &session, &slug, q.offset.unwrap_or(0).max(0)).await {
         Ok(page) => page.into_response(),
         Err(e) => error_page(e),
@@ -612,6 +605,14 @@ async fn build_org_page(
         tokens,
         audit,
     })
+}
+
+/// A page, or the page that explains why it cannot be shown.
+fn page<T: IntoResponse>(built: Result<T, AppError>) -> Response {
+    match built {
+        Ok(p) => p.into_response(),
+        Err(e) => error_page(e),
+    }
 }
 
 fn error_page(e: AppError) -> Response {

@@ -195,15 +195,15 @@ fn run_trials(db_url: &str) {
     }
 }
 
-#[test]
-fn sigkill_during_writes_leaves_sqlite_consistent() {
+/// Run `check` against a fresh SQLite file.
+fn on_sqlite(check: impl FnOnce(&str)) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("crash.db");
-    run_trials(db.to_str().unwrap());
+    let db = dir.path().join("cairn.db");
+    check(db.to_str().unwrap());
 }
 
-#[test]
-fn sigkill_during_writes_leaves_postgres_consistent() {
+/// Run `check` against a fresh PostgreSQL database, when one is configured.
+fn on_postgres(check: impl FnOnce(&str)) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -211,8 +211,18 @@ fn sigkill_during_writes_leaves_postgres_consistent() {
     let Some(db) = rt.block_on(TestDb::postgres()) else {
         return;
     };
-    run_trials(&db.url);
+    check(&db.url);
     drop(db);
+}
+
+#[test]
+fn sigkill_during_writes_leaves_sqlite_consistent() {
+    on_sqlite(run_trials);
+}
+
+#[test]
+fn sigkill_during_writes_leaves_postgres_consistent() {
+    on_postgres(run_trials);
 }
 
 /// An award decided by a server that died before signing it: the state a crash between
@@ -395,20 +405,10 @@ fn unsigned_award_is_signed_once_after_restart(db_url: &str) {
 
 #[test]
 fn an_award_unsigned_at_a_crash_is_signed_once_after_restart_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("awards.db");
-    unsigned_award_is_signed_once_after_restart(db.to_str().unwrap());
+    on_sqlite(unsigned_award_is_signed_once_after_restart);
 }
 
 #[test]
 fn an_award_unsigned_at_a_crash_is_signed_once_after_restart_on_postgres() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let Some(db) = rt.block_on(TestDb::postgres()) else {
-        return;
-    };
-    unsigned_award_is_signed_once_after_restart(&db.url);
-    drop(db);
+    on_postgres(unsigned_award_is_signed_once_after_restart);
 }
