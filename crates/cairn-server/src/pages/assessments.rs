@@ -170,13 +170,10 @@ async fn start(
 ) -> Response {
     match s.app.start_attempt(&session.principal, id).await {
         Ok(a) => see_other(&format!("/attempts/{}", a.id)),
-        Err(AppError::Conflict(msg)) => {
-            let mut res = intro(&s, &session, id, Some(msg)).await;
-            if res.status() == StatusCode::OK {
-                *res.status_mut() = StatusCode::CONFLICT;
-            }
-            res
-        }
+        Err(AppError::Conflict(msg)) => refused(
+            StatusCode::CONFLICT,
+            intro(&s, &session, id, Some(msg)).await,
+        ),
         Err(e) => error_page(e),
     }
 }
@@ -754,11 +751,33 @@ async fn bank_page(
     bank(&s, &session, &slug, f, None).await
 }
 
-fn unprocessable(mut res: Response) -> Response {
+/// A page shown again with the reason a request was refused carries the refusal's status;
+/// one that could not be built keeps its own.
+fn refused(status: StatusCode, mut res: Response) -> Response {
     if res.status() == StatusCode::OK {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        *res.status_mut() = status;
     }
     res
+}
+
+/// A provider's add form: once `add` accepts what was read, on to `done`. Input refused, by
+/// the form's own reading or by the use case, is said beside the form again (`again`) with
+/// 422, so the author can correct it; any other failure is the error page.
+async fn add_from_form<In, Out>(
+    read: Result<In, String>,
+    add: impl AsyncFnOnce(In) -> Result<Out, AppError>,
+    done: &str,
+    again: impl AsyncFnOnce(String) -> Response,
+) -> Response {
+    let refusal = match read {
+        Ok(input) => match add(input).await {
+            Ok(_) => return see_other(done),
+            Err(AppError::Invalid(i)) => i.to_string(),
+            Err(e) => return error_page(e),
+        },
+        Err(msg) => msg,
+    };
+    refused(StatusCode::UNPROCESSABLE_ENTITY, again(refusal).await)
 }
 
 async fn add_item(
@@ -766,22 +785,13 @@ async fn add_item(
     Path(slug): Path<String>,
     SignedInForm { session, form: f }: SignedInForm<ItemForm>,
 ) -> Response {
-    let result = match f.to_content() {
-        Ok(c) => s
-            .app
-            .create_item(&session.principal, &slug, c)
-            .await
-            .map_err(|e| match e {
-                AppError::Invalid(i) => Ok(i.to_string()),
-                other => Err(other),
-            }),
-        Err(msg) => Err(Ok(msg)),
-    };
-    match result {
-        Ok(_) => see_other(&format!("/orgs/{slug}/items")),
-        Err(Ok(msg)) => unprocessable(bank(&s, &session, &slug, f, Some(msg)).await),
-        Err(Err(e)) => error_page(e),
-    }
+    add_from_form(
+        f.to_content(),
+        async |c| s.app.create_item(&session.principal, &slug, c).await,
+        &format!("/orgs/{slug}/items"),
+        async |msg| bank(&s, &session, &slug, f, Some(msg)).await,
+    )
+    .await
 }
 
 async fn retire(
@@ -994,22 +1004,17 @@ async fn add_assessment(
     Path(slug): Path<String>,
     SignedInForm { session, form: f }: SignedInForm<AssessmentForm>,
 ) -> Response {
-    let result = match f.to_spec() {
-        Ok(spec) => s
-            .app
-            .create_assessment(&session.principal, &slug, spec)
-            .await
-            .map_err(|e| match e {
-                AppError::Invalid(i) => Ok(i.to_string()),
-                other => Err(other),
-            }),
-        Err(msg) => Err(Ok(msg)),
-    };
-    match result {
-        Ok(_) => see_other(&format!("/orgs/{slug}/assessments")),
-        Err(Ok(msg)) => unprocessable(assessment_list(&s, &session, &slug, f, Some(msg)).await),
-        Err(Err(e)) => error_page(e),
-    }
+    add_from_form(
+        f.to_spec(),
+        async |spec| {
+            s.app
+                .create_assessment(&session.principal, &slug, spec)
+                .await
+        },
+        &format!("/orgs/{slug}/assessments"),
+        async |msg| assessment_list(&s, &session, &slug, f, Some(msg)).await,
+    )
+    .await
 }
 
 async fn retire_assessment(
