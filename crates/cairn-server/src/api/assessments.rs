@@ -27,6 +27,12 @@ use crate::problem::{ApiError, ApiJson, Problem};
 
 type ApiResult<T> = Result<T, ApiError>;
 
+/// A query parameter parsed here rather than in a use case, refused the way the use cases
+/// refuse invalid input (422).
+fn bad_param(name: &'static str, why: String) -> ApiError {
+    cairn_app::AppError::from(cairn_core::validate::Invalid::new(name, why)).into()
+}
+
 /// Add this module's routes (with their OpenAPI descriptions) to the API router.
 pub fn register(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     router
@@ -102,10 +108,10 @@ async fn list_items(
     let difficulty = match q.difficulty.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => Some(cairn_core::assessment::Difficulty::parse(d).ok_or_else(|| {
-            cairn_app::AppError::from(cairn_core::validate::Invalid::new(
+            bad_param(
                 "difficulty",
                 format!("'{d}' is not a difficulty: use easy, medium or hard"),
-            ))
+            )
         })?),
     };
     let filter = BankFilter {
@@ -371,13 +377,10 @@ async fn list_attempts(
         Some("all") => s.app.assessment_attempts(&p, id).await?,
         None | Some("") | Some("mine") => s.app.my_attempts(&p, id).await?,
         Some(other) => {
-            return Err(
-                cairn_app::AppError::from(cairn_core::validate::Invalid::new(
-                    "scope",
-                    format!("'{other}' is not a scope: use mine or all"),
-                ))
-                .into(),
-            );
+            return Err(bad_param(
+                "scope",
+                format!("'{other}' is not a scope: use mine or all"),
+            ));
         }
     };
     Ok(Json(
