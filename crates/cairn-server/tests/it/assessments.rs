@@ -36,30 +36,25 @@ fn coding(competency: &str, vignette: &str, expected: &str) -> Value {
     })
 }
 
-async fn create_item(h: &Harness, token: &str, slug: &str, item: Value) -> String {
-    let res = h
-        .json(
-            Method::POST,
-            &format!("/api/v1/orgs/{slug}/items"),
-            Some(token),
-            item,
-        )
-        .await;
+/// POSTs `body` to `path` with `token`, expects 201, and returns the new thing's id.
+async fn created(h: &Harness, token: &str, path: &str, body: Value) -> String {
+    let res = h.json(Method::POST, path, Some(token), body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     body_json(res).await["id"].as_str().unwrap().to_owned()
 }
 
+async fn create_item(h: &Harness, token: &str, slug: &str, item: Value) -> String {
+    created(h, token, &format!("/api/v1/orgs/{slug}/items"), item).await
+}
+
 async fn published(h: &Harness, token: &str, slug: &str, rules: Value) -> String {
-    let res = h
-        .json(
-            Method::POST,
-            &format!("/api/v1/orgs/{slug}/assessments"),
-            Some(token),
-            json!({"title": "Coding check", "description": "Code the cases.", "rules": rules}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let id = body_json(res).await["id"].as_str().unwrap().to_owned();
+    let id = created(
+        h,
+        token,
+        &format!("/api/v1/orgs/{slug}/assessments"),
+        json!({"title": "Coding check", "description": "Code the cases.", "rules": rules}),
+    )
+    .await;
     let res = h
         .json(
             Method::POST,
