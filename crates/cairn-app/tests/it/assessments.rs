@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use cairn_app::accounts::NewUser;
 use cairn_app::assessments::{AssessmentSpec, AssessmentState, BankFilter};
-use cairn_app::orgs::{NewMember, NewOrg};
 use cairn_app::{App, AppError};
 use cairn_core::assessment::{
     Assessment, Blueprint, BlueprintCell, CompetencyMinimum, CompetencyRef, Difficulty,
@@ -16,7 +15,7 @@ use cairn_store::backend_tests;
 use time::Duration;
 use uuid::Uuid;
 
-use crate::app;
+use crate::{app, member, org_of};
 
 async fn user(app: &App, email: &str) -> Principal {
     let u = app
@@ -40,34 +39,8 @@ async fn user(app: &App, email: &str) -> Principal {
 
 /// A provider with an author; returns the author's principal.
 async fn provider(app: &App, slug: &str) -> Principal {
-    let sys = Principal::system();
-    app.create_org(
-        &sys,
-        NewOrg {
-            slug: Some(slug.into()),
-            name: format!("Provider {slug}"),
-            kinds: vec![OrgKind::Provider],
-        },
-    )
-    .await
-    .unwrap();
-    let email = format!("author@{slug}.example");
-    let mut p = user(app, &email).await;
-    let m = app
-        .add_member(
-            &sys,
-            slug,
-            NewMember {
-                email,
-                display_name: None,
-                role: Role::Author,
-                job_title: None,
-            },
-        )
-        .await
-        .unwrap();
-    p.grants.push((m.org_id, Role::Author));
-    p
+    org_of(app, slug, vec![OrgKind::Provider]).await;
+    member(app, slug, Role::Author).await
 }
 
 fn tf(competency: &str, correct: bool) -> ItemContent {
