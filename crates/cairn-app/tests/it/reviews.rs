@@ -1,7 +1,7 @@
 //! Rubrics, evidence, double marking, adjudication, appeals and agreement, on both backends.
 
 use cairn_app::credentials::NewAchievement;
-use cairn_app::orgs::{NewMember, NewOrg};
+use cairn_app::orgs::NewMember;
 use cairn_app::reviews::{NewCriterion, NewEvidence, NewEvidenceFile, NewRubric, RubricInfo};
 use cairn_app::{App, AppError};
 use cairn_core::criteria::Criteria;
@@ -10,20 +10,7 @@ use cairn_core::{AchievementKind, AchievementSpec, OrgKind, Principal, Principal
 use cairn_store::backend_tests;
 use uuid::Uuid;
 
-use crate::app;
-
-async fn org(app: &App, slug: &str, kinds: Vec<OrgKind>) {
-    app.create_org(
-        &Principal::system(),
-        NewOrg {
-            slug: Some(slug.into()),
-            name: format!("Org {slug}"),
-            kinds,
-        },
-    )
-    .await
-    .unwrap();
-}
+use crate::{app, org_of};
 
 /// A person holding `role` in `slug` (created on first use), with all the roles they hold.
 async fn member(app: &App, slug: &str, local: &str, role: Role) -> Principal {
@@ -187,8 +174,8 @@ const FAIL: [usize; 2] = [0, 1]; // 5
 backend_tests! {
     async fn double_marking_disagreement_goes_to_an_adjudicator_whose_decision_stands(db: TestDb) {
         let app = app(&db);
-        org(&app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
-        org(&app, "hospital", vec![OrgKind::Employer]).await;
+        org_of(&app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
+        org_of(&app, "hospital", vec![OrgKind::Employer]).await;
         let r = rubric(&app, "council").await;
         let ach = achievement(&app, "council", r.rubric.id, double(2)).await;
         let a1 = member(&app, "council", "a1", Role::Assessor).await;
@@ -258,8 +245,8 @@ backend_tests! {
 
     async fn nobody_reviews_their_own_evidence_or_their_own_organization_when_excluded(db: TestDb) {
         let app = app(&db);
-        org(&app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
-        org(&app, "hospital", vec![OrgKind::Employer]).await;
+        org_of(&app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
+        org_of(&app, "hospital", vec![OrgKind::Employer]).await;
         let r = rubric(&app, "council").await;
         // a1 is the least loaded with the smallest id, so the first pick whenever eligible.
         let a1 = member(&app, "council", "a1", Role::Assessor).await;
@@ -317,8 +304,8 @@ backend_tests! {
 
     async fn an_appeal_goes_once_after_a_rejection_to_someone_new(db: TestDb) {
         let app = app(&db);
-        org(&app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
-        org(&app, "hospital", vec![OrgKind::Employer]).await;
+        org_of(&app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
+        org_of(&app, "hospital", vec![OrgKind::Employer]).await;
         let r = rubric(&app, "council").await;
         let a1 = member(&app, "council", "a1", Role::Assessor).await;
         let a2 = member(&app, "council", "a2", Role::Assessor).await;
@@ -367,8 +354,8 @@ backend_tests! {
 
     async fn bad_files_are_refused_by_name_and_nothing_is_stored(db: TestDb) {
         let app = app(&db);
-        org(&app, "council", vec![OrgKind::Provider]).await;
-        org(&app, "hospital", vec![OrgKind::Employer]).await;
+        org_of(&app, "council", vec![OrgKind::Provider]).await;
+        org_of(&app, "hospital", vec![OrgKind::Employer]).await;
         let r = rubric(&app, "council").await;
         member(&app, "council", "a1", Role::Assessor).await;
         let learner = member(&app, "hospital", "learner", Role::Learner).await;
@@ -412,8 +399,8 @@ backend_tests! {
 
     async fn evidence_is_private_and_only_assigned_assessors_mark(db: TestDb) {
         let app = app(&db);
-        org(&app, "council", vec![OrgKind::Provider]).await;
-        org(&app, "hospital", vec![OrgKind::Employer]).await;
+        org_of(&app, "council", vec![OrgKind::Provider]).await;
+        org_of(&app, "hospital", vec![OrgKind::Employer]).await;
         let r = rubric(&app, "council").await;
         let a1 = member(&app, "council", "a1", Role::Assessor).await;
         let a2 = member(&app, "council", "a2", Role::Assessor).await;
@@ -464,8 +451,8 @@ backend_tests! {
 
     async fn agreement_statistics_come_from_real_double_marked_reviews(db: TestDb) {
         let app = app(&db);
-        org(&app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
-        org(&app, "hospital", vec![OrgKind::Employer]).await;
+        org_of(&app, "council", vec![OrgKind::Provider, OrgKind::Issuer]).await;
+        org_of(&app, "hospital", vec![OrgKind::Employer]).await;
         let r = rubric(&app, "council").await;
         let ach = achievement(&app, "council", r.rubric.id, double(0)).await;
         let a1 = member(&app, "council", "a1", Role::Assessor).await;
