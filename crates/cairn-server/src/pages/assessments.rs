@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use super::{SignedInForm, error_page, message};
 use crate::AppState;
-use crate::auth::MaybeSession;
+use crate::auth::SignedIn;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -150,12 +150,9 @@ async fn intro(s: &AppState, session: &Session, id: Uuid, error: Option<String>)
 
 async fn intro_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     intro(&s, &session, id, None).await
 }
 
@@ -454,12 +451,9 @@ fn render_attempt(session: &Session, v: AttemptView, error: Option<String>) -> R
 
 async fn attempt_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     match s.app.attempt(&session.principal, id).await {
         Ok(v) => {
             // Said up front, so nobody answers a form that can no longer be accepted.
@@ -735,12 +729,9 @@ async fn bank(
 
 async fn bank_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(slug): Path<String>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     let f = ItemForm {
         kind: "single_choice".into(),
         difficulty: "medium".into(),
@@ -985,12 +976,9 @@ async fn assessment_list(
 
 async fn assessments_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(slug): Path<String>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return Redirect::to("/signin").into_response();
-    };
     let f = AssessmentForm {
         cut_score_percent: "80".into(),
         cooldown_minutes: "0".into(),
