@@ -67,6 +67,20 @@ async fn published(h: &Harness, token: &str, slug: &str, rules: Value) -> String
     id
 }
 
+/// `me` starts an attempt at assessment `id` over the API; returns the attempt as sent.
+async fn start(h: &Harness, me: &Person, id: &str) -> Value {
+    let res = me
+        .api(
+            h,
+            Method::POST,
+            &format!("/api/v1/assessments/{id}/attempts"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    body_json(res).await
+}
+
 /// Every object key anywhere in `v`.
 fn keys(v: &Value, out: &mut Vec<String>) {
     match v {
@@ -112,9 +126,7 @@ backend_tests! {
         let id = every_kind(&h, &author, "prov").await;
         let me = h.person("amara@x.example").await;
 
-        let res = me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await;
-        assert_eq!(res.status(), StatusCode::CREATED);
-        let started = body_json(res).await;
+        let started = start(&h, &me, &id).await;
         let attempt = started["id"].as_str().unwrap().to_owned();
         let fetched = body_json(me.api(&h, Method::GET, &format!("/api/v1/attempts/{attempt}"), None).await).await;
         for v in [&started, &fetched] {
@@ -165,7 +177,7 @@ backend_tests! {
             "competency_minimums": [{"competency": {"code": "ICD.3"}, "percent": 75}],
         })).await;
         let me = h.person("coder@x.example").await;
-        let attempt = body_json(me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await).await;
+        let attempt = start(&h, &me, &id).await;
         let attempt = attempt["id"].as_str().unwrap().to_owned();
         let mut responses = serde_json::Map::new();
         for (item, code) in [(&exact, "nc722 & xk9k"), (&no_extension, "CA40"), (&wrong_extension, "5A11&XS25"), (&wrong_stem, "5A11")] {
@@ -218,7 +230,7 @@ backend_tests! {
         let id = published(&h, &author, "prov", json!({"blueprint": {"cells": [{"competency": {"code": "C"}, "difficulty": "easy", "count": 2}]},
             "cut_score_percent": 50, "time_limit_minutes": 5, "max_attempts": 2, "cooldown_minutes": 30})).await;
         let me = h.person("late@x.example").await;
-        let started = body_json(me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await).await;
+        let started = start(&h, &me, &id).await;
         let attempt: uuid::Uuid = started["id"].as_str().unwrap().parse().unwrap();
         let mut tx = h.app.store.begin().await.unwrap();
         tx.conn().backdate_attempt(attempt, time::Duration::minutes(6)).await.unwrap();
@@ -248,7 +260,7 @@ backend_tests! {
         let id = every_kind(&h, &author, "prov").await;
         let me = h.person("me@x.example").await;
         let other = h.person("other@x.example").await;
-        let attempt = body_json(me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await).await;
+        let attempt = start(&h, &me, &id).await;
         let attempt = attempt["id"].as_str().unwrap().to_owned();
         problem(other.api(&h, Method::GET, &format!("/api/v1/attempts/{attempt}"), None).await, StatusCode::NOT_FOUND).await;
         problem(other.api(&h, Method::POST, &format!("/api/v1/attempts/{attempt}/submit"), Some(json!({"responses": {}}))).await, StatusCode::NOT_FOUND).await;
@@ -361,9 +373,7 @@ backend_tests! {
         let me = h.person("newcomer@riverside.example").await;
         let intro = body_text(me.page(&h, &format!("/assessments/{id}")).await).await;
         assert!(intro.contains("You also need at least 75% in competency ICD.3") && intro.contains(&format!("/assessments/{id}/start")), "{intro}");
-        let res = me.api(&h, Method::POST, &format!("/api/v1/assessments/{id}/attempts"), None).await;
-        assert_eq!(res.status(), StatusCode::CREATED);
-        let v = body_json(res).await;
+        let v = start(&h, &me, &id).await;
         assert_eq!(v["items"].as_array().unwrap().len(), 5);
         assert!(v["items"].as_array().unwrap().iter().any(|i| i["body"]["type"] == "icd11_coding"), "{v}");
     }
