@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use super::{SignedInForm, error_page, message};
 use crate::AppState;
-use crate::auth::MaybeSession;
+use crate::auth::{MaybeSession, SignedIn};
 
 /// Room for the files plus the form's text fields.
 const UPLOAD_BODY_MAX: usize = rv::FILES_TOTAL_BYTES_MAX + 1024 * 1024;
@@ -137,10 +137,7 @@ struct RubricChoice {
     achievements: Vec<(Uuid, String)>,
 }
 
-async fn my_evidence(State(s): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
-    let Some(session) = session else {
-        return see_other("/signin");
-    };
+async fn my_evidence(State(s): State<AppState>, SignedIn(session): SignedIn) -> Response {
     let rubrics = match s.app.rubric_directory(&session.principal).await {
         Ok(r) => r,
         Err(e) => return error_page(e),
@@ -240,12 +237,9 @@ async fn rubric_summary(
 
 async fn new_form(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Query(q): Query<NewQuery>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return see_other("/signin");
-    };
     let f = EvidenceFormValues {
         rubric: q.rubric.unwrap_or_default(),
         achievement: q.achievement.unwrap_or_default(),
@@ -278,6 +272,8 @@ async fn new_submit(
     MaybeSession(session): MaybeSession,
     mut multipart: Multipart,
 ) -> Response {
+    // Checked here rather than by `SignedIn`, so that a body that is no multipart form is
+    // refused as such whoever sends it.
     let Some(session) = session else {
         return see_other("/signin");
     };
@@ -466,12 +462,9 @@ async fn render_evidence(
 
 async fn evidence_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return see_other("/signin");
-    };
     render_evidence(&s, &session, id, StatusCode::OK, None).await
 }
 
@@ -502,12 +495,9 @@ async fn appeal(
 
 async fn download(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path((id, file_id)): Path<(Uuid, Uuid)>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return see_other("/signin");
-    };
     match s.app.evidence_file(&session.principal, id, file_id).await {
         Ok((info, bytes)) => file_response(info, bytes),
         Err(e) => error_page(e),
@@ -617,10 +607,7 @@ async fn render_queue(
     }
 }
 
-async fn queue_page(State(s): State<AppState>, MaybeSession(session): MaybeSession) -> Response {
-    let Some(session) = session else {
-        return see_other("/signin");
-    };
+async fn queue_page(State(s): State<AppState>, SignedIn(session): SignedIn) -> Response {
     render_queue(&s, &session, StatusCode::OK, None).await
 }
 
@@ -773,12 +760,9 @@ async fn render_review(
 
 async fn review_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<Uuid>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return see_other("/signin");
-    };
     render_review(&s, &session, id, &HashMap::new(), StatusCode::OK, None).await
 }
 
@@ -925,12 +909,9 @@ async fn render_rubrics(
 
 async fn rubrics_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(slug): Path<String>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return see_other("/signin");
-    };
     render_rubrics(&s, &session, &slug, &HashMap::new(), StatusCode::OK, None).await
 }
 
@@ -1077,12 +1058,9 @@ fn stat_line(name: String, a: &cairn_core::review::Agreement) -> StatLine {
 
 async fn stats_page(
     State(s): State<AppState>,
-    MaybeSession(session): MaybeSession,
     Path(slug): Path<String>,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let Some(session) = session else {
-        return see_other("/signin");
-    };
     let org = match s.app.org_unchecked(&slug).await {
         Ok(o) => o,
         Err(e) => return error_page(e),
