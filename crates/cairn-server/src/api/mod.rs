@@ -7,7 +7,7 @@ mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
-mod reviews;
+pub(crate) mod reviews;
 
 use std::sync::OnceLock;
 

@@ -463,7 +463,8 @@ async fn get_evidence(
 }
 
 /// A file of a piece of evidence, always as a download.
-fn file_response(info: rv::FileInfo, bytes: Vec<u8>) -> Response {
+/// A learner's file as a download (the API and the evidence page serve it alike).
+pub(crate) fn file_response(info: rv::FileInfo, bytes: Vec<u8>) -> Response {
     // Only a plain ASCII name goes into the header; the stored name may be any script.
     let safe: String = info
         .name

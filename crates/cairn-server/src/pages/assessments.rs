@@ -11,7 +11,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::accounts::Session;
@@ -24,7 +24,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SignedInForm, error_page, message};
+use super::{SignedInForm, Who, error_page, message, see_other, who};
 use crate::AppState;
 use crate::auth::SignedIn;
 
@@ -42,27 +42,6 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{slug}/assessments",
             get(assessments_page).post(add_assessment),
         )
-}
-
-/// The header's account part, as `catalog_nav.html` shows it.
-struct Who {
-    signed_in: bool,
-    user_name: String,
-    csrf: String,
-}
-
-fn who(s: &Session) -> Who {
-    Who {
-        signed_in: true,
-        user_name: s.user.display_name.clone(),
-        csrf: s.csrf_token.clone(),
-    }
-}
-
-fn see_other(to: &str) -> Response {
-    let mut res = Redirect::to(to).into_response();
-    *res.status_mut() = StatusCode::SEE_OTHER;
-    res
 }
 
 fn when(t: OffsetDateTime) -> String {

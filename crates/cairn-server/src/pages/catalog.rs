@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::accounts::Session;
@@ -19,7 +19,7 @@ use cairn_core::catalog::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{SignedInForm, error_page, message};
+use super::{SignedInForm, Who, error_page, message, see_other, who_maybe};
 use crate::AppState;
 use crate::auth::{MaybeSession, SignedIn};
 
@@ -35,34 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/modules/{id}/publish", post(publish))
         .route("/orgs/{slug}/modules", get(author_list))
         .route("/orgs/{slug}/modules/new", get(new_form).post(new_submit))
-}
-
-/// The header's account part: who is signed in, and the token their forms carry.
-struct Who {
-    signed_in: bool,
-    user_name: String,
-    csrf: String,
-}
-
-fn who(session: &Option<Session>) -> Who {
-    match session {
-        Some(s) => Who {
-            signed_in: true,
-            user_name: s.user.display_name.clone(),
-            csrf: s.csrf_token.clone(),
-        },
-        None => Who {
-            signed_in: false,
-            user_name: String::new(),
-            csrf: String::new(),
-        },
-    }
-}
-
-fn see_other(to: &str) -> Response {
-    let mut res = Redirect::to(to).into_response();
-    *res.status_mut() = StatusCode::SEE_OTHER;
-    res
 }
 
 // ---------------------------------------------------------------- catalog
@@ -188,7 +160,7 @@ async fn catalog_page(
         Err(e) => return error_page(e),
     };
     let mut page = CatalogPageT {
-        who: who(&session),
+        who: who_maybe(&session),
         f: Filters::of(&p),
         error: None,
         total: 0,
@@ -301,7 +273,7 @@ async fn module_page(
         Err(e) => return error_page(e),
     };
     ModulePageT {
-        who: who(&session),
+        who: who_maybe(&session),
         module_id: id,
         provider_slug: view.provider_slug,
         provider_name: view.provider_name,
@@ -426,7 +398,7 @@ async fn lesson_page(
         Vec::new()
     };
     LessonPageT {
-        who: who(&Some(session.clone())),
+        who: who_maybe(&Some(session.clone())),
         module_id: id,
         title: v.content.title.clone(),
         page,
@@ -516,7 +488,7 @@ async fn author_list(
 ) -> Response {
     match s.app.provider_modules(&session.principal, &slug).await {
         Ok((org, list)) => AuthorListT {
-            who: who(&Some(session.clone())),
+            who: who_maybe(&Some(session.clone())),
             org_slug: org.slug,
             org_name: org.name,
             modules: list
@@ -637,7 +609,7 @@ fn edit_page(
     v: Option<&ModuleVersion>,
 ) -> EditPageT {
     EditPageT {
-        who: who(&Some(session.clone())),
+        who: who_maybe(&Some(session.clone())),
         action: match module_id {
             Some(id) => format!("/modules/{id}/edit"),
             None => format!("/orgs/{org_slug}/modules/new"),

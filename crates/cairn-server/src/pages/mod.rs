@@ -607,6 +607,41 @@ async fn build_org_page(
     })
 }
 
+/// The header's account part (`catalog_nav.html`): who is signed in, and the token their
+/// forms carry.
+struct Who {
+    signed_in: bool,
+    user_name: String,
+    csrf: String,
+}
+
+fn who(s: &Session) -> Who {
+    Who {
+        signed_in: true,
+        user_name: s.user.display_name.clone(),
+        csrf: s.csrf_token.clone(),
+    }
+}
+
+/// As [`who`], for pages anyone may see.
+fn who_maybe(session: &Option<Session>) -> Who {
+    match session {
+        Some(s) => who(s),
+        None => Who {
+            signed_in: false,
+            user_name: String::new(),
+            csrf: String::new(),
+        },
+    }
+}
+
+/// After a form is handled: go to `to`, as a GET.
+fn see_other(to: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    res
+}
+
 /// A page, or the page that explains why it cannot be shown.
 fn page<T: IntoResponse>(built: Result<T, AppError>) -> Response {
     match built {

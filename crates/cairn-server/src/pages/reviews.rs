@@ -10,7 +10,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::accounts::Session;
@@ -21,7 +21,7 @@ use cairn_core::review::{Mark, RubricLevel};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{SignedInForm, error_page, message};
+use super::{SignedInForm, Who, error_page, message, see_other, who};
 use crate::AppState;
 use crate::auth::{MaybeSession, SignedIn};
 
@@ -50,27 +50,6 @@ pub fn routes() -> Router<AppState> {
             get(rubrics_page).post(rubric_submit),
         )
         .route("/orgs/{slug}/review-stats", get(stats_page))
-}
-
-/// The header's account part, as `catalog_nav.html` shows it.
-struct Who {
-    signed_in: bool,
-    user_name: String,
-    csrf: String,
-}
-
-fn who(s: &Session) -> Who {
-    Who {
-        signed_in: true,
-        user_name: s.user.display_name.clone(),
-        csrf: s.csrf_token.clone(),
-    }
-}
-
-fn see_other(to: &str) -> Response {
-    let mut res = Redirect::to(to).into_response();
-    *res.status_mut() = StatusCode::SEE_OTHER;
-    res
 }
 
 /// A refusal or invalid input shown on the page (422/409), anything else as its own page.
@@ -499,40 +478,9 @@ async fn download(
     SignedIn(session): SignedIn,
 ) -> Response {
     match s.app.evidence_file(&session.principal, id, file_id).await {
-        Ok((info, bytes)) => file_response(info, bytes),
+        Ok((info, bytes)) => crate::api::reviews::file_response(info, bytes),
         Err(e) => error_page(e),
     }
-}
-
-/// A file of a piece of evidence, always as a download: learners' files never render
-/// inside Cairn's origin.
-fn file_response(info: rv::FileInfo, bytes: Vec<u8>) -> Response {
-    use axum::http::{HeaderValue, header};
-    // Only a plain ASCII name goes into the header; the stored name may be any script.
-    let safe: String = info
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&info.media_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
 }
 
 // --- Assessor: queue and review ---------------------------------------------------------------
