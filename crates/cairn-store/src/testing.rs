@@ -244,24 +244,6 @@ macro_rules! backend_tests {
     };
 }
 
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn database_name_is_replaced() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/test", "x"),
-            "postgres://u@h:5432/x"
-        );
-        assert_eq!(
-            with_database("postgres://u@h/test?sslmode=disable", "x"),
-            "postgres://u@h/x?sslmode=disable"
-        );
-        assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
-    }
-}
-
 /// Whether a test may use something beside the repository: true when present; otherwise a
 /// notice and false — or, with `CAIRN_REQUIRE_SHARED=1` (as in CI), a failure.
 pub fn available(present: bool, why: &str) -> bool {
@@ -296,4 +278,22 @@ pub fn interop_harness() -> Option<std::path::PathBuf> {
         .output()
         .is_ok_and(|o| o.status.success());
     available(node, "node is not available to run ../shared/interop").then_some(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+    }
 }
