@@ -35,20 +35,48 @@ pub(crate) struct Quad {
 }
 
 fn escape_literal(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{C}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\0'..='\u{1F}' | '\u{7F}' => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            _ => out.push(c),
+    // Runs of characters that need no escape are copied whole; every character that does
+    // is ASCII, so cutting the string before and after one keeps UTF-8 boundaries.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = match b {
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0C => "\\f",
+            b'\r' => "\\r",
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x00..=0x1F | 0x7F => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escaped.is_empty() {
+            let _ = write!(out, "\\u{:04X}", u32::from(b));
+        } else {
+            out.push_str(escaped);
         }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+}
+
+/// Decimal digits without the formatting machinery (labels are written once per blank
+/// node per quad).
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
     }
 }
 
@@ -67,7 +95,8 @@ fn write_term(out: &mut String, t: &Term, labels: &Labels<'_>) {
         }
         Term::Blank(b) => match labels {
             Labels::Canonical(map) => {
-                let _ = write!(out, "_:c14n{}", map[*b as usize]);
+                out.push_str("_:c14n");
+                push_number(out, map[*b as usize]);
             }
             Labels::FirstDegree(reference) => {
                 out.push_str(if b == reference { "_:a" } else { "_:z" });
@@ -277,4 +306,56 @@ pub(crate) fn check_blank_node_limits_oxrdf(
     // Running the fast canonicalizer is the cheapest way to count ties; its output
     // is discarded here.
     canonicalize_quads(quads, limits).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// N-Quads escaping, character by character, as RDF 1.1 N-Quads and RDFC-1.0 say.
+    fn escaped_slowly(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '\u{8}' => out.push_str("\\b"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\u{C}' => out.push_str("\\f"),
+                '\r' => out.push_str("\\r"),
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\0'..='\u{1F}' | '\u{7F}' => {
+                    let _ = write!(out, "\\u{:04X}", u32::from(c));
+                }
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn literals_escape_as_character_by_character_escaping_does() {
+        let samples = [
+            "",
+            "plain",
+            "Dosis: 5 mg \"zweimal\" täglich\n\tund \\ nachts",
+            "\u{0}\u{1}\u{8}\u{b}\u{c}\r\u{1f}\u{7f}é漢字🙂",
+            "\"",
+            "ends with a backslash\\",
+        ];
+        for s in samples {
+            let mut fast = String::new();
+            escape_literal(&mut fast, s);
+            assert_eq!(fast, escaped_slowly(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 100, 4_294_967_295] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 }

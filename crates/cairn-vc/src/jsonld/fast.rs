@@ -135,7 +135,8 @@ const KEYWORDS: &[&str] = &[
 ];
 
 fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    // Every key of a document passes here; most are terms, which never start with '@'.
+    s.starts_with('@') && KEYWORDS.contains(&s)
 }
 
 fn looks_like_keyword(s: &str) -> bool {
