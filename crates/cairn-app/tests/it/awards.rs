@@ -5,38 +5,12 @@ use cairn_app::credentials::{NewAchievement, StatusAction};
 use cairn_app::modules::ProgressUpdate;
 use cairn_app::{App, AppConfig, AppError};
 use cairn_core::AchievementSpec;
-use cairn_core::catalog::{LessonPage, ModuleContent, ModuleFormat, Question};
 use cairn_core::criteria::Criteria;
 use cairn_core::{AchievementKind, OrgKind, Principal, Role};
 use cairn_store::backend_tests;
 use uuid::Uuid;
 
-use crate::app;
-
-fn lesson(title: &str) -> ModuleContent {
-    ModuleContent {
-        title: title.into(),
-        summary: "Read ICD-11 stem codes.".into(),
-        objectives: vec!["Read a stem code".into()],
-        duration_minutes: 10,
-        language: "en".into(),
-        format: ModuleFormat::Lesson,
-        url: None,
-        activity_iri: None,
-        alignments: vec![],
-        tags: vec![],
-        pages: vec![LessonPage {
-            title: "Stems".into(),
-            markdown: "A stem code stands alone.".into(),
-        }],
-        questions: vec![Question {
-            prompt: "Does a stem code stand alone?".into(),
-            choices: vec!["Yes".into(), "No".into()],
-            answer: 0,
-            explanation: None,
-        }],
-    }
-}
+use crate::{app, lesson};
 
 struct World {
     admin: Principal,

@@ -3,45 +3,18 @@
 use cairn_app::modules::{CatalogSearch, ProgressUpdate};
 use cairn_app::orgs::NewOrg;
 use cairn_app::{App, AppError};
-use cairn_core::catalog::{
-    Alignment, LessonPage, ModuleContent, ModuleFormat, Question, VersionState,
-};
+use cairn_core::catalog::{Alignment, LessonPage, ModuleFormat, VersionState};
 use cairn_core::{OrgKind, Principal, Role};
 use cairn_store::backend_tests;
 use uuid::Uuid;
 
-use crate::app;
 use crate::app as app_for;
+use crate::{app, lesson};
 
 fn search(q: &str) -> CatalogSearch {
     CatalogSearch {
         q: Some(q.into()),
         ..Default::default()
-    }
-}
-
-fn lesson(title: &str) -> ModuleContent {
-    ModuleContent {
-        title: title.into(),
-        summary: "Read ICD-11 stem codes.".into(),
-        objectives: vec!["Read a stem code".into()],
-        duration_minutes: 10,
-        language: "en".into(),
-        format: ModuleFormat::Lesson,
-        url: None,
-        activity_iri: None,
-        alignments: vec![],
-        tags: vec!["icd-11".into()],
-        pages: vec![LessonPage {
-            title: "Stems".into(),
-            markdown: "A stem code stands alone.".into(),
-        }],
-        questions: vec![Question {
-            prompt: "Does a stem code stand alone?".into(),
-            choices: vec!["Yes".into(), "No".into()],
-            answer: 0,
-            explanation: None,
-        }],
     }
 }
 

@@ -19,6 +19,32 @@ fn app(db: &TestDb) -> App {
     App::new(db.store.clone(), AppConfig::for_tests())
 }
 
+/// A one-page lesson with one question, to publish and complete in tests.
+pub fn lesson(title: &str) -> cairn_core::catalog::ModuleContent {
+    cairn_core::catalog::ModuleContent {
+        title: title.into(),
+        summary: "Read ICD-11 stem codes.".into(),
+        objectives: vec!["Read a stem code".into()],
+        duration_minutes: 10,
+        language: "en".into(),
+        format: cairn_core::catalog::ModuleFormat::Lesson,
+        url: None,
+        activity_iri: None,
+        alignments: vec![],
+        tags: vec!["icd-11".into()],
+        pages: vec![cairn_core::catalog::LessonPage {
+            title: "Stems".into(),
+            markdown: "A stem code stands alone.".into(),
+        }],
+        questions: vec![cairn_core::catalog::Question {
+            prompt: "Does a stem code stand alone?".into(),
+            choices: vec!["Yes".into(), "No".into()],
+            answer: 0,
+            explanation: None,
+        }],
+    }
+}
+
 /// An organization of these kinds, made by the platform.
 pub async fn org_of(app: &App, slug: &str, kinds: Vec<OrgKind>) {
     app.create_org(
