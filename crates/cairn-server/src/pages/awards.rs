@@ -160,6 +160,24 @@ fn action_words(action: &str) -> String {
 
 /// The event's reason: its explanation when it recorded one, else its details in brief.
 fn why(e: &ChainEvent) -> String {
+    let d = &e.detail;
+    let num = |k: &str| d.get(k).and_then(serde_json::Value::as_i64);
+    match e.action.as_str() {
+        "attempt.start" => {
+            if let (Some(n), Some(items)) = (num("number"), num("items")) {
+                return format!("Attempt {n}, on a form of {items} items drawn from the bank");
+            }
+        }
+        "credential.issue" => {
+            if let (Some(list), Some(index)) = (num("status_list"), num("status_index")) {
+                return format!(
+                    "Signed with the issuer's key; its status is bit {index} of revocation list {list}"
+                );
+            }
+        }
+        "award.issue" => return "The award now has its signed credential".into(),
+        _ => {}
+    }
     for key in ["explanation", "decision", "reason", "outcome"] {
         if let Some(s) = e.detail.get(key).and_then(|v| v.as_str()) {
             return s.to_owned();
