@@ -14,6 +14,7 @@ pub mod framework;
 pub mod icd11;
 pub mod review;
 pub mod rng;
+pub mod stacks;
 pub mod validate;
 
 pub use authz::{Action, Principal, PrincipalKind};
