@@ -12,6 +12,7 @@ pub mod criteria;
 pub mod entities;
 pub mod framework;
 pub mod icd11;
+pub mod pathway;
 pub mod review;
 pub mod rng;
 pub mod stacks;
