@@ -169,12 +169,20 @@ fn join_ids(ids: &[Uuid]) -> String {
 /// The shortest plan that earns `target`, given what the learner holds. See the module
 /// documentation for the cost model and the limits of exactness.
 pub fn plan(defs: Definitions<'_>, held: &[Held], target: Uuid) -> Result<Plan, NoPlan> {
-    plan_with(defs, held, target, Method::Search)
+    plan_with(
+        defs,
+        held,
+        target,
+        Method::Search {
+            budget: NODE_BUDGET,
+        },
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Method {
-    Search,
+    /// Exploring at most `budget` sets of leaves (smaller in tests).
+    Search { budget: usize },
     /// Only the fallback, so tests can compare the two.
     #[cfg_attr(not(test), allow(dead_code))]
     Greedy,
@@ -208,16 +216,16 @@ fn plan_with(
     let undecided = model.leaves.len() - forced.count();
     let (chosen, shortfall) = match method {
         Method::Greedy => (greedy, Some(Shortfall::Greedy)),
-        Method::Search if undecided > MAX_EXACT_UNDECIDED => {
+        Method::Search { .. } if undecided > MAX_EXACT_UNDECIDED => {
             (greedy, Some(Shortfall::TooMany(undecided)))
         }
-        Method::Search => {
-            let mut search = Search::new(&model, greedy);
+        Method::Search { budget } => {
+            let mut search = Search::new(&model, greedy, budget);
             search.go(forced);
             let aborted = search.aborted;
             (
                 model.prune(search.best),
-                aborted.then_some(Shortfall::Budget),
+                aborted.then_some(Shortfall::Budget(budget)),
             )
         }
     };
@@ -229,7 +237,7 @@ fn plan_with(
 enum Shortfall {
     Greedy,
     TooMany(usize),
-    Budget,
+    Budget(usize),
 }
 
 /// A set of candidate leaves, by index.
@@ -955,10 +963,7 @@ impl<'a> Model<'a> {
     }
 
     /// How achievement `a` serves the planned achievements (`in_plan`), for "why" texts.
-    fn purposes(&self, a: usize, in_plan: &[bool]) -> String {
-        if a == self.target {
-            return ", your goal".to_string();
-        }
+    fn purposes(&self, a: usize, in_plan: &[bool]) -> Vec<String> {
         let mut uses = Vec::new();
         for (u, n) in self.nodes.iter().enumerate() {
             if !in_plan[u] {
@@ -985,11 +990,7 @@ impl<'a> Model<'a> {
                 });
             }
         }
-        if uses.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", uses.join(", and "))
-        }
+        uses
     }
 
     /// The chosen leaves' steps in a valid order, then the plan around them.
@@ -1043,7 +1044,14 @@ impl<'a> Model<'a> {
         let mut done: HashSet<Uuid> = HashSet::new();
         let mut total: u64 = 0;
         for &i in &order {
-            let purpose = self.purposes(i, &in_plan);
+            let uses = self.purposes(i, &in_plan).join(", and ");
+            let purpose = if i == self.target {
+                ", your goal".to_string()
+            } else if uses.is_empty() {
+                String::new()
+            } else {
+                format!(", {uses}")
+            };
             let name = self.name(i);
             let id = self.nodes[i].id;
             match self.nodes[i].kind {
@@ -1103,9 +1111,15 @@ impl<'a> Model<'a> {
                 _ => steps.push(PlannedStep {
                     achievement_id: id,
                     step: None,
-                    why: format!(
-                        "Awards {name}: the achievements before this meet its requirements{purpose}."
-                    ),
+                    why: if i == self.target {
+                        format!("Awards {name}, your goal: the steps above meet its requirements.")
+                    } else if uses.is_empty() {
+                        format!("Awards {name}, as the steps above meet its requirements.")
+                    } else {
+                        format!(
+                            "Awards {name}, as the steps above meet its requirements; it is {uses}."
+                        )
+                    },
                 }),
             }
         }
@@ -1121,18 +1135,18 @@ impl<'a> Model<'a> {
         match shortfall {
             None => summary.push_str(" No shorter plan exists."),
             Some(why) => {
-                let reason = match why {
-                    Shortfall::Greedy => "it was asked for".to_string(),
-                    Shortfall::TooMany(n) => format!(
-                        "{n} courses were open to choose from, more than the {MAX_EXACT_UNDECIDED} compared exhaustively"
-                    ),
-                    Shortfall::Budget => {
-                        format!("comparing every combination stopped after {NODE_BUDGET} of them")
+                summary.push_str(&match why {
+                    Shortfall::Greedy => {
+                        " This plan was found with a quick rule of thumb, so a shorter one may exist."
+                            .to_string()
                     }
-                };
-                summary.push_str(&format!(
-                    " This plan was found with a quick rule of thumb because {reason}, so a shorter one may exist."
-                ));
+                    Shortfall::TooMany(n) => format!(
+                        " This plan was found with a quick rule of thumb because {n} achievements were left to choose among, more than the {MAX_EXACT_UNDECIDED} compared exhaustively, so a shorter one may exist."
+                    ),
+                    Shortfall::Budget(budget) => format!(
+                        " Comparing every combination stopped after {budget} of them, so this is the shortest plan found by then and a shorter one may exist."
+                    ),
+                });
             }
         }
         Ok(Plan {
@@ -1161,7 +1175,10 @@ struct Bound<'s> {
 
 fn combine(parts: &[u64], disjoint: bool) -> u64 {
     if disjoint {
-        parts.iter().fold(0u64, |a, &b| a.saturating_add(b)).min(INF)
+        parts
+            .iter()
+            .fold(0u64, |a, &b| a.saturating_add(b))
+            .min(INF)
     } else {
         parts.iter().copied().max().unwrap_or(0)
     }
@@ -1336,17 +1353,19 @@ struct Search<'m, 'a> {
     best: Bits,
     best_cost: u64,
     visited: HashSet<Bits>,
+    budget: usize,
     aborted: bool,
 }
 
 impl<'m, 'a> Search<'m, 'a> {
-    fn new(model: &'m Model<'a>, incumbent: Bits) -> Self {
+    fn new(model: &'m Model<'a>, incumbent: Bits, budget: usize) -> Self {
         let best_cost = model.minutes(&model.covered(&incumbent));
         Search {
             model,
             best: incumbent,
             best_cost,
             visited: HashSet::new(),
+            budget,
             aborted: false,
         }
     }
@@ -1355,7 +1374,7 @@ impl<'m, 'a> Search<'m, 'a> {
         if self.aborted || self.visited.contains(&s) {
             return;
         }
-        if self.visited.len() >= NODE_BUDGET {
+        if self.visited.len() >= self.budget {
             self.aborted = true;
             return;
         }
@@ -1931,6 +1950,24 @@ mod tests {
         assert!(!p.exact);
         assert!(p.summary.contains("more than the 24"), "{}", p.summary);
         check_valid(&w, &p, 1000).unwrap();
+    }
+
+    #[test]
+    fn out_of_budget_the_best_plan_so_far_is_kept() {
+        let mut w = World::default();
+        w.leaf_steps(1, "A", &[(101, 25), (102, 25)], &[])
+            .leaf_steps(2, "B", &[(102, 25), (103, 25)], &[])
+            .leaf_steps(3, "C", &[(104, 40)], &[])
+            .stack(10, "Target", at_least(2, &[1, 2, 3]), &[]);
+        let p = plan_with(w.defs(), &w.held, id(10), Method::Search { budget: 1 }).unwrap();
+        assert!(!p.exact);
+        assert_eq!(p.total_minutes, 90, "the greedy plan");
+        assert!(
+            p.summary.contains("stopped after 1 of them"),
+            "{}",
+            p.summary
+        );
+        check_valid(&w, &p, 10).unwrap();
     }
 
     #[test]
