@@ -278,6 +278,54 @@ impl fmt::Display for StackRule {
     }
 }
 
+impl StackDef {
+    /// The rule is valid ([`StackRule::validate`]) and the prerequisites name neither the
+    /// stack itself nor anything twice.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        self.rule.validate()?;
+        let mut seen = BTreeSet::new();
+        for p in &self.prerequisites {
+            if *p == self.achievement_id {
+                return Err(Invalid::new(
+                    "prerequisites",
+                    "name the stack itself, which could then never be earned; remove it",
+                ));
+            }
+            if !seen.insert(*p) {
+                return Err(Invalid::new(
+                    "prerequisites",
+                    format!("name achievement {p} more than once; remove the repeat"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A set of stacks as the application should accept them: each definition valid, one per
+/// achievement, and no achievement requiring itself through others ([`find_cycle`]).
+pub fn validate_defs(defs: &[StackDef]) -> Result<(), Invalid> {
+    let mut seen = BTreeSet::new();
+    for d in defs {
+        d.validate().map_err(|e| {
+            Invalid::new(
+                e.field,
+                format!("stack {}: {}", d.achievement_id, e.message),
+            )
+        })?;
+        if !seen.insert(d.achievement_id) {
+            return Err(Invalid::new(
+                "achievement_id",
+                format!(
+                    "stack {} is defined more than once; keep one definition",
+                    d.achievement_id
+                ),
+            ));
+        }
+    }
+    find_cycle(defs).map_err(Invalid::from)
+}
+
 /// Whether a stack rule is met by the credentials held, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -825,7 +873,8 @@ pub enum RevocationEffect {
 /// nano-degree on a revoked micro-credential is judged without it). A stack that still holds
 /// is kept; one that does not is revoked under `Reevaluate` (the default for stacks missing
 /// from `policies`), suspended under `Suspend`, kept under `Keep`. Suspended and revoked
-/// stacks count as not held for the stacks above them.
+/// stacks count as not held for the stacks above them; awarded stacks missing from
+/// `held_after` count with 0 credits, as in [`closure`].
 pub fn after_revocation(
     defs: &[StackDef],
     policies: &BTreeMap<Uuid, RevocationPolicy>,
@@ -1085,6 +1134,30 @@ mod tests {
         );
         let listed: Vec<u128> = (1..=RULES_MAX as u128).collect();
         assert!(all_of(vec![min_credits(1, &listed)]).validate().is_err());
+    }
+
+    #[test]
+    fn a_set_of_stacks_is_refused_for_repeats_bad_prerequisites_or_cycles() {
+        assert_eq!(validate_defs(&ladder()), Ok(()));
+        let e = validate_defs(&[def(10, holds(1), &[10])]).unwrap_err();
+        assert_eq!(e.field, "prerequisites");
+        assert!(e.message.contains("name the stack itself"), "{e}");
+        let e = validate_defs(&[def(10, holds(1), &[2, 2])]).unwrap_err();
+        assert!(e.message.contains("more than once"), "{e}");
+        let e = validate_defs(&[def(10, at_least(0, vec![holds(1)]), &[])]).unwrap_err();
+        assert!(
+            e.message
+                .starts_with(&format!("stack {}: the top rule", id(10))),
+            "{e}"
+        );
+        let e = validate_defs(&[def(10, holds(1), &[]), def(10, holds(2), &[])]).unwrap_err();
+        assert!(e.message.contains("defined more than once"), "{e}");
+        let e = validate_defs(&[def(10, holds(11), &[]), def(11, holds(10), &[])]).unwrap_err();
+        assert!(
+            e.message
+                .contains(&format!("{} → {} → {}", id(10), id(11), id(10))),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1535,6 +1608,7 @@ mod tests {
     proptest! {
         #[test]
         fn generated_rules_validate_and_round_trip_through_json(w in arb_world()) {
+            prop_assert_eq!(validate_defs(&w.defs), Ok(()));
             for d in &w.defs {
                 prop_assert_eq!(d.rule.validate(), Ok(()));
                 let json = serde_json::to_string(d).unwrap();
