@@ -3,6 +3,19 @@
 //!
 //! Pure: no storage, no clock. The application keeps the definitions and the credentials,
 //! calls these functions, and awards what they say.
+//!
+//! - Saving stacks: [`validate_defs`] (each rule's [`StackRule::validate`], one definition
+//!   per achievement, no cycles by [`find_cycle`]).
+//! - Showing them: [`StackRule::describe_with`], and [`evaluate_with`] for what a learner
+//!   has and still needs.
+//! - Awarding: [`closure`] over everything a learner holds, or [`closure_incremental`] when
+//!   one credential arrives, which judges only the stacks [`dependents`] names and gives the
+//!   same awards whatever order credentials arrive in.
+//! - Revoking: [`after_revocation`] says, per issuer [`RevocationPolicy`], which stacks
+//!   built on a revoked credential are kept, suspended or revoked.
+//!
+//! Every answer depends only on the definitions and credentials as sets, never on the order
+//! they are listed in, so a re-run (or another replica) reaches the same awards.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
