@@ -10,7 +10,8 @@
 //! # Cost model
 //!
 //! A leaf costs the minutes of its steps; a step shared by several chosen leaves (same id)
-//! is counted once, with the minutes of its first definition. Stacks cost nothing
+//! is counted once (a step is assumed to take the same time wherever it appears; if its
+//! definitions disagree, the first one met walking down from the target counts). Stacks cost nothing
 //! themselves, and anything held costs nothing. Prerequisites must be earned too, and
 //! earlier.
 //!
@@ -133,8 +134,9 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum NoPlan {
-    #[error("the target {0} is neither held nor defined as a stack or a leaf")]
-    UnknownTarget(Uuid),
+    // A struct variant: serde's internal tag cannot sit beside a bare id.
+    #[error("the target {achievement_id} is neither held nor defined as a stack or a leaf")]
+    UnknownTarget { achievement_id: Uuid },
     #[error("{achievement_id} is defined more than once")]
     DuplicateDefinition { achievement_id: Uuid },
     #[error("{achievement_id} is needed but is neither held nor defined")]
@@ -357,7 +359,9 @@ impl<'a> Model<'a> {
             && !leaf_by_id.contains_key(&target)
             && !stack_by_id.contains_key(&target)
         {
-            return Err(NoPlan::UnknownTarget(target));
+            return Err(NoPlan::UnknownTarget {
+                achievement_id: target,
+            });
         }
 
         let mut b = Builder {
@@ -1884,7 +1888,18 @@ mod tests {
                 achievable: 2
             })
         );
-        assert_eq!(w.plan(99), Err(NoPlan::UnknownTarget(id(99))));
+        assert_eq!(
+            w.plan(99),
+            Err(NoPlan::UnknownTarget {
+                achievement_id: id(99)
+            })
+        );
+        let why = w.plan(10).unwrap_err();
+        let json = serde_json::to_value(&why).unwrap();
+        assert_eq!(json["reason"], "not_enough_parts");
+        assert_eq!(serde_json::from_value::<NoPlan>(json).unwrap(), why);
+        let unknown = serde_json::to_string(&w.plan(99).unwrap_err()).unwrap();
+        assert!(unknown.contains("unknown_target"), "{unknown}");
 
         let mut w = World::default();
         w.leaf(1, "A", 10, &[2])
@@ -2021,21 +2036,22 @@ mod tests {
             0u32..4,
             prop::collection::vec(0usize..20, 1..5),
             0u64..6,
+            prop::option::of(0usize..20),
         );
         (
             prop::collection::vec(leaf, 2..9),
             prop::collection::vec(stack, 1..4),
-            prop::collection::vec(0usize..12, 0..3),
+            prop::collection::vec(0usize..14, 0..3),
             prop::collection::vec(1u32..60, 12),
         )
             .prop_map(|(leaves, stacks, held, step_minutes)| {
                 let mut w = World::default();
                 let n = leaves.len();
                 for (i, (steps, prereqs, credits)) in leaves.iter().enumerate() {
-                    // Prerequisites only on earlier leaves, mostly; cycles are tested elsewhere.
+                    // Any other leaf, so cycles of prerequisites occur now and then.
                     let pre: Vec<u128> = prereqs
                         .iter()
-                        .filter(|&&p| p < i)
+                        .filter(|&&p| p < n && p != i)
                         .map(|&p| 1 + p as u128)
                         .collect();
                     let steps: Vec<(u128, u32)> = steps
@@ -2048,7 +2064,7 @@ mod tests {
                 }
                 let mut parts_pool: Vec<u128> = (1..=n as u128).collect();
                 let mut last = 0;
-                for (j, (kind, k, parts, min)) in stacks.iter().enumerate() {
+                for (j, (kind, k, parts, min, prereq)) in stacks.iter().enumerate() {
                     let mut of: Vec<u128> = parts
                         .iter()
                         .map(|&p| parts_pool[p % parts_pool.len()])
@@ -2064,13 +2080,19 @@ mod tests {
                         },
                     };
                     let sid = 50 + j as u128;
-                    w.stack(sid, &format!("S{j}"), rule, &[]);
+                    let pre: Vec<u128> = prereq
+                        .iter()
+                        .map(|&p| parts_pool[p % parts_pool.len()])
+                        .collect();
+                    w.stack(sid, &format!("S{j}"), rule, &pre);
                     parts_pool.push(sid);
                     last = sid;
                 }
                 for h in held {
-                    if h < n {
-                        w.hold(1 + h as u128);
+                    if let Some(&a) = parts_pool.get(h)
+                        && a != last
+                    {
+                        w.hold(a);
                     }
                 }
                 (w, last)
