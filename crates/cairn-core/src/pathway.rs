@@ -11,20 +11,26 @@
 //!
 //! A leaf costs the minutes of its steps; a step shared by several chosen leaves (same id)
 //! is counted once (a step is assumed to take the same time wherever it appears; if its
-//! definitions disagree, the first one met walking down from the target counts). Stacks cost nothing
-//! themselves, and anything held costs nothing. Prerequisites must be earned too, and
-//! earlier.
+//! definitions disagree, the first one met walking down from the target counts). Stacks
+//! cost nothing themselves, and anything held costs nothing. Prerequisites must be earned
+//! too, and earlier. Earning is a least fixed point, so achievements caught in a cycle of
+//! requirements are never earned.
 //!
 //! # Exactness
 //!
-//! The search is exact (branch and bound over which leaf satisfies the next open
-//! requirement, memoised by the set of chosen leaves, bounded below by the cheapest way to
-//! meet that requirement, seeded with the greedy plan as the first upper bound) as long as
-//! at most [`MAX_EXACT_UNDECIDED`] candidate leaves remain undecided after the forced ones
-//! are taken and the search explores at most [`NODE_BUDGET`] sets. Beyond either limit the
-//! planner falls back to the best plan found so far (at worst the greedy one: repeatedly
-//! take the cheapest leaf that meets an open requirement, then drop leaves that turned out
-//! unnecessary), sets [`Plan::exact`] to `false` and says so in [`Plan::summary`].
+//! First the leaves every plan needs are taken (requirements with a single way to meet
+//! them) and a greedy plan is made: repeatedly the leaf with the fewest extra minutes that
+//! meets an open requirement, then without leaves that turned out unnecessary. Then, if at
+//! most [`MAX_EXACT_UNDECIDED`] candidate leaves remain undecided, a branch and bound
+//! search looks for a shorter plan: it branches on which leaf meets the open requirement
+//! with the fewest options, memoises the sets of leaves it has seen, starts from the
+//! greedy plan as its bound, and prunes with a lower bound that splits a shared step's
+//! minutes among the leaves containing it and adds parts up only where no leaf can serve
+//! two of them. Finishing the search proves the plan shortest ([`Plan::exact`]).
+//!
+//! Beyond [`MAX_EXACT_UNDECIDED`] the greedy plan is returned; if the search explores
+//! [`NODE_BUDGET`] sets without finishing, the best plan found so far is. Either way
+//! [`Plan::exact`] is `false` and [`Plan::summary`] says why.
 //!
 //! Pure: no IO, no clock.
 
