@@ -492,6 +492,12 @@ impl App {
                         progressed = true;
                     }
                     Ok(false) => {}
+                    // The server itself cannot sign (no master key, no usable public URL):
+                    // not the award's fault, so it stays pending, untried, until it can.
+                    Err(e @ AppError::Unavailable(_)) => {
+                        tracing::warn!(error = %e, "awards wait to be signed");
+                        return Ok(signed);
+                    }
                     Err(e) => {
                         tracing::warn!(award = %id, error = %e, "signing an award failed");
                         let mut tx = self.store.begin().await?;

@@ -251,4 +251,23 @@ backend_tests! {
         assert!(!result.passed);
         assert!(!result.competencies.is_empty());
     }
+
+    async fn a_server_that_cannot_sign_leaves_awards_pending_until_one_can(db: TestDb) {
+        let mut cfg = AppConfig::for_tests();
+        cfg.master_key = None;
+        let keyless = App::new(db.store.clone(), cfg);
+        let w = world(&keyless).await;
+        let (m, v) = module(&keyless, &w.author, "ICD-11 stems").await;
+        let a = achievement(&keyless, &w.admin, "Stems", Criteria::CompletedModule { module_id: m, min_version: None }).await;
+        complete(&keyless, &w.learner, v).await;
+        for _ in 0..8 {
+            assert_eq!(keyless.sign_pending_awards().await.unwrap(), 0);
+        }
+        let waiting = keyless.my_awards(&w.learner).await.unwrap();
+        assert_eq!((waiting[0].state.as_str(), waiting[0].tries), ("pending", 0), "not counted as failed tries");
+        // Once a server with the key runs, the award is signed.
+        let keyed = app(&db);
+        assert_eq!(keyed.sign_pending_awards().await.unwrap(), 1);
+        assert_eq!(credentials_for(&keyed, &w.learner, a).await, 1);
+    }
 }
