@@ -4,6 +4,7 @@
 mod crash;
 mod framework;
 mod icd11;
+mod secrets;
 mod vc;
 
 use std::process::{Command, Output};
