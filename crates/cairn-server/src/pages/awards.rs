@@ -1,5 +1,7 @@
 //! Pages for awards: a learner sees the chain of decisions behind each credential.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -56,29 +58,17 @@ async fn build_org_awards(
 ) -> Result<AwardListPage, AppError> {
     let awards = s.app.org_awards(&session.principal, slug, None).await?;
     let org = s.app.org_unchecked(slug).await?;
-    let achievements: std::collections::HashMap<Uuid, String> = s
+    let achievements: HashMap<Uuid, String> = s
         .app
         .achievements(slug)
         .await?
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
-    let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let mut names = HashMap::new();
     let mut lines = Vec::new();
     for a in &awards {
-        let learner = match names.get(&a.learner_id) {
-            Some(n) => n.clone(),
-            None => {
-                let mut r = s.app.store.reader().await?;
-                let n = r
-                    .conn()
-                    .user_by_id(a.learner_id)
-                    .await?
-                    .map_or_else(|| "a former user".to_owned(), |u| u.display_name);
-                names.insert(a.learner_id, n.clone());
-                n
-            }
-        };
+        let learner = name_of(s, &mut names, a.learner_id).await?;
         lines.push(AwardLine {
             achievement: achievements
                 .get(&a.achievement_id)
@@ -212,7 +202,7 @@ async fn build(
 ) -> Result<ChainPage, AppError> {
     let chain = s.app.credential_chain(&session.principal, id).await?;
     let credential = s.app.public_credential(id).await?;
-    let mut names = std::collections::HashMap::new();
+    let mut names = HashMap::new();
     let mut steps = Vec::new();
     for e in &chain.events {
         let who = match e
@@ -220,19 +210,7 @@ async fn build(
             .strip_prefix("user:")
             .and_then(|u| u.parse::<Uuid>().ok())
         {
-            Some(u) => match names.get(&u) {
-                Some(name) => String::clone(name),
-                None => {
-                    let mut r = s.app.store.reader().await?;
-                    let name = r
-                        .conn()
-                        .user_by_id(u)
-                        .await?
-                        .map_or_else(|| "a former user".to_owned(), |u| u.display_name);
-                    names.insert(u, name.clone());
-                    name
-                }
-            },
+            Some(u) => name_of(s, &mut names, u).await?,
             None if e.actor == "system" => "Cairn, applying the achievement's rule".into(),
             None => e.actor.clone(),
         };
@@ -269,4 +247,23 @@ async fn build(
             .unwrap_or_default(),
         steps,
     })
+}
+
+/// A person's name for a page, looked up once per page: lists repeat the same people.
+async fn name_of(
+    s: &AppState,
+    seen: &mut HashMap<Uuid, String>,
+    user: Uuid,
+) -> Result<String, AppError> {
+    if let Some(name) = seen.get(&user) {
+        return Ok(name.clone());
+    }
+    let mut r = s.app.store.reader().await?;
+    let name = r
+        .conn()
+        .user_by_id(user)
+        .await?
+        .map_or_else(|| "a former user".to_owned(), |u| u.display_name);
+    seen.insert(user, name.clone());
+    Ok(name)
 }
