@@ -40,6 +40,8 @@ pub struct AppConfig {
     /// signs whatever is left). Off, only the worker signs: tests use it to hold an award
     /// between its decision and its signing, the window a crash would leave.
     pub sign_awards_inline: bool,
+    /// Where notifications are e-mailed; none: they are shown in the app only.
+    pub smtp: Option<crate::notify::SmtpConfig>,
 }
 
 impl Default for AppConfig {
@@ -54,6 +56,7 @@ impl Default for AppConfig {
             public_url: "http://127.0.0.1:8080".into(),
             master_key: None,
             sign_awards_inline: true,
+            smtp: None,
         }
     }
 }

@@ -425,6 +425,7 @@ impl App {
             status_list: 0,
             status_index: 0,
             issued_at,
+            valid_until: valid_until,
         };
         self.sign_and_store(tx, by, org, &signer, unsigned, record, with_jwt)
             .await
@@ -594,6 +595,10 @@ impl App {
             status_list: 0,
             status_index: 0,
             issued_at,
+            valid_until: obj
+                .get("validUntil")
+                .and_then(Value::as_str)
+                .and_then(|v| cairn_vc::di::parse_datetime(v).ok()),
         };
         let issued = self
             .sign_and_store(&mut tx, by, &org, &signer, unsigned, record, with_jwt)

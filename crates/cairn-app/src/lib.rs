@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod assessments;
 pub mod awards;
+pub mod clr;
 pub mod config;
 pub mod credentials;
 pub mod demo;
@@ -16,10 +17,12 @@ pub mod frameworks;
 pub mod icd11;
 pub mod keys;
 pub mod modules;
+pub mod notify;
 pub mod orgs;
 pub mod ratelimit;
 pub mod reviews;
 pub mod security;
+pub mod stacks;
 
 use cairn_core::Principal;
 use cairn_core::audit::AuditEntry;

@@ -256,6 +256,18 @@ pub struct AchievementSpec {
     /// Credentials for it are valid this many days from issue; none: no end.
     #[serde(default)]
     pub validity_days: Option<u32>,
+    /// Awarded when the learner holds other achievements (a micro-credential, nano-degree
+    /// or certificate built from smaller ones). An achievement has a `rule` or a `stack`,
+    /// not both.
+    #[serde(default)]
+    pub stack: Option<crate::stacks::StackSpec>,
+    /// Credit value in thousandths of a credit hour, counted by `min_credits` stack rules
+    /// and credit-based renewal.
+    #[serde(default)]
+    pub credits: Option<crate::stacks::CreditsMilli>,
+    /// How a credential for it is renewed before it expires.
+    #[serde(default)]
+    pub renewal: Option<crate::renewal::Renewal>,
 }
 
 /// A competency an achievement proves, at a level of the framework's scale when given.
@@ -293,4 +305,7 @@ pub struct CredentialRecord {
     pub status_index: i32,
     #[serde(with = "time::serde::rfc3339")]
     pub issued_at: OffsetDateTime,
+    /// When it stops being valid on its own (`validUntil`); none: no end.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub valid_until: Option<OffsetDateTime>,
 }

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod framework;
 pub mod icd11;
 pub mod pathway;
+pub mod renewal;
 pub mod review;
 pub mod rng;
 pub mod stacks;

@@ -64,6 +64,37 @@ pub struct StackDef {
     pub prerequisites: Vec<Uuid>,
 }
 
+/// What an achievement says when it is a stack: its rule, the achievements that must be
+/// held first, and what happens to it when a component it was awarded on is revoked,
+/// suspended or expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StackSpec {
+    pub rule: StackRule,
+    #[serde(default)]
+    pub prerequisites: Vec<Uuid>,
+    #[serde(default)]
+    pub on_revocation: RevocationPolicy,
+}
+
+impl StackSpec {
+    /// The definition the pure functions work on.
+    pub fn def(&self, achievement_id: Uuid) -> StackDef {
+        StackDef {
+            achievement_id,
+            rule: self.rule.clone(),
+            prerequisites: self.prerequisites.clone(),
+        }
+    }
+
+    /// Every achievement the rule or the prerequisites name, once each, sorted.
+    pub fn components(&self) -> Vec<Uuid> {
+        let mut all: BTreeSet<Uuid> = self.rule.mentioned().into_iter().collect();
+        all.extend(self.prerequisites.iter().copied());
+        all.into_iter().collect()
+    }
+}
+
 /// A credential a learner holds, as stack rules count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

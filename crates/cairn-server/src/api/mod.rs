@@ -7,7 +7,9 @@ mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod notifications;
 pub(crate) mod reviews;
+mod stacks;
 
 use std::sync::OnceLock;
 
@@ -70,6 +72,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let router = OpenApiRouter::with_openapi(ApiDoc::openapi());
     let router = frameworks::register(icd11::register(catalog::register(router)));
     let router = awards::register(reviews::register(assessments::register(router)));
+    let router = notifications::register(stacks::register(router));
     router
         .routes(routes!(me))
         .routes(routes!(list_orgs, create_org))

@@ -20,7 +20,10 @@ mod assessments;
 mod awards;
 mod catalog;
 mod credentials;
+mod notifications;
 mod reviews;
+mod stack_svg;
+mod stacks;
 
 use crate::AppState;
 use crate::auth::{
@@ -38,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .merge(assessments::routes())
         .merge(reviews::routes())
         .merge(awards::routes())
+        .merge(stacks::routes())
+        .merge(notifications::routes())
 }
 
 /// A form posted by a signed-in person from one of Cairn's own pages: the session, and

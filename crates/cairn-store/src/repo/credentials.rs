@@ -32,6 +32,9 @@ struct AchievementRow {
     alignments: String,
     image_url: Option<String>,
     validity_days: Option<i32>,
+    stack: Option<String>,
+    credits: Option<i64>,
+    renewal: Option<String>,
 }
 
 fn corrupt_json(what: &str, e: serde_json::Error) -> StoreError {
@@ -64,6 +67,19 @@ impl TryFrom<AchievementRow> for Achievement {
                     .map_err(|e| corrupt_json("achievement alignments", e))?,
                 image_url: r.image_url,
                 validity_days: r.validity_days.and_then(|d| u32::try_from(d).ok()),
+                stack: r
+                    .stack
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|e| corrupt_json("stack rule", e))?,
+                credits: r.credits.and_then(|c| u64::try_from(c).ok()),
+                renewal: r
+                    .renewal
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|e| corrupt_json("renewal", e))?,
             },
         })
     }
@@ -71,7 +87,7 @@ impl TryFrom<AchievementRow> for Achievement {
 
 macro_rules! achievement_columns {
     () => {
-        "id, org_id, kind, name, description, criteria, created_at, rule, review_policy, alignments, image_url, validity_days"
+        "id, org_id, kind, name, description, criteria, created_at, rule, review_policy, alignments, image_url, validity_days, stack, credits, renewal"
     };
 }
 
@@ -97,6 +113,7 @@ struct CredentialRow {
     suspended_at: Option<OffsetDateTime>,
     status_reason: Option<String>,
     issued_at: OffsetDateTime,
+    valid_until: Option<OffsetDateTime>,
 }
 
 impl From<CredentialRow> for CredentialRecord {
@@ -120,13 +137,14 @@ impl From<CredentialRow> for CredentialRecord {
             status_list: r.status_list,
             status_index: r.status_index,
             issued_at: r.issued_at,
+            valid_until: r.valid_until,
         }
     }
 }
 
 macro_rules! credential_columns {
     () => {
-        "id, org_id, achievement_id, recipient_user, recipient, name, status_list, status_index, revoked_at, suspended_at, status_reason, issued_at"
+        "id, org_id, achievement_id, recipient_user, recipient, name, status_list, status_index, revoked_at, suspended_at, status_reason, issued_at, valid_until"
     };
 }
 
@@ -177,7 +195,18 @@ impl Conn<'_> {
     }
 
     pub async fn insert_achievement(&mut self, a: &Achievement) -> Result<()> {
-        let q = "INSERT INTO achievements (id, org_id, kind, name, description, criteria, created_at, rule, review_policy, alignments, image_url, validity_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        let q = "INSERT INTO achievements (id, org_id, kind, name, description, criteria, created_at, rule, review_policy, alignments, image_url, validity_days, stack, credits, renewal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+        self.write_achievement(q, a).await.map(|_| ())
+    }
+
+    /// Replace what an achievement says (not its id, issuer or creation time).
+    pub async fn update_achievement(&mut self, a: &Achievement) -> Result<bool> {
+        let q = "UPDATE achievements SET kind = $3, name = $4, description = $5, criteria = $6, rule = $8, review_policy = $9, alignments = $10, image_url = $11, validity_days = $12, stack = $13, credits = $14, renewal = $15 \
+                 WHERE id = $1 AND org_id = $2 AND created_at = $7";
+        Ok(self.write_achievement(q, a).await? == 1)
+    }
+
+    async fn write_achievement(&mut self, q: &'static str, a: &Achievement) -> Result<u64> {
         let rule = a
             .spec
             .rule
@@ -193,6 +222,21 @@ impl Conn<'_> {
             .spec
             .validity_days
             .map(|d| i32::try_from(d).unwrap_or(i32::MAX));
+        let stack = a
+            .spec
+            .stack
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| corrupt_json("stack rule", e))?;
+        let renewal = a
+            .spec
+            .renewal
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| corrupt_json("renewal", e))?;
+        let credits = a.spec.credits.map(|c| i64::try_from(c).unwrap_or(i64::MAX));
         on!(self, |c| sqlx::query(q)
             .bind(a.id)
             .bind(a.org_id)
@@ -206,11 +250,13 @@ impl Conn<'_> {
             .bind(&alignments)
             .bind(&a.spec.image_url)
             .bind(validity)
+            .bind(&stack)
+            .bind(credits)
+            .bind(&renewal)
             .execute(c)
             .await
             .map(|r| r.rows_affected()))
-        .map_err(StoreError::conflict_as("an achievement with this name"))?;
-        Ok(())
+        .map_err(StoreError::conflict_as("an achievement with this name"))
     }
 
     pub async fn achievement(&mut self, id: Uuid) -> Result<Option<Achievement>> {
@@ -265,8 +311,8 @@ impl Conn<'_> {
 
     pub async fn insert_credential(&mut self, new: &NewCredential<'_>) -> Result<()> {
         let r = new.record;
-        let q = "INSERT INTO credentials (id, org_id, achievement_id, recipient_user, recipient, name, document, jwt, status_list, status_index, issued_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        let q = "INSERT INTO credentials (id, org_id, achievement_id, recipient_user, recipient, name, document, jwt, status_list, status_index, issued_at, valid_until) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
         on!(self, |c| sqlx::query(q)
             .bind(r.id)
             .bind(r.org_id)
@@ -279,6 +325,7 @@ impl Conn<'_> {
             .bind(r.status_list)
             .bind(r.status_index)
             .bind(r.issued_at)
+            .bind(r.valid_until)
             .execute(c)
             .await
             .map(|r| r.rows_affected()))

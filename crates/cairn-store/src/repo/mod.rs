@@ -7,9 +7,11 @@ mod credentials;
 mod frameworks;
 mod icd11;
 mod modules;
+mod notifications;
 mod orgs;
 mod reviews;
 mod sessions;
+mod stacks;
 mod teams;
 mod tokens;
 mod users;
@@ -28,11 +30,13 @@ pub use modules::{
     CatalogQuery, CatalogRow, CatalogSort, ModuleRow, ModuleVersionRow, ProgressRow, SearchText,
     fts5_query,
 };
+pub use notifications::NotificationRow;
 pub use orgs::MemberRow;
 pub use reviews::{
     AssessorCandidate, DoubleMarkedRow, EvidenceFileMeta, EvidenceFileRow, EvidenceRow, QueueRow,
     ReviewRow, RubricRow, UnassignedRow,
 };
 pub use sessions::SessionRow;
+pub use stacks::HeldRow;
 pub use teams::TeamSummary;
 pub use users::SignInFacts;

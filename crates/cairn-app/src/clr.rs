@@ -1,0 +1,1 @@
+//! CLR 2.0: a learner's achievements in one signed ClrCredential.

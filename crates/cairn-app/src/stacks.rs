@@ -1,0 +1,1 @@
+//! Stacks: achievements awarded when the learner holds others.

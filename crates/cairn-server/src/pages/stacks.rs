@@ -1,0 +1,9 @@
+//! Pages for stacks.
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
