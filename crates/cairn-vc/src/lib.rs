@@ -11,6 +11,7 @@ pub mod multibase;
 
 pub use error::{Error, Result};
 pub mod bake;
+pub mod clr;
 pub mod jwt;
 pub mod ob3;
 pub mod status;

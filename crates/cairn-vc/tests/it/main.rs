@@ -1,5 +1,6 @@
 //! Integration tests of cairn-vc: one test binary, one module per concern.
 
+mod clr;
 mod differential;
 mod examples;
 mod fixtures;
