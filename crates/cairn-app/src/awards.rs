@@ -22,6 +22,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::credentials::{IssueRequest, Ob3Extras, Recipient};
+use crate::stacks::NewAward;
 use crate::{App, AppError, Result, audit_entry, now, require};
 
 /// Signing is retried this many times before an award is set aside as failed (and shown
@@ -244,8 +245,11 @@ impl App {
         learner: Uuid,
         assessment: Uuid,
     ) -> Result<Vec<Uuid>> {
-        self.decide_awards(tx, learner, "assessment", assessment)
-            .await
+        let mut decided = self
+            .decide_awards(tx, learner, "assessment", assessment)
+            .await?;
+        decided.extend(self.renew_by_assessment(tx, learner, assessment).await?);
+        Ok(decided)
     }
 
     /// Called inside the transaction that decided a piece of evidence (accepted or not).
@@ -311,42 +315,24 @@ impl App {
                     .collect::<Vec<_>>()
                     .join("; ")
             );
-            let award = AwardRow {
-                id: Uuid::now_v7(),
-                achievement_id,
-                learner_id: learner,
-                org_id: achievement.org_id,
-                evidence: json_text(&evidence)?,
-                result: if results.is_empty() {
-                    None
-                } else {
-                    Some(json_text(&results)?)
-                },
-                explanation: explanation.clone(),
-                state: "pending".into(),
-                active: true,
-                credential_id: None,
-                tries: 0,
-                last_error: None,
-                decided_at: now(),
-                issued_at: None,
-            };
-            if tx.conn().insert_award_if_none_active(&award).await? {
-                let entry = audit_entry(
-                    &Principal::system(),
-                    Some(achievement.org_id),
-                    "award.decide",
-                    format!("award:{}", award.id),
-                    json!({
-                        "achievement": achievement_id,
-                        "learner": learner,
-                        "because": format!("{kind}:{id}"),
-                        "evidence": evidence.iter().map(|e| e.reference).collect::<Vec<_>>(),
-                        "explanation": explanation,
-                    }),
-                );
-                tx.conn().append_audit(&entry, now()).await?;
-                decided.push(award.id);
+            let because = format!("{kind}:{id}");
+            if let Some(award) = self
+                .insert_award(
+                    tx,
+                    NewAward {
+                        achievement: &achievement,
+                        learner,
+                        basis: "rule",
+                        renews: None,
+                        evidence,
+                        results,
+                        explanation: &explanation,
+                        because: &because,
+                    },
+                )
+                .await?
+            {
+                decided.push(award);
             }
         }
         Ok(decided)
@@ -598,9 +584,16 @@ impl App {
                 EvidenceRef::Attempt { attempt_id } => attempt_id,
                 EvidenceRef::Evidence { evidence_id } => evidence_id,
                 EvidenceRef::ModuleCompletion { module_version_id } => module_version_id,
+                EvidenceRef::Credential { credential_id } => credential_id,
+            };
+            // A component credential has a public page to point to; the rest are private
+            // records, named by their ids only.
+            let evidence_id = match e.reference {
+                EvidenceRef::Credential { .. } => self.credential_url(id),
+                _ => format!("urn:uuid:{id}"),
             };
             extras.evidence.push(ob3::Evidence {
-                id: Some(format!("urn:uuid:{id}")),
+                id: Some(evidence_id),
                 types: vec!["Evidence".into()],
                 name: Some(e.name.clone()),
                 description: Some(e.description.clone()),
@@ -704,6 +697,9 @@ impl App {
                     EvidenceRef::ModuleCompletion { module_version_id } => {
                         crate::modules::completion_subject(module_version_id, a.learner_id)
                     }
+                    EvidenceRef::Credential { credential_id } => {
+                        format!("credential:{credential_id}")
+                    }
                 });
             }
         }
@@ -729,10 +725,6 @@ impl App {
             events,
         })
     }
-}
-
-fn json_text<T: Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| AppError::Internal(format!("award JSON: {e}")))
 }
 
 impl App {

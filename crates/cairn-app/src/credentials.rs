@@ -284,8 +284,10 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         self.check_achievement_spec(&mut tx, &a).await?;
+        self.check_stack_spec(&mut tx, &a).await?;
         tx.conn().insert_achievement(&a).await?;
         self.index_achievement_rule(&mut tx, &a).await?;
+        self.index_stack(&mut tx, &a).await?;
         let entry = audit_entry(
             by,
             Some(org.id),
@@ -296,6 +298,61 @@ impl App {
         tx.conn().append_audit(&entry, now()).await?;
         tx.commit().await?;
         Ok(a)
+    }
+
+    /// Replace what an achievement says: its words, rule or stack, renewal and policies.
+    /// Credentials already issued keep what they said when signed; new rules apply from
+    /// the next event.
+    pub async fn update_achievement(
+        &self,
+        by: &Principal,
+        slug: &str,
+        id: Uuid,
+        new: NewAchievement,
+    ) -> Result<Achievement> {
+        let org = self.issuer_org(by, slug, Action::AchievementManage).await?;
+        let mut tx = self.store.begin().await?;
+        let old = tx
+            .conn()
+            .achievement(id)
+            .await?
+            .filter(|a| a.org_id == org.id)
+            .ok_or_else(|| AppError::NotFound("achievement".into()))?;
+        let a = Achievement {
+            kind: new.kind,
+            name: validate::name("name", &new.name)?,
+            description: nonempty("description", &new.description, 4000)?,
+            criteria: nonempty("criteria", &new.criteria, 4000)?,
+            spec: new.spec,
+            ..old.clone()
+        };
+        self.check_achievement_spec(&mut tx, &a).await?;
+        self.check_stack_spec(&mut tx, &a).await?;
+        if !tx.conn().update_achievement(&a).await? {
+            return Err(AppError::NotFound("achievement".into()));
+        }
+        tx.conn().clear_rule_refs(a.id).await?;
+        self.index_achievement_rule(&mut tx, &a).await?;
+        self.index_stack(&mut tx, &a).await?;
+        let entry = audit_entry(
+            by,
+            Some(org.id),
+            "achievement.update",
+            format!("achievement:{}", a.id),
+            json!({"name": a.name, "kind": a.kind, "before": old.spec, "after": a.spec}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    /// One achievement of any issuer (achievements are public: credentials link to them).
+    pub async fn achievement(&self, id: Uuid) -> Result<Achievement> {
+        let mut r = self.store.reader().await?;
+        r.conn()
+            .achievement(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("achievement".into()))
     }
 
     pub async fn achievements(&self, slug: &str) -> Result<Vec<Achievement>> {
@@ -321,6 +378,8 @@ impl App {
             .ok_or_else(|| AppError::NotFound("achievement".into()))?;
         let issued = self.issue_in(&mut tx, by, &org, &achievement, &req).await?;
         tx.commit().await?;
+        // The credential may complete stacks: sign them now.
+        self.process_awards().await;
         Ok(issued)
     }
 
@@ -425,7 +484,7 @@ impl App {
             status_list: 0,
             status_index: 0,
             issued_at,
-            valid_until: valid_until,
+            valid_until,
         };
         self.sign_and_store(tx, by, org, &signer, unsigned, record, with_jwt)
             .await
@@ -509,6 +568,7 @@ impl App {
                 jwt: jwt.as_deref(),
             })
             .await?;
+        self.after_credential_issued(tx, &record).await?;
         let entry = audit_entry(
             by,
             Some(org.id),
@@ -627,6 +687,62 @@ impl App {
             .await?
             .filter(|c| c.org_id == org.id)
             .ok_or_else(|| AppError::NotFound("credential".into()))?;
+        let updated = self
+            .change_status(&mut tx, by, &org, record, action, reason.as_deref(), true)
+            .await?;
+        tx.commit().await?;
+        // A reinstated component may complete stacks: sign them now.
+        self.process_awards().await;
+        Ok(updated)
+    }
+
+    /// Change a credential's status from a stack's policy (no cascade: the policy already
+    /// judged every stack above), by the system, with the reason recorded.
+    pub(crate) async fn change_status_in(
+        &self,
+        tx: &mut Tx,
+        credential: Uuid,
+        action: StatusAction,
+        reason: &str,
+        cascade: bool,
+    ) -> Result<CredentialRecord> {
+        let record = tx
+            .conn()
+            .credential(credential)
+            .await?
+            .ok_or_else(|| AppError::NotFound("credential".into()))?;
+        let org = tx
+            .conn()
+            .org_by_id(record.org_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("organization".into()))?;
+        // Boxed: a status change may change the status of the stacks above it.
+        Box::pin(self.change_status(
+            tx,
+            &Principal::system(),
+            &org,
+            record,
+            action,
+            Some(reason),
+            cascade,
+        ))
+        .await
+    }
+
+    /// Set the status, re-sign the status list, audit it and, with `cascade`, let the
+    /// stacks built on the credential follow their policies.
+    #[allow(clippy::too_many_arguments)]
+    async fn change_status(
+        &self,
+        tx: &mut Tx,
+        by: &Principal,
+        org: &Organization,
+        record: CredentialRecord,
+        action: StatusAction,
+        reason: Option<&str>,
+        cascade: bool,
+    ) -> Result<CredentialRecord> {
+        let id = record.id;
         let t = now();
         let (revoked, suspended) = match (action, record.state) {
             (_, CredentialState::Revoked) => {
@@ -644,10 +760,10 @@ impl App {
             (StatusAction::Reinstate, CredentialState::Suspended) => (None, None),
         };
         tx.conn()
-            .set_credential_state(org.id, id, revoked, suspended, reason.as_deref())
+            .set_credential_state(org.id, id, revoked, suspended, reason)
             .await?;
-        let signer = self.signer(&mut tx.conn(), &org).await?;
-        self.resign_status_lists(&mut tx, &org, &signer, record.status_list)
+        let signer = self.signer(&mut tx.conn(), org).await?;
+        self.resign_status_lists(tx, org, &signer, record.status_list)
             .await?;
         let entry = audit_entry(
             by,
@@ -670,7 +786,19 @@ impl App {
             .credential(id)
             .await?
             .ok_or_else(|| AppError::NotFound("credential".into()))?;
-        tx.commit().await?;
+        if cascade {
+            match action {
+                StatusAction::Revoke => {
+                    self.after_credential_lost(tx, &updated, crate::stacks::Loss::Revoked)
+                        .await?
+                }
+                StatusAction::Suspend => {
+                    self.after_credential_lost(tx, &updated, crate::stacks::Loss::Suspended)
+                        .await?
+                }
+                StatusAction::Reinstate => self.after_credential_reinstated(tx, &updated).await?,
+            }
+        }
         Ok(updated)
     }
 

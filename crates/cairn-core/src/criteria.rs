@@ -98,6 +98,8 @@ pub enum EvidenceRef {
     Attempt { attempt_id: Uuid },
     Evidence { evidence_id: Uuid },
     ModuleCompletion { module_version_id: Uuid },
+    /// A credential the learner holds: what a stack is awarded on.
+    Credential { credential_id: Uuid },
 }
 
 /// Whether criteria are met, and why.

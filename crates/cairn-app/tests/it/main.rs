@@ -6,7 +6,9 @@ mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod notifications;
 mod reviews;
+mod stacks;
 
 use cairn_app::accounts::NewUser;
 use cairn_app::orgs::{NewMember, NewOrg, NewToken};

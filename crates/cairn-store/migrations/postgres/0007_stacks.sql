@@ -4,7 +4,7 @@
 -- JSON cairn_core::stacks::StackSpec (NULL: not a stack).
 ALTER TABLE achievements ADD COLUMN stack TEXT;
 -- Credit value in thousandths of a credit hour (NULL: none).
-ALTER TABLE achievements ADD COLUMN credits INTEGER;
+ALTER TABLE achievements ADD COLUMN credits BIGINT;
 -- JSON cairn_core::renewal::Renewal (NULL: renewed only by earning it again).
 ALTER TABLE achievements ADD COLUMN renewal TEXT;
 
@@ -33,6 +33,8 @@ ALTER TABLE credentials ADD COLUMN valid_until TIMESTAMPTZ;
 ALTER TABLE credentials ADD COLUMN expiry_handled BOOLEAN NOT NULL DEFAULT FALSE;
 UPDATE credentials SET valid_until = (document::jsonb ->> 'validUntil')::timestamptz
     WHERE document::jsonb ? 'validUntil';
+-- The nearest expiry reminder already sent (90, 60 or 30 days), so each is sent once.
+ALTER TABLE credentials ADD COLUMN reminded_days INTEGER;
 CREATE INDEX credentials_holder ON credentials(recipient_user, achievement_id);
 CREATE INDEX credentials_expiring ON credentials(valid_until) WHERE valid_until IS NOT NULL;
 

@@ -33,6 +33,8 @@ ALTER TABLE credentials ADD COLUMN valid_until TEXT;
 ALTER TABLE credentials ADD COLUMN expiry_handled BOOLEAN NOT NULL DEFAULT 0;
 UPDATE credentials SET valid_until = json_extract(document, '$.validUntil')
     WHERE json_valid(document) AND json_extract(document, '$.validUntil') IS NOT NULL;
+-- The nearest expiry reminder already sent (90, 60 or 30 days), so each is sent once.
+ALTER TABLE credentials ADD COLUMN reminded_days INTEGER;
 CREATE INDEX credentials_holder ON credentials(recipient_user, achievement_id);
 CREATE INDEX credentials_expiring ON credentials(valid_until) WHERE valid_until IS NOT NULL;
 

@@ -49,11 +49,17 @@ pub struct AwardRow {
     pub last_error: Option<String>,
     pub decided_at: OffsetDateTime,
     pub issued_at: Option<OffsetDateTime>,
+    /// rule, stack or renewal.
+    pub basis: String,
+    /// The award this one renews.
+    pub renews: Option<Uuid>,
+    /// Its credential is suspended because the stack no longer holds.
+    pub auto_suspended: bool,
 }
 
 macro_rules! award_columns {
     () => {
-        "id, achievement_id, learner_id, org_id, evidence, result, explanation, state, active, credential_id, tries, last_error, decided_at, issued_at"
+        "id, achievement_id, learner_id, org_id, evidence, result, explanation, state, active, credential_id, tries, last_error, decided_at, issued_at, basis, renews, auto_suspended"
     };
 }
 
@@ -96,8 +102,8 @@ impl Conn<'_> {
     /// unique index: the loser inserts nothing (and, on PostgreSQL, waits for the winner
     /// rather than failing, so its own transaction stays usable).
     pub async fn insert_award_if_none_active(&mut self, a: &AwardRow) -> Result<bool> {
-        let q = "INSERT INTO awards (id, achievement_id, learner_id, org_id, evidence, result, explanation, state, active, credential_id, tries, last_error, decided_at, issued_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+        let q = "INSERT INTO awards (id, achievement_id, learner_id, org_id, evidence, result, explanation, state, active, credential_id, tries, last_error, decided_at, issued_at, basis, renews) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
                  ON CONFLICT (achievement_id, learner_id) WHERE active DO NOTHING";
         let n = on!(self, |c| sqlx::query(q)
             .bind(a.id)
@@ -114,6 +120,8 @@ impl Conn<'_> {
             .bind(&a.last_error)
             .bind(a.decided_at)
             .bind(a.issued_at)
+            .bind(&a.basis)
+            .bind(a.renews)
             .execute(c)
             .await
             .map(|r| r.rows_affected()))?;

@@ -1,8 +1,268 @@
-//! Stacks: the reverse index from achievements to the stacks naming them, and what a
-//! learner holds.
+//! Stacks: the reverse index from achievements to the stacks and renewals naming them, what
+//! a learner holds, and the credentials whose expiry or reminders are due.
 
-/// A credential a learner holds, as stacks count it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::Result;
+use crate::conn::{Conn, on};
+
+/// A valid credential a learner holds, as stacks count it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct HeldRow {
-    pub credential_id: uuid::Uuid,
+    pub credential_id: Uuid,
+    pub achievement_id: Uuid,
+    pub name: String,
+    /// The achievement's credit value, in thousandths.
+    pub credits: Option<i64>,
+    pub issued_at: OffsetDateTime,
+    pub valid_until: Option<OffsetDateTime>,
+}
+
+/// A stack definition as stored: the achievement and its JSON stack spec.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StackSpecRow {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub name: String,
+    pub stack: String,
+}
+
+/// A credential whose holder is to hear of or be affected by its end.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExpiringRow {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub achievement_id: Uuid,
+    pub recipient_user: Uuid,
+    pub name: String,
+    pub valid_until: OffsetDateTime,
+    pub reminded_days: Option<i32>,
+}
+
+impl Conn<'_> {
+    /// Hold the learner's row until the transaction ends, so that decisions about one
+    /// learner's stacks happen one at a time. SQLite's single writer does this already.
+    pub async fn lock_user_row(&mut self, user: Uuid) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            let q = "SELECT id FROM users WHERE id = $1 FOR UPDATE";
+            let _: Option<(Uuid,)> = sqlx::query_as(q)
+                .bind(user)
+                .fetch_optional(&mut **c)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Forget what an achievement's rule referred to, before indexing its new rule.
+    pub async fn clear_rule_refs(&mut self, achievement: Uuid) -> Result<()> {
+        let q = "DELETE FROM achievement_rule_refs WHERE achievement_id = $1";
+        on!(self, |c| sqlx::query(q)
+            .bind(achievement)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Replace the components (rule parts and prerequisites) a stack names.
+    pub async fn set_stack_refs(&mut self, stack: Uuid, components: &[Uuid]) -> Result<()> {
+        let q = "DELETE FROM stack_refs WHERE stack_id = $1";
+        on!(self, |c| sqlx::query(q)
+            .bind(stack)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        for component in components {
+            let q = "INSERT INTO stack_refs (stack_id, component_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+            on!(self, |c| sqlx::query(q)
+                .bind(stack)
+                .bind(component)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// The stacks whose rule or prerequisites name this achievement.
+    pub async fn stacks_naming(&mut self, component: Uuid) -> Result<Vec<Uuid>> {
+        let q = "SELECT stack_id FROM stack_refs WHERE component_id = $1 ORDER BY stack_id";
+        let rows: Vec<(Uuid,)> = on!(self, |c| sqlx::query_as(q)
+            .bind(component)
+            .fetch_all(c)
+            .await)?;
+        Ok(rows.into_iter().map(|(a,)| a).collect())
+    }
+
+    /// Every stack definition, for checking a new one against the others (cycles) and for
+    /// planning. Stacks are authored by hand, so there are hundreds, not millions.
+    pub async fn all_stack_specs(&mut self) -> Result<Vec<StackSpecRow>> {
+        let q =
+            "SELECT id, org_id, name, stack FROM achievements WHERE stack IS NOT NULL ORDER BY id";
+        Ok(on!(self, |c| sqlx::query_as(q).fetch_all(c).await)?)
+    }
+
+    /// Replace the assessments and achievements a renewal names.
+    pub async fn set_renewal_refs(
+        &mut self,
+        achievement: Uuid,
+        refs: &[(&str, Uuid)],
+    ) -> Result<()> {
+        let q = "DELETE FROM renewal_refs WHERE achievement_id = $1";
+        on!(self, |c| sqlx::query(q)
+            .bind(achievement)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        for (kind, id) in refs {
+            let q = "INSERT INTO renewal_refs (achievement_id, ref_kind, ref_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+            on!(self, |c| sqlx::query(q)
+                .bind(achievement)
+                .bind(*kind)
+                .bind(id)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// The achievements a passed assessment or an earned achievement may renew.
+    pub async fn renewals_naming(&mut self, kind: &str, id: Uuid) -> Result<Vec<Uuid>> {
+        let q = "SELECT achievement_id FROM renewal_refs WHERE ref_kind = $1 AND ref_id = $2 ORDER BY achievement_id";
+        let rows: Vec<(Uuid,)> = on!(self, |c| sqlx::query_as(q)
+            .bind(kind)
+            .bind(id)
+            .fetch_all(c)
+            .await)?;
+        Ok(rows.into_iter().map(|(a,)| a).collect())
+    }
+
+    /// The credentials a learner holds now: neither revoked nor suspended nor expired.
+    pub async fn held_by(&mut self, learner: Uuid, at: OffsetDateTime) -> Result<Vec<HeldRow>> {
+        let q = "SELECT c.id AS credential_id, c.achievement_id AS achievement_id, a.name AS name, a.credits AS credits, c.issued_at AS issued_at, c.valid_until AS valid_until \
+                 FROM credentials c JOIN achievements a ON a.id = c.achievement_id \
+                 WHERE c.recipient_user = $1 AND c.revoked_at IS NULL AND c.suspended_at IS NULL \
+                 AND (c.valid_until IS NULL OR c.valid_until > $2) \
+                 ORDER BY c.issued_at, c.id";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(learner)
+            .bind(at)
+            .fetch_all(c)
+            .await)?)
+    }
+
+    /// The learner's active awards made by stack rules, with their credentials (if issued).
+    pub async fn active_stack_awards(
+        &mut self,
+        learner: Uuid,
+    ) -> Result<Vec<(Uuid, Uuid, Option<Uuid>, bool)>> {
+        let q = "SELECT id, achievement_id, credential_id, auto_suspended FROM awards WHERE learner_id = $1 AND active AND basis = 'stack' ORDER BY achievement_id";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(learner)
+            .fetch_all(c)
+            .await)?)
+    }
+
+    /// Mark whether an award's credential was suspended by its stack policy.
+    pub async fn set_award_auto_suspended(&mut self, award: Uuid, on: bool) -> Result<()> {
+        let q = "UPDATE awards SET auto_suspended = $2 WHERE id = $1";
+        on!(self, |c| sqlx::query(q)
+            .bind(award)
+            .bind(on)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The learner's active award for an achievement, if any.
+    pub async fn active_award(
+        &mut self,
+        achievement: Uuid,
+        learner: Uuid,
+    ) -> Result<Option<(Uuid, Option<Uuid>)>> {
+        let q = "SELECT id, credential_id FROM awards WHERE achievement_id = $1 AND learner_id = $2 AND active";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(achievement)
+            .bind(learner)
+            .fetch_optional(c)
+            .await)?)
+    }
+
+    /// End an award so another may be made: false if it was no longer active (someone
+    /// else renewed it first).
+    pub async fn deactivate_award(&mut self, award: Uuid) -> Result<bool> {
+        let q = "UPDATE awards SET active = FALSE WHERE id = $1 AND active";
+        let n = on!(self, |c| sqlx::query(q)
+            .bind(award)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Credentials held by people that expired by `at` and whose stacks were not yet
+    /// re-evaluated, oldest first.
+    pub async fn expired_unhandled(
+        &mut self,
+        at: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<ExpiringRow>> {
+        let q = "SELECT id, org_id, achievement_id, recipient_user, name, valid_until, reminded_days FROM credentials \
+                 WHERE valid_until IS NOT NULL AND valid_until <= $1 AND NOT expiry_handled \
+                 AND recipient_user IS NOT NULL AND achievement_id IS NOT NULL \
+                 ORDER BY valid_until, id LIMIT $2";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(at)
+            .bind(limit)
+            .fetch_all(c)
+            .await)?)
+    }
+
+    /// Claim an expired credential's handling: false if another server did it already.
+    pub async fn mark_expiry_handled(&mut self, credential: Uuid) -> Result<bool> {
+        let q = "UPDATE credentials SET expiry_handled = TRUE WHERE id = $1 AND NOT expiry_handled";
+        let n = on!(self, |c| sqlx::query(q)
+            .bind(credential)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Valid credentials held by people that expire after `from` and by `until` and have
+    /// not had their 30-day reminder yet.
+    pub async fn expiring_between(
+        &mut self,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<ExpiringRow>> {
+        let q = "SELECT id, org_id, achievement_id, recipient_user, name, valid_until, reminded_days FROM credentials \
+                 WHERE valid_until IS NOT NULL AND valid_until > $1 AND valid_until <= $2 \
+                 AND revoked_at IS NULL AND suspended_at IS NULL \
+                 AND recipient_user IS NOT NULL AND achievement_id IS NOT NULL \
+                 AND (reminded_days IS NULL OR reminded_days > 30) \
+                 ORDER BY valid_until, id LIMIT $3";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(from)
+            .bind(until)
+            .bind(limit)
+            .fetch_all(c)
+            .await)?)
+    }
+
+    /// Record the reminder sent; false if a reminder as near was recorded meanwhile.
+    pub async fn set_reminded(&mut self, credential: Uuid, days: i32) -> Result<bool> {
+        let q = "UPDATE credentials SET reminded_days = $2 WHERE id = $1 AND (reminded_days IS NULL OR reminded_days > $2)";
+        let n = on!(self, |c| sqlx::query(q)
+            .bind(credential)
+            .bind(days)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
 }

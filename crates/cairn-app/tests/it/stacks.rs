@@ -1,0 +1,322 @@
+//! Stacks over a real database: a badge that completes a micro-credential that completes a
+//! nano-degree, cycles refused when saved, revocation, suspension and expiry policies,
+//! renewal by credits, and racing components, on both backends.
+
+use cairn_app::App;
+use cairn_app::credentials::{IssueRequest, NewAchievement, Recipient, StatusAction};
+use cairn_core::renewal::Renewal;
+use cairn_core::stacks::{RevocationPolicy, StackRule, StackSpec};
+use cairn_core::{AchievementKind, AchievementSpec, CredentialState, OrgKind, Principal, Role};
+use cairn_store::backend_tests;
+use uuid::Uuid;
+
+use crate::app;
+
+struct World {
+    admin: Principal,
+    learner: Principal,
+    email: String,
+}
+
+async fn world(app: &App) -> World {
+    crate::org_of(app, "council", vec![OrgKind::Issuer]).await;
+    World {
+        admin: crate::member(app, "council", Role::Admin).await,
+        learner: crate::member(app, "council", Role::Learner).await,
+        email: "learner@council.example".into(),
+    }
+}
+
+fn new(kind: AchievementKind, name: &str, spec: AchievementSpec) -> NewAchievement {
+    NewAchievement {
+        kind,
+        name: name.into(),
+        description: format!("{name}, for tests."),
+        criteria: format!("Earn {name}."),
+        spec,
+    }
+}
+
+async fn badge(app: &App, w: &World, name: &str, credits: u64) -> Uuid {
+    let spec = AchievementSpec {
+        credits: Some(credits),
+        ..Default::default()
+    };
+    app.create_achievement(&w.admin, "council", new(AchievementKind::Badge, name, spec))
+        .await
+        .unwrap()
+        .id
+}
+
+fn all_of(ids: &[Uuid]) -> StackRule {
+    StackRule::AllOf {
+        of: ids
+            .iter()
+            .map(|a| StackRule::Holds { achievement_id: *a })
+            .collect(),
+    }
+}
+
+async fn stack(
+    app: &App,
+    w: &World,
+    kind: AchievementKind,
+    name: &str,
+    rule: StackRule,
+    policy: RevocationPolicy,
+) -> Uuid {
+    let spec = AchievementSpec {
+        stack: Some(StackSpec {
+            rule,
+            prerequisites: vec![],
+            on_revocation: policy,
+        }),
+        validity_days: Some(730),
+        ..Default::default()
+    };
+    app.create_achievement(&w.admin, "council", new(kind, name, spec))
+        .await
+        .unwrap()
+        .id
+}
+
+async fn issue(app: &App, w: &World, achievement: Uuid) -> Uuid {
+    app.issue_credential(
+        &w.admin,
+        "council",
+        IssueRequest {
+            achievement_id: achievement,
+            recipient: Recipient::Email(w.email.clone()),
+            valid_until: None,
+            jwt: false,
+        },
+    )
+    .await
+    .unwrap()
+    .record
+    .id
+}
+
+/// The learner's credentials for an achievement, with their states.
+async fn held(app: &App, w: &World, achievement: Uuid) -> Vec<CredentialState> {
+    app.my_credentials(&w.learner)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.achievement_id == Some(achievement))
+        .map(|c| c.state)
+        .collect()
+}
+
+/// Two badges → micro-credential; micro-credential + a third badge → nano-degree.
+struct Ladder {
+    b1: Uuid,
+    b2: Uuid,
+    b3: Uuid,
+    micro: Uuid,
+    nano: Uuid,
+}
+
+async fn ladder(app: &App, w: &World, policy: RevocationPolicy) -> Ladder {
+    let b1 = badge(app, w, "Stems", 1000).await;
+    let b2 = badge(app, w, "Extensions", 1000).await;
+    let b3 = badge(app, w, "Privacy", 500).await;
+    let micro = stack(
+        app,
+        w,
+        AchievementKind::MicroCredential,
+        "Coding",
+        all_of(&[b1, b2]),
+        policy,
+    )
+    .await;
+    let nano = stack(
+        app,
+        w,
+        AchievementKind::NanoDegree,
+        "Coding Professional",
+        all_of(&[micro, b3]),
+        policy,
+    )
+    .await;
+    Ladder {
+        b1,
+        b2,
+        b3,
+        micro,
+        nano,
+    }
+}
+
+backend_tests! {
+    async fn the_last_badge_completes_a_micro_credential_and_the_nano_degree_above_it(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Reevaluate).await;
+        issue(&app, &w, l.b3).await;
+        issue(&app, &w, l.b1).await;
+        assert!(held(&app, &w, l.micro).await.is_empty(), "one badge of two is not enough");
+        let last = issue(&app, &w, l.b2).await;
+        // Both stacked credentials were signed before the issuing call returned.
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Active]);
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Active]);
+        let awards = app.my_awards(&w.learner).await.unwrap();
+        let micro = awards.iter().find(|a| a.achievement_id == l.micro).unwrap();
+        assert_eq!(micro.state, "issued");
+        let named: Vec<_> = micro.evidence.iter().map(|e| e.reference).collect();
+        assert!(named.contains(&cairn_core::criteria::EvidenceRef::Credential { credential_id: last }), "{named:?}");
+        assert!(micro.explanation.contains("\"Stems\"") && micro.explanation.contains("\"Extensions\""), "{}", micro.explanation);
+        // The nano-degree names the micro-credential's credential as its evidence, and its
+        // signed document points to that credential's public page.
+        let nano = awards.iter().find(|a| a.achievement_id == l.nano).unwrap();
+        let micro_credential = micro.credential_id.unwrap();
+        assert!(nano.evidence.iter().any(|e| e.reference == cairn_core::criteria::EvidenceRef::Credential { credential_id: micro_credential }));
+        let doc = app.public_credential(nano.credential_id.unwrap()).await.unwrap().document;
+        let evidence = doc["evidence"].as_array().unwrap();
+        assert!(evidence.iter().any(|e| e["id"].as_str().unwrap().ends_with(&micro_credential.to_string())), "{evidence:?}");
+        // The chain behind the nano-degree includes the decision and the component.
+        let chain = app.credential_chain(&w.learner, nano.credential_id.unwrap()).await.unwrap();
+        let actions: Vec<_> = chain.events.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"award.decide") && actions.contains(&"credential.issue"), "{actions:?}");
+    }
+
+    async fn a_cycle_is_refused_when_the_stack_is_saved_and_named(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Reevaluate).await;
+        // Making "Stems" require the nano-degree closes a loop through the micro-credential.
+        let spec = AchievementSpec {
+            stack: Some(StackSpec { rule: StackRule::Holds { achievement_id: l.nano }, prerequisites: vec![], on_revocation: RevocationPolicy::Keep }),
+            ..Default::default()
+        };
+        let err = app
+            .update_achievement(&w.admin, "council", l.b1, new(AchievementKind::Badge, "Stems", spec))
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        for name in ["\"Stems\"", "\"Coding\"", "\"Coding Professional\""] {
+            assert!(text.contains(name), "{text}");
+        }
+        assert!(text.contains('→'), "{text}");
+        // Nothing was saved: the badge is still a plain badge.
+        assert!(app.achievement(l.b1).await.unwrap().spec.stack.is_none());
+        // A rule and a stack together are refused too.
+        let both = AchievementSpec {
+            rule: Some(cairn_core::criteria::Criteria::EvidenceAccepted { rubric_id: Uuid::now_v7() }),
+            stack: Some(StackSpec { rule: all_of(&[l.b2]), prerequisites: vec![], on_revocation: RevocationPolicy::Keep }),
+            ..Default::default()
+        };
+        assert!(app.create_achievement(&w.admin, "council", new(AchievementKind::MicroCredential, "Both", both)).await.is_err());
+    }
+
+    async fn revoking_a_component_under_re_evaluate_revokes_exactly_the_stacks_that_no_longer_hold(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Reevaluate).await;
+        // A second way to the micro-credential's other part: "at least 1 of" b3 and b1 for
+        // an elective stack that survives the revocation.
+        let elective = stack(&app, &w, AchievementKind::MicroCredential, "Either", StackRule::AtLeast { k: 1, of: vec![StackRule::Holds { achievement_id: l.b1 }, StackRule::Holds { achievement_id: l.b3 }] }, RevocationPolicy::Reevaluate).await;
+        issue(&app, &w, l.b1).await;
+        let b2 = issue(&app, &w, l.b2).await;
+        issue(&app, &w, l.b3).await;
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Active]);
+        app.set_credential_status(&w.admin, "council", b2, StatusAction::Revoke, Some("issued in error")).await.unwrap();
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Revoked]);
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Revoked]);
+        assert_eq!(held(&app, &w, elective).await, vec![CredentialState::Active]);
+        // Earning the badge again earns the stacks again.
+        issue(&app, &w, l.b2).await;
+        assert!(held(&app, &w, l.nano).await.contains(&CredentialState::Active));
+    }
+
+    async fn suspend_policy_suspends_and_reinstating_the_component_restores(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Suspend).await;
+        let b1 = issue(&app, &w, l.b1).await;
+        issue(&app, &w, l.b2).await;
+        issue(&app, &w, l.b3).await;
+        app.set_credential_status(&w.admin, "council", b1, StatusAction::Suspend, Some("under review")).await.unwrap();
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Suspended]);
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Suspended]);
+        app.set_credential_status(&w.admin, "council", b1, StatusAction::Reinstate, None).await.unwrap();
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Active]);
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Active]);
+        // Under "re-evaluate" a suspended component also only suspends: it may come back.
+    }
+
+    async fn keep_policy_keeps_the_stack(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Keep).await;
+        let b1 = issue(&app, &w, l.b1).await;
+        issue(&app, &w, l.b2).await;
+        issue(&app, &w, l.b3).await;
+        app.set_credential_status(&w.admin, "council", b1, StatusAction::Revoke, None).await.unwrap();
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Active]);
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Active]);
+    }
+
+    async fn an_expired_component_is_handled_by_the_worker(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Reevaluate).await;
+        let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
+        app.issue_credential(&w.admin, "council", IssueRequest { achievement_id: l.b1, recipient: Recipient::Email(w.email.clone()), valid_until: Some(soon), jwt: false }).await.unwrap();
+        issue(&app, &w, l.b2).await;
+        issue(&app, &w, l.b3).await;
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Active]);
+        assert_eq!(app.handle_expired_credentials().await.unwrap(), 0, "nothing expired yet");
+        tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+        assert_eq!(app.handle_expired_credentials().await.unwrap(), 1);
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Revoked]);
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Revoked]);
+        // A second pass (or a second server) finds nothing more to do.
+        assert_eq!(app.handle_expired_credentials().await.unwrap(), 0);
+    }
+
+    async fn credits_earned_while_valid_renew_a_credential(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let base = badge(&app, &w, "Coding basics", 0).await;
+        let c1 = badge(&app, &w, "Refresher one", 1000).await;
+        let c2 = badge(&app, &w, "Refresher two", 1500).await;
+        let spec = AchievementSpec {
+            stack: Some(StackSpec { rule: all_of(&[base]), prerequisites: vec![], on_revocation: RevocationPolicy::Keep }),
+            validity_days: Some(300),
+            // The window (365 days) is wider than the validity: renewal is open at once.
+            renewal: Some(Renewal { assessment_id: None, min_credits: Some(2000), credits_from: vec![c1, c2], window_days: 365 }),
+            ..Default::default()
+        };
+        let licence = app.create_achievement(&w.admin, "council", new(AchievementKind::Certificate, "Coder licence", spec)).await.unwrap().id;
+        issue(&app, &w, base).await;
+        assert_eq!(held(&app, &w, licence).await, vec![CredentialState::Active]);
+        issue(&app, &w, c1).await;
+        assert_eq!(held(&app, &w, licence).await.len(), 1, "1 credit of 2 does not renew");
+        issue(&app, &w, c2).await;
+        assert_eq!(held(&app, &w, licence).await, vec![CredentialState::Active, CredentialState::Active]);
+        let awards = app.my_awards(&w.learner).await.unwrap();
+        let of_licence: Vec<_> = awards.iter().filter(|a| a.achievement_id == licence).collect();
+        assert_eq!(of_licence.len(), 2);
+        let renewal = of_licence.iter().find(|a| a.active).unwrap();
+        assert!(renewal.explanation.contains("renewed"), "{}", renewal.explanation);
+        assert_eq!(renewal.evidence.len(), 2, "both refreshers are its evidence");
+        // A third refresher renews nothing more: the renewed credential's window is new.
+        let bad = Renewal { assessment_id: None, min_credits: Some(2000), credits_from: vec![], window_days: 90 };
+        let refused = AchievementSpec { validity_days: Some(300), renewal: Some(bad), ..Default::default() };
+        let err = app.create_achievement(&w.admin, "council", new(AchievementKind::Certificate, "Bad", refused)).await.unwrap_err();
+        assert!(err.to_string().contains("credits_from"), "{err}");
+    }
+
+    async fn components_issued_at_the_same_time_complete_the_stack_once(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Reevaluate).await;
+        issue(&app, &w, l.b3).await;
+        let (a, b) = tokio::join!(issue(&app, &w, l.b1), issue(&app, &w, l.b2));
+        assert_ne!(a, b);
+        app.sign_pending_awards().await.unwrap();
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Active]);
+        assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Active]);
+    }
+}
