@@ -37,6 +37,6 @@ pub use reviews::{
     ReviewRow, RubricRow, UnassignedRow,
 };
 pub use sessions::SessionRow;
-pub use stacks::HeldRow;
+pub use stacks::{ExpiringRow, HeldRow, StackSpecRow};
 pub use teams::TeamSummary;
 pub use users::SignInFacts;
