@@ -775,3 +775,17 @@ fn credential_evidence(r: &HeldRow, role: &str) -> AwardEvidence {
         genre: "Credential".into(),
     }
 }
+
+impl App {
+    /// Judge again, for one learner, the stacks that name `achievement` — what issuing a
+    /// credential for it does — and commit any awards decided; returns their ids. For
+    /// repairs after a stack was added or changed, and for measuring re-evaluation.
+    pub async fn reevaluate_stacks(&self, learner: Uuid, achievement: Uuid) -> Result<Vec<Uuid>> {
+        let mut tx = self.store.begin().await?;
+        let decided = self
+            .decide_stacks(&mut tx, learner, achievement, "reevaluation")
+            .await?;
+        tx.commit().await?;
+        Ok(decided)
+    }
+}
