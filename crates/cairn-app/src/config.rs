@@ -42,6 +42,9 @@ pub struct AppConfig {
     pub sign_awards_inline: bool,
     /// Where notifications are e-mailed; none: they are shown in the app only.
     pub smtp: Option<crate::notify::SmtpConfig>,
+    /// The issuing organization (by slug) that signs what the platform itself assembles,
+    /// such as a learner's CLR transcript; none: transcripts cannot be signed.
+    pub platform_issuer: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -57,6 +60,7 @@ impl Default for AppConfig {
             master_key: None,
             sign_awards_inline: true,
             smtp: None,
+            platform_issuer: None,
         }
     }
 }

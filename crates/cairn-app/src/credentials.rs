@@ -97,10 +97,10 @@ pub struct PublicCredential {
 }
 
 /// Who signs for an organization, and with what.
-struct Signer {
-    did: String,
-    verification_method: String,
-    key: KeyPair,
+pub(crate) struct Signer {
+    pub(crate) did: String,
+    pub(crate) verification_method: String,
+    pub(crate) key: KeyPair,
 }
 
 impl App {
@@ -135,7 +135,7 @@ impl App {
     }
 
     /// The key that signs now, creating the organization's first key when it has none.
-    async fn signer(&self, conn: &mut Conn<'_>, org: &Organization) -> Result<Signer> {
+    pub(crate) async fn signer(&self, conn: &mut Conn<'_>, org: &Organization) -> Result<Signer> {
         let master = self.config.master_key.as_ref().ok_or_else(|| {
             AppError::Unavailable(
                 "this server has no master key configured (CAIRN_MASTER_KEY or --master-key-file), so it cannot sign credentials".into(),

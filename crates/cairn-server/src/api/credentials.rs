@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use cairn_app::credentials::{IssueRequest, NewAchievement, Recipient, StatusAction};
 use cairn_core::{Achievement, AchievementKind, CredentialRecord};
 use serde::{Deserialize, Serialize};
@@ -232,6 +233,33 @@ pub async fn my_credentials(
     Auth(p): Auth,
 ) -> ApiResult<Json<Vec<CredentialRecord>>> {
     Ok(Json(s.app.my_credentials(&p).await?))
+}
+
+/// The signed-in learner's Comprehensive Learner Record (CLR 2.0): a `ClrCredential`
+/// embedding every credential of theirs that is valid now, with `isChildOf` associations
+/// from each component to the stacks it counts towards, signed by the platform issuer.
+#[utoipa::path(get, path = "/api/v1/me/clr", tag = "account",
+    responses(
+        (status = 200, description = "A signed ClrCredential", body = Object, content_type = "application/vc+ld+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No valid credentials yet", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No platform issuer configured", body = Problem, content_type = "application/problem+json")))]
+pub async fn my_clr(State(s): State<AppState>, Auth(p): Auth) -> ApiResult<Response> {
+    let clr = s.app.my_clr(&p).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vc+ld+json"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"clr.json\""),
+            ),
+        ],
+        clr.to_string(),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -94,6 +94,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(credentials::change_status))
         .routes(routes!(credentials::rotate_key))
         .routes(routes!(credentials::my_credentials))
+        .routes(routes!(credentials::my_clr))
         .routes(routes!(credentials::vc_api_issue))
         .routes(routes!(credentials::vc_api_verify))
 }

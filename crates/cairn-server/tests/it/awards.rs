@@ -201,20 +201,33 @@ async fn take(
 /// What the independent verifier says of a credential, given the issuer's DID document and
 /// status list as this server serves them. None when the harness is not available.
 async fn reference_verifier(h: &Harness, credential: &Value) -> Option<(bool, String)> {
+    reference_verifier_with(h, credential, true).await
+}
+
+/// [`reference_verifier`]; `schema`: also check the OB 3.0 JSON Schema (for achievement
+/// credentials, not transcripts). The CLR 2.0 context, which the harness does not bundle,
+/// is given to it as a document (the published bytes, with an `id` for its loader).
+async fn reference_verifier_with(
+    h: &Harness,
+    credential: &Value,
+    schema: bool,
+) -> Option<(bool, String)> {
     let interop = cairn_store::testing::interop_harness()?;
     let dir = tempfile::tempdir().unwrap();
-    let did = body_json(h.get("/orgs/council/did.json", None).await).await;
-    let list_url = credential["credentialStatus"]["statusListCredential"]
-        .as_str()
-        .unwrap();
-    let list_path = list_url
-        .split_once("://")
-        .unwrap()
-        .1
-        .split_once('/')
-        .unwrap()
-        .1;
-    let list = body_json(h.get(&format!("/{list_path}"), None).await).await;
+    let issuer = credential["issuer"]["id"].as_str().unwrap();
+    let slug = issuer.rsplit(':').next().unwrap();
+    let did = body_json(h.get(&format!("/orgs/{slug}/did.json"), None).await).await;
+    if let Some(list_url) = credential["credentialStatus"]["statusListCredential"].as_str() {
+        let list_path = list_url
+            .split_once("://")
+            .unwrap()
+            .1
+            .split_once('/')
+            .unwrap()
+            .1;
+        let list = body_json(h.get(&format!("/{list_path}"), None).await).await;
+        std::fs::write(dir.path().join("status.json"), list.to_string()).unwrap();
+    }
     std::fs::write(dir.path().join("did.json"), did.to_string()).unwrap();
     // The offline loader finds documents by their exact id, so each verification method
     // (a fragment of the DID document) is given as a document of its own too.
@@ -228,17 +241,19 @@ async fn reference_verifier(h: &Harness, credential: &Value) -> Option<(bool, St
         doc["@context"] = did["@context"].clone();
         std::fs::write(dir.path().join(format!("vm-{i}.json")), doc.to_string()).unwrap();
     }
-    std::fs::write(dir.path().join("status.json"), list.to_string()).unwrap();
+    let clr = cairn_vc::contexts::CLR_V2P0_1;
+    let mut context: Value =
+        serde_json::from_str(cairn_vc::contexts::bundled_context(clr).unwrap()).unwrap();
+    context["id"] = clr.into();
+    std::fs::write(dir.path().join("clr-context.json"), context.to_string()).unwrap();
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), credential.to_string()).unwrap();
-    let out = std::process::Command::new(interop.join("run"))
-        .arg("verify.js")
-        .arg(file.path())
-        .arg("--schema")
-        .arg("--docs")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let mut cmd = std::process::Command::new(interop.join("run"));
+    cmd.arg("verify.js").arg(file.path());
+    if schema {
+        cmd.arg("--schema");
+    }
+    let out = cmd.arg("--docs").arg(dir.path()).output().unwrap();
     Some((
         out.status.success(),
         format!(
@@ -249,7 +264,107 @@ async fn reference_verifier(h: &Harness, credential: &Value) -> Option<(bool, St
     ))
 }
 
+/// A stacked achievement of the council over these parts ("all of"); its id.
+async fn stacked(h: &Harness, admin: &str, kind: &str, name: &str, parts: &[&str]) -> String {
+    let of: Vec<Value> = parts
+        .iter()
+        .map(|p| json!({"type": "holds", "achievement_id": p}))
+        .collect();
+    let res = h.json(Method::POST, "/api/v1/orgs/council/achievements", Some(admin), json!({
+        "kind": kind, "name": name, "description": format!("{name}: a stack."), "criteria": format!("Hold every part of {name}."),
+        "spec": {"stack": {"rule": {"type": "all_of", "of": of}}, "validity_days": 730}})).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        body_text(res).await
+    );
+    body_json(res).await["id"].as_str().unwrap().to_owned()
+}
+
 backend_tests! {
+    async fn the_last_badge_completes_a_micro_credential_and_a_nano_degree_in_one_request(db: TestDb) {
+        let h = Harness::with_config(db, |c| c.platform_issuer = Some("council".into()));
+        let (author, admin) = council(&h).await;
+        let module = module(&h, &author).await;
+        let keys = items(&h, &author, "CODE.1", 3).await;
+        let test = assessment(&h, &author, "Extension codes check", Some(&module), json!({
+            "blueprint": {"cells": [{"competency": {"code": "CODE.1"}, "difficulty": "easy", "count": 3}]},
+            "cut_score_percent": 60, "time_limit_minutes": 20, "max_attempts": 3})).await;
+        let stems = achievement(&h, &admin, "Stem Codes", json!({"type": "completed_module", "module_id": module})).await;
+        let extensions = achievement(&h, &admin, "Extension Codes", json!({"type": "passed_assessment", "assessment_id": test})).await;
+        let micro = stacked(&h, &admin, "micro_credential", "ICD-11 Coding", &[&stems, &extensions]).await;
+        // A diamond: the nano-degree needs the micro-credential and, again, the stem badge.
+        let nano = stacked(&h, &admin, "nano_degree", "ICD-11 Coding Professional", &[&micro, &stems]).await;
+        // A stack naming itself through another is refused, naming the cycle.
+        let res = h.json(Method::PUT, &format!("/api/v1/orgs/council/achievements/{micro}"), Some(&admin), json!({
+            "kind": "micro_credential", "name": "ICD-11 Coding", "description": "x", "criteria": "x",
+            "spec": {"stack": {"rule": {"type": "holds", "achievement_id": nano}}}})).await;
+        if res.status() != StatusCode::NOT_FOUND && res.status() != StatusCode::METHOD_NOT_ALLOWED {
+            let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+            let detail = p["detail"].as_str().unwrap();
+            assert!(detail.contains("\"ICD-11 Coding\" → \"ICD-11 Coding Professional\" → \"ICD-11 Coding\"")
+                || detail.contains("\"ICD-11 Coding Professional\" → \"ICD-11 Coding\" → \"ICD-11 Coding Professional\""), "{p}");
+        }
+
+        let learner = h.person("learner@learners.example").await;
+        // The first badge: the module read to the end.
+        let version = body_json(h.get(&format!("/api/v1/modules/{module}"), None).await).await;
+        let version_id = version["published"]["id"].as_str().unwrap().to_owned();
+        let res = learner.api(&h, Method::PUT, &format!("/api/v1/module-versions/{version_id}/progress"), Some(json!({"page_reached": 1}))).await;
+        assert!(res.status().is_success(), "{}", body_text(res).await);
+        let held = |v: &Value| v.as_array().unwrap().iter().map(|c| c["achievement_id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+        let creds = body_json(learner.api(&h, Method::GET, "/api/v1/me/credentials", None).await).await;
+        assert_eq!(held(&creds), vec![stems.clone()], "{creds}");
+
+        // The last badge: passing the assessment. When the submission returns, the badge,
+        // the micro-credential and the nano-degree are all issued.
+        let passed = take(&h, &learner, &test, &keys, true).await;
+        assert_eq!(passed["result"]["passed"], true, "{passed}");
+        let creds = body_json(learner.api(&h, Method::GET, "/api/v1/me/credentials", None).await).await;
+        let mut got = held(&creds);
+        got.sort();
+        let mut want = vec![stems.clone(), extensions.clone(), micro.clone(), nano.clone()];
+        want.sort();
+        assert_eq!(got, want, "{creds}");
+        let awards = body_json(learner.api(&h, Method::GET, "/api/v1/me/awards", None).await).await;
+        for stack in [&micro, &nano] {
+            let award = awards.as_array().unwrap().iter().find(|a| a["achievement_id"] == json!(stack)).unwrap();
+            assert_eq!(award["state"], "issued", "{award}");
+            let credential_id = award["credential_id"].as_str().unwrap();
+            let credential = body_json(h.get(&format!("/credentials/{credential_id}.json"), None).await).await;
+            assert!(credential["evidence"].as_array().unwrap().iter().all(|e| e["genre"] == "Credential"), "{credential:#}");
+            if let Some((ok, out)) = reference_verifier(&h, &credential).await {
+                assert!(ok, "the reference verifier rejected a stacked credential:\n{out}\n{credential:#}");
+            }
+        }
+
+        // The learner's CLR holds all four, with the stacks' parts as isChildOf, and
+        // verifies with the reference verifier.
+        let res = learner.api(&h, Method::GET, "/api/v1/me/clr", None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let clr = body_json(res).await;
+        assert_eq!(clr["type"], json!(["VerifiableCredential", "ClrCredential"]));
+        assert_eq!(clr["credentialSubject"]["verifiableCredential"].as_array().unwrap().len(), 4);
+        let associations = clr["credentialSubject"]["association"].as_array().unwrap();
+        let pairs: Vec<(String, String)> = associations.iter().map(|a| {
+            assert_eq!(a["associationType"], "isChildOf");
+            (a["sourceId"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(), a["targetId"].as_str().unwrap().rsplit('/').next().unwrap().to_owned())
+        }).collect();
+        for pair in [(&stems, &micro), (&extensions, &micro), (&micro, &nano), (&stems, &nano)] {
+            assert!(pairs.contains(&(pair.0.clone(), pair.1.clone())), "{pair:?} missing from {pairs:?}");
+        }
+        assert_eq!(pairs.len(), 4);
+        if let Some((ok, out)) = reference_verifier_with(&h, &clr, false).await {
+            assert!(ok, "the reference verifier rejected the CLR:\n{out}");
+        }
+        // Without a platform issuer a transcript cannot be signed, and the answer says so.
+        let plain = Harness::new(cairn_store::testing::TestDb::sqlite().await);
+        let someone = plain.person("someone@learners.example").await;
+        let p = problem(someone.api(&plain, Method::GET, "/api/v1/me/clr", None).await, StatusCode::SERVICE_UNAVAILABLE).await;
+        assert!(p["detail"].as_str().unwrap().contains("--platform-issuer"), "{p}");
+    }
+
     async fn passing_a_module_s_assessment_earns_a_credential_that_verifies_elsewhere(db: TestDb) {
         let h = Harness::new(db);
         let (author, admin) = council(&h).await;

@@ -8,6 +8,7 @@ mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod notifications;
 mod pages;
 mod reviews;
 
@@ -31,7 +32,14 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(db: TestDb) -> Self {
-        let app = App::new(db.store.clone(), AppConfig::for_tests());
+        Self::with_config(db, |_| {})
+    }
+
+    /// A harness whose application runs with the test configuration as `change` leaves it.
+    pub fn with_config(db: TestDb, change: impl FnOnce(&mut AppConfig)) -> Self {
+        let mut config = AppConfig::for_tests();
+        change(&mut config);
+        let app = App::new(db.store.clone(), config);
         let router = router(AppState::new(
             app.clone(),
             ServerConfig {
