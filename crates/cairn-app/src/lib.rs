@@ -19,6 +19,7 @@ pub mod keys;
 pub mod modules;
 pub mod notify;
 pub mod orgs;
+pub mod pathways;
 pub mod ratelimit;
 pub mod reviews;
 pub mod security;

@@ -7,6 +7,7 @@ mod credentials;
 mod frameworks;
 mod icd11;
 mod notifications;
+mod pathways;
 mod reviews;
 mod stacks;
 
