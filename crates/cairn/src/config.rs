@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use cairn_app::keys::MasterKey;
+use cairn_app::notify::SmtpConfig;
 use serde::Deserialize;
 
 use crate::{DbArgs, ServeArgs};
@@ -19,6 +20,8 @@ pub struct FileConfig {
     pub bind: Option<String>,
     pub public_url: Option<String>,
     pub master_key_file: Option<String>,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
 }
 
 impl FileConfig {
@@ -43,6 +46,8 @@ pub struct Settings {
     pub master_key: Option<String>,
     pub sign_awards_inline: bool,
     pub award_worker_seconds: u64,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
 }
 
 pub fn db_url(args: &DbArgs, file: &FileConfig, default: &str) -> String {
@@ -69,6 +74,8 @@ impl Settings {
             master_key: args.master_key.clone(),
             sign_awards_inline: args.award_signing != Some(crate::AwardSigning::Worker),
             award_worker_seconds: args.award_worker_seconds.unwrap_or(30).max(1),
+            smtp_url: args.smtp_url.clone().or_else(|| file.smtp_url.clone()),
+            smtp_from: args.smtp_from.clone().or_else(|| file.smtp_from.clone()),
         }
     }
 }
@@ -109,6 +116,80 @@ pub fn master_key(s: &Settings, demo: bool) -> Result<Option<MasterKey>> {
         }
         Err(e) => Err(e).with_context(|| format!("reading the master key from {}", path.display())),
     }
+}
+
+/// The mail relay for notifications: none unless `--smtp-url` is given, and then it needs
+/// `--smtp-from`.
+pub fn smtp(s: &Settings) -> Result<Option<SmtpConfig>> {
+    let (url, from) = match (&s.smtp_url, &s.smtp_from) {
+        (None, None) => return Ok(None),
+        (None, Some(_)) => anyhow::bail!(
+            "--smtp-from is set but --smtp-url is not: give the relay as smtp://HOST:PORT, or drop --smtp-from"
+        ),
+        (Some(_), None) => anyhow::bail!(
+            "--smtp-url needs --smtp-from, the address e-mails come from (e.g. cairn@hospital.example)"
+        ),
+        (Some(u), Some(f)) => (u.trim(), f.trim()),
+    };
+    let (host, port) = parse_smtp_url(url).with_context(|| {
+        format!("'{url}' is not a mail relay Cairn can use; give smtp://HOST:PORT, e.g. smtp://mail.hospital.example:25")
+    })?;
+    let address_ok = from.len() <= 254
+        && from
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && (d.contains('.') || d == "localhost"))
+        && from
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '(' | ')' | ',' | ';'));
+    if !address_ok {
+        anyhow::bail!("'{from}' is not a sender address; give one like cairn@hospital.example");
+    }
+    Ok(Some(SmtpConfig {
+        host,
+        port,
+        from: from.to_owned(),
+    }))
+}
+
+fn parse_smtp_url(url: &str) -> Result<(String, u16)> {
+    let rest = match url.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("smtp") => rest,
+        Some((scheme, _)) if scheme.eq_ignore_ascii_case("smtps") => anyhow::bail!(
+            "only plain smtp:// is supported (no TLS): use a relay inside your network"
+        ),
+        _ => anyhow::bail!("it must start with smtp://"),
+    };
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.contains(['/', '@', '?', '#']) {
+        anyhow::bail!("give only the host and port (no user, path or query)");
+    }
+    let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
+        let (h, after) = v6
+            .split_once(']')
+            .context("an IPv6 address needs its closing ']'")?;
+        (h, after.strip_prefix(':'))
+    } else {
+        match rest.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (rest, None),
+        }
+    };
+    let port = match port {
+        None => 25,
+        Some(p) => p
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p != 0)
+            .with_context(|| format!("'{p}' is not a port number"))?,
+    };
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+    {
+        anyhow::bail!("'{host}' is not a host name");
+    }
+    Ok((host.to_owned(), port))
 }
 
 /// Write a secret readable by its owner only.
@@ -210,6 +291,48 @@ mod tests {
             master_key(&missing, false).is_err(),
             "a named key file that is missing is an error"
         );
+    }
+
+    #[test]
+    fn the_mail_relay_is_smtp_host_and_port_with_a_sender() {
+        let with = |url: Option<&str>, from: Option<&str>| Settings {
+            smtp_url: url.map(Into::into),
+            smtp_from: from.map(Into::into),
+            ..Settings::resolve(&ServeArgs::default(), &FileConfig::default(), "x.db")
+        };
+        assert_eq!(smtp(&with(None, None)).unwrap(), None);
+        let from = Some("cairn@hospital.example");
+        let ok = smtp(&with(Some("smtp://mail.hospital.example:2525"), from))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (ok.host.as_str(), ok.port, ok.from.as_str()),
+            ("mail.hospital.example", 2525, "cairn@hospital.example")
+        );
+        let default_port = smtp(&with(Some("SMTP://10.0.0.5/"), from))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (default_port.host.as_str(), default_port.port),
+            ("10.0.0.5", 25)
+        );
+        let v6 = smtp(&with(Some("smtp://[::1]:25"), from)).unwrap().unwrap();
+        assert_eq!(v6.host, "::1");
+        for bad in [
+            "mail.example:25",
+            "smtps://mail.example:465",
+            "smtp://user@mail.example:25",
+            "smtp://mail.example:0",
+            "smtp://mail.example:99999",
+            "smtp://mail.example:25/path",
+            "smtp://:25",
+        ] {
+            let e = smtp(&with(Some(bad), from)).unwrap_err();
+            assert!(format!("{e:#}").contains(bad), "{bad}: {e:#}");
+        }
+        assert!(smtp(&with(Some("smtp://m.example"), None)).is_err());
+        assert!(smtp(&with(None, from)).is_err());
+        assert!(smtp(&with(Some("smtp://m.example"), Some("not an address"))).is_err());
     }
 
     #[test]

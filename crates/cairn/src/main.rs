@@ -1,6 +1,7 @@
 //! The `cairn` command: one binary to serve Cairn, run the demo, and administer it.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod bench;
 mod config;
 mod credentials;
 mod framework_cmd;
@@ -76,6 +77,15 @@ struct ServeArgs {
     /// Seconds between passes of the award worker, which also runs at start. Default: 30.
     #[arg(long, env = "CAIRN_AWARD_WORKER_SECONDS")]
     award_worker_seconds: Option<u64>,
+    /// Mail relay that notifications are e-mailed through, as smtp://HOST:PORT (port 25 if
+    /// left out). Plain SMTP without AUTH or TLS: a relay inside your network. Unset,
+    /// notifications are shown in Cairn only.
+    #[arg(long, env = "CAIRN_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The address notification e-mails come from, e.g. cairn@hospital.example; needed
+    /// with --smtp-url.
+    #[arg(long, env = "CAIRN_SMTP_FROM")]
+    smtp_from: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -120,6 +130,9 @@ enum Command {
     /// Load the ICD-11 classification.
     #[command(subcommand)]
     Icd11(icd11_cmd::Icd11Command),
+    /// Measure Cairn over a bulk-seeded database (see BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -373,6 +386,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Icd11(c) => return icd11_cmd::run(c, &file).await,
         Command::Framework(c) => return framework_cmd::run(c, &file).await,
+        Command::Bench(c) => return bench::run(c).await,
         Command::MasterKey => {
             println!("{}", cairn_app::keys::MasterKey::generate()?.encode());
         }
@@ -391,6 +405,8 @@ async fn open(url: &str) -> Result<App> {
 }
 
 async fn serve(s: Settings, demo: bool) -> Result<()> {
+    // Checked before anything starts, so a mistyped relay stops the server at once.
+    let smtp = config::smtp(&s)?;
     let addr: SocketAddr = s.bind.parse().with_context(|| {
         format!(
             "'{}' is not an address to listen on; use HOST:PORT such as 127.0.0.1:8080",
@@ -418,6 +434,7 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
         public_url: public_url.clone(),
         master_key,
         sign_awards_inline: s.sign_awards_inline,
+        smtp,
         ..AppConfig::default()
     };
     let app = App::open(&s.db, config)
@@ -440,6 +457,8 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
     // Awards decided but not yet signed (a crash, a missing key at the time) are signed
     // now and whenever the worker wakes.
     let worker = app.spawn_award_worker(std::time::Duration::from_secs(s.award_worker_seconds));
+    // Notification e-mails left pending (relay down, a crash) go out when it wakes.
+    let mailer = app.spawn_notification_worker(std::time::Duration::from_secs(30));
     let shutdown = shutdown_signal();
     let secure = public_url.starts_with("https://");
     let state = AppState::new(
@@ -466,6 +485,7 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
     .await
     .context("serving HTTP")?;
     worker.abort();
+    mailer.abort();
     app.store.close().await;
     tracing::info!("stopped");
     Ok(())
