@@ -1016,8 +1016,9 @@ mod demo {
 }
 
 impl App {
-    /// The outbox worker: sign what a crash or an error left pending, at start and then
-    /// every `every`. Several servers may run it on one database.
+    /// The outbox worker: sign what a crash or an error left pending, handle expired
+    /// credentials and send expiry reminders, at start and then every `every`. Several
+    /// servers may run it on one database.
     pub fn spawn_award_worker(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
         let app = self.clone();
         tokio::spawn(async move {
@@ -1026,6 +1027,21 @@ impl App {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(signed = n, "signed pending awards"),
                     Err(e) => tracing::warn!(error = %e, "the award worker will retry"),
+                }
+                // Expiry is a matter of time, not of any request: the same worker ends
+                // expired credentials (their stacks follow their policies) and reminds
+                // holders of those about to expire.
+                match app.handle_expired_credentials().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(expired = n, "handled expired credentials"),
+                    Err(e) => tracing::warn!(error = %e, "expiry handling will retry"),
+                }
+                if let Err(e) = app.send_expiry_reminders().await {
+                    tracing::warn!(error = %e, "expiry reminders will retry");
+                }
+                // Stacks decided while handling expiry (a re-earned part) are signed too.
+                if let Err(e) = app.sign_pending_awards().await {
+                    tracing::warn!(error = %e, "the award worker will retry");
                 }
                 tokio::time::sleep(every).await;
             }

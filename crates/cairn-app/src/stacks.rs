@@ -789,3 +789,89 @@ impl App {
         Ok(decided)
     }
 }
+
+impl App {
+    /// The worker's pass over credentials about to expire: each holder is reminded 90, 60
+    /// and 30 days before (only the nearest one due, once each), unless they already hold
+    /// a renewed credential. Returns how many reminders were written.
+    pub async fn send_expiry_reminders(&self) -> Result<usize> {
+        let t = now();
+        let mut sent = 0;
+        for days in cairn_core::renewal::REMINDER_DAYS.iter().rev().copied() {
+            let until = t + time::Duration::days(i64::from(days));
+            let days_i32 = i32::try_from(days).unwrap_or(i32::MAX);
+            loop {
+                let due = {
+                    let mut r = self.store.reader().await?;
+                    r.conn()
+                        .expiring_between(t, until, days_i32, EXPIRY_BATCH)
+                        .await?
+                };
+                for row in &due {
+                    let mut tx = self.store.begin().await?;
+                    if !tx.conn().set_reminded(row.id, days_i32).await? {
+                        continue;
+                    }
+                    let renewed = tx
+                        .conn()
+                        .held_by(row.recipient_user, t)
+                        .await?
+                        .iter()
+                        .any(|h| {
+                            h.achievement_id == row.achievement_id
+                                && h.credential_id != row.id
+                                && h.valid_until.is_none_or(|v| v > row.valid_until)
+                        });
+                    if !renewed {
+                        self.remind(&mut tx, row, days).await?;
+                        sent += 1;
+                    }
+                    tx.commit().await?;
+                }
+                if due.len() < usize::try_from(EXPIRY_BATCH).unwrap_or(usize::MAX) {
+                    break;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn remind(&self, tx: &mut Tx, row: &cairn_store::ExpiringRow, days: u32) -> Result<()> {
+        let left = cairn_core::renewal::days_left(row.valid_until, now());
+        let how = match tx.conn().achievement(row.achievement_id).await? {
+            Some(a) => match &a.spec.renewal {
+                Some(r) => {
+                    let mut names = BTreeMap::new();
+                    for id in r.credits_from.iter().chain(r.assessment_id.iter()) {
+                        if let Some(t) = tx.conn().rule_ref_title("assessment", *id).await? {
+                            names.insert(*id, t);
+                        } else if let Some(x) = tx.conn().achievement(*id).await? {
+                            names.insert(*id, x.name);
+                        }
+                    }
+                    r.describe_with(&|id| names.get(&id).cloned())
+                }
+                None => "Earn it again before it expires to keep it valid.".to_owned(),
+            },
+            None => String::new(),
+        };
+        let n = crate::notify::NewNotification {
+            user_id: row.recipient_user,
+            kind: "credential.expiring".into(),
+            dedupe_key: format!("expiry:{}:{days}", row.id),
+            title: format!(
+                "{} expires in {left} day{}",
+                row.name,
+                if left == 1 { "" } else { "s" }
+            ),
+            body: format!(
+                "Your credential {} is valid until {}. {how}",
+                row.name,
+                date(row.valid_until)
+            ),
+            link: Some(format!("/credentials/{}", row.id)),
+        };
+        self.notify(tx, &n).await?;
+        Ok(())
+    }
+}

@@ -319,4 +319,27 @@ backend_tests! {
         assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Active]);
         assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Active]);
     }
+
+    async fn holders_are_reminded_once_per_threshold_before_expiry(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let b = badge(&app, &w, "Hand hygiene", 0).await;
+        let other = badge(&app, &w, "Sharps safety", 0).await;
+        let in_days = |d: i64| Some(time::OffsetDateTime::now_utc() + time::Duration::days(d) + time::Duration::hours(1));
+        let req = |a: Uuid, until| IssueRequest { achievement_id: a, recipient: Recipient::Email(w.email.clone()), valid_until: until, jwt: false };
+        app.issue_credential(&w.admin, "council", req(b, in_days(45))).await.unwrap();
+        // Far from expiry: no reminder yet.
+        app.issue_credential(&w.admin, "council", req(other, in_days(200))).await.unwrap();
+        assert_eq!(app.send_expiry_reminders().await.unwrap(), 1);
+        assert_eq!(app.send_expiry_reminders().await.unwrap(), 0, "each reminder is sent once");
+        let (list, unread) = app.my_notifications(&w.learner, 10).await.unwrap();
+        assert_eq!((list.len(), unread), (1, 1));
+        assert!(list[0].title.starts_with("Hand hygiene expires in 46 days") || list[0].title.starts_with("Hand hygiene expires in 45 days"), "{}", list[0].title);
+        assert_eq!(list[0].kind, "credential.expiring");
+        // A holder who already renewed (a later credential for it) is not reminded.
+        let renewed = badge(&app, &w, "Fire safety", 0).await;
+        app.issue_credential(&w.admin, "council", req(renewed, in_days(20))).await.unwrap();
+        app.issue_credential(&w.admin, "council", req(renewed, in_days(380))).await.unwrap();
+        assert_eq!(app.send_expiry_reminders().await.unwrap(), 0);
+    }
 }

@@ -232,23 +232,25 @@ impl Conn<'_> {
         Ok(n == 1)
     }
 
-    /// Valid credentials held by people that expire after `from` and by `until` and have
-    /// not had their 30-day reminder yet.
+    /// Valid credentials held by people that expire after `from` and by `until`, whose
+    /// reminder for `days` (or a nearer one) has not been sent, soonest first.
     pub async fn expiring_between(
         &mut self,
         from: OffsetDateTime,
         until: OffsetDateTime,
+        days: i32,
         limit: i64,
     ) -> Result<Vec<ExpiringRow>> {
         let q = "SELECT id, org_id, achievement_id, recipient_user, name, valid_until, reminded_days FROM credentials \
                  WHERE valid_until IS NOT NULL AND valid_until > $1 AND valid_until <= $2 \
                  AND revoked_at IS NULL AND suspended_at IS NULL \
                  AND recipient_user IS NOT NULL AND achievement_id IS NOT NULL \
-                 AND (reminded_days IS NULL OR reminded_days > 30) \
-                 ORDER BY valid_until, id LIMIT $3";
+                 AND (reminded_days IS NULL OR reminded_days > $3) \
+                 ORDER BY valid_until, id LIMIT $4";
         Ok(on!(self, |c| sqlx::query_as(q)
             .bind(from)
             .bind(until)
+            .bind(days)
             .bind(limit)
             .fetch_all(c)
             .await)?)
