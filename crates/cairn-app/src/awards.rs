@@ -567,6 +567,15 @@ impl App {
             json!({"credential": issued.record.id, "achievement": achievement.id, "learner": award.learner_id}),
         );
         tx.conn().append_audit(&entry, now()).await?;
+        let n = crate::notify::NewNotification {
+            user_id: award.learner_id,
+            kind: "award.issued".into(),
+            dedupe_key: format!("award:{id}"),
+            title: format!("You earned {}", achievement.name),
+            body: award.explanation.clone(),
+            link: Some(format!("/credentials/{}", issued.record.id)),
+        };
+        self.notify(&mut tx, &n).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -51,7 +51,9 @@ use crate::problem::{ApiError, ApiJson, FieldProblem, Problem};
         (name = "catalog", description = "Micro-learning modules, versions, lessons and catalog search"),
         (name = "assessments", description = "Item banks, assessments and learners' attempts"),
         (name = "reviews", description = "Rubrics, performance evidence, assessors' reviews, appeals and agreement statistics"),
-        (name = "awards", description = "Awards decided by achievement rules, and the chain of decisions behind a credential")
+        (name = "awards", description = "Awards decided by achievement rules, and the chain of decisions behind a credential"),
+        (name = "stacks", description = "Stacked achievements (badges → micro-credentials → nano-degrees), their progress and pathway plans"),
+        (name = "notifications", description = "The signed-in person's notifications")
     )
 )]
 struct ApiDoc;
