@@ -908,6 +908,8 @@ mod demo {
             app.index_achievement_rule(&mut tx, &a).await?;
         }
         tx.commit().await?;
+        // Stacks before anyone earns anything, so that awards decide them as they happen.
+        crate::stack_demo::define(app, orgs).await?;
 
         // The learner persona and the first workers of the hospital network, each with a
         // plan: (assessment title, outcome), taken in order.
@@ -940,6 +942,7 @@ mod demo {
         let vbc = "Value-based care assessment";
         let privacy = "Privacy and data protection assessment";
         let mut issued = 0;
+        let placed = learners.iter().skip(1).copied().collect::<Vec<_>>();
         for (i, learner) in learners.into_iter().enumerate() {
             let plan: Vec<(&str, Outcome)> = if i == 0 {
                 // The learner persona: a fresh badge, a failure with feedback that now
@@ -1020,6 +1023,7 @@ mod demo {
                 issued += app.my_awards(&me).await?.len() - before;
             }
         }
+        issued += crate::stack_demo::place_learners(app, orgs, &placed).await?;
         Ok(issued)
     }
 }

@@ -23,6 +23,7 @@ pub mod pathways;
 pub mod ratelimit;
 pub mod reviews;
 pub mod security;
+mod stack_demo;
 pub mod stacks;
 
 use cairn_core::Principal;

@@ -256,16 +256,19 @@ backend_tests! {
         for p in cairn_app::demo::PERSONAS {
             app.sign_in(p.email, cairn_app::demo::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{}: {e}", p.persona));
         }
-        // The learner persona holds five credentials, one awarded for a passed assessment,
-        // and they verify.
+        // The learner persona holds six credentials: one awarded for a passed assessment,
+        // which completed a micro-credential (awarded too), and they verify.
         let amara = app.sign_in(cairn_app::demo::PERSONAS[0].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
         let p = app.session(&amara.session_secret).await.unwrap().principal;
         let mine = app.my_credentials(&p).await.unwrap();
-        assert_eq!(mine.len(), 5);
+        assert_eq!(mine.len(), 6, "{:?}", mine.iter().map(|c| (&c.name, c.state)).collect::<Vec<_>>());
         let awards = app.my_awards(&p).await.unwrap();
-        assert_eq!(awards.len(), 1);
-        assert_eq!(awards[0].state, "issued");
-        assert!(awards[0].explanation.contains("ICD-11 foundations assessment"), "{}", awards[0].explanation);
+        assert_eq!(awards.len(), 2);
+        assert!(awards.iter().all(|a| a.state == "issued"));
+        let by_rule = awards.iter().find(|a| a.evidence.iter().any(|e| e.genre == "Assessment")).unwrap();
+        assert!(by_rule.explanation.contains("ICD-11 foundations assessment"), "{}", by_rule.explanation);
+        let by_stack = awards.iter().find(|a| a.evidence.iter().all(|e| e.genre == "Credential")).unwrap();
+        assert!(by_stack.explanation.starts_with("ICD-11 Clinical Coding met its stack rule"), "{}", by_stack.explanation);
         for c in &mine {
             let public = app.public_credential(c.id).await.unwrap();
             let report = app.verify_value(public.document).await.unwrap();
@@ -277,7 +280,8 @@ backend_tests! {
         assert_eq!((total + from_academy) as usize, credentials, "every seeded credential is stored");
         assert_eq!(all.len() as i64, total);
         let revoked: Vec<_> = all.iter().filter(|c| c.state != cairn_core::CredentialState::Active).collect();
-        assert_eq!(revoked.len(), 4);
+        // Four by the credential seed; a badge under review and the nano-degree suspended with it.
+        assert_eq!(revoked.len(), 6);
         for c in revoked {
             let public = app.public_credential(c.id).await.unwrap();
             assert!(!app.verify_value(public.document).await.unwrap().verified);

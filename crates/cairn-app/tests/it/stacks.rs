@@ -342,4 +342,29 @@ backend_tests! {
         app.issue_credential(&w.admin, "council", req(renewed, in_days(380))).await.unwrap();
         assert_eq!(app.send_expiry_reminders().await.unwrap(), 0);
     }
+
+    async fn the_demo_has_two_nano_degrees_with_learners_at_every_stage(db: TestDb) {
+        let app = app(&db);
+        app.seed_demo().await.unwrap();
+        let sys = Principal::system();
+        let council = app.achievements("rhwc").await.unwrap();
+        let id = |name: &str| council.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("{name} missing")).id;
+        let coding = id("ICD-11 Coding Professional");
+        let vbc = id("Value-Based Care Leadership");
+        let clinical = id("ICD-11 Clinical Coding");
+        assert!(app.achievement(coding).await.unwrap().spec.stack.is_some());
+        let awards = app.org_awards(&sys, "rhwc", None).await.unwrap();
+        assert!(awards.iter().all(|a| a.state == "issued"), "{awards:?}");
+        let awarded = |a: Uuid| awards.iter().filter(|w| w.achievement_id == a).count();
+        assert!(awarded(coding) >= 2, "two learners completed the coding nano-degree");
+        assert!(awarded(vbc) >= 1);
+        assert!(awarded(clinical) > awarded(coding), "some hold the micro-credential only");
+        // One coding nano-degree is suspended with the part it was awarded on.
+        let issued = app.credentials(&sys, "rhwc", 1000, 0).await;
+        let states: Vec<_> = match issued {
+            Ok((list, _)) => list.into_iter().filter(|c| c.achievement_id == Some(coding)).map(|c| c.state).collect(),
+            Err(e) => panic!("{e}"),
+        };
+        assert!(states.contains(&CredentialState::Suspended) && states.contains(&CredentialState::Active), "{states:?}");
+    }
 }
