@@ -9,6 +9,7 @@
 //! event that records it commit together or not at all.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod bench_seed;
 mod conn;
 mod repo;
 #[cfg(feature = "testing")]

@@ -9,6 +9,8 @@ use cairn_store::{SessionRow, StoreError, backend_tests};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+mod bench_seed;
+
 fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
     t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap()

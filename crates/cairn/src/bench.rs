@@ -1,0 +1,490 @@
+//! `cairn bench …`: measurements over a bulk-seeded database, for BENCHMARKS.md.
+//!
+//! `cairn bench stacks` times what issuing one credential costs its stacks:
+//! `App::reevaluate_stacks(learner, achievement)` — one transaction that looks up the
+//! stacks naming the achievement, reads the learner's valid credentials, judges each
+//! stack and inserts the awards that are met — over a store holding a million learners'
+//! credentials. Three badges B1..B3 make a micro-credential M = all_of[B1, B2, B3], and a
+//! nano-degree N = all_of[M, B4]; learner `i` holds B4 and the first `1 + i % 3` badges.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use cairn_app::credentials::NewAchievement;
+use cairn_app::orgs::NewOrg;
+use cairn_app::{App, AppConfig};
+use cairn_core::stacks::{RevocationPolicy, StackRule, StackSpec};
+use cairn_core::{Achievement, AchievementKind, AchievementSpec, OrgKind, Principal};
+use cairn_store::bench_seed::{self, SeedPlan};
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+const ORG: &str = "bench-council";
+/// Untimed calls before each case, on learners of their own.
+const WARMUP: u64 = 50;
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Time stack re-evaluation after one new credential over a bulk-seeded store: when the
+    /// stack is not met (the common case) and when it is (an award is inserted).
+    Stacks(StacksArgs),
+}
+
+#[derive(Args)]
+pub struct StacksArgs {
+    /// Learners to seed; each holds 2 to 4 credentials (3 on average).
+    #[arg(long, env = "CAIRN_BENCH_LEARNERS", default_value_t = 1_000_000)]
+    learners: u64,
+    /// Where to seed: a SQLite file that does not exist yet, or a postgres:// URL of a
+    /// server on which a fresh database cairn_bench_… is created (and dropped after).
+    /// Default: a SQLite file in a new temporary folder.
+    #[arg(long, env = "CAIRN_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Timed re-evaluations per case; each case needs learners of its own (a third of them).
+    #[arg(long, env = "CAIRN_BENCH_ITERATIONS", default_value_t = 2000)]
+    iterations: u64,
+    /// Keep the seeded database and print where it is.
+    #[arg(long, env = "CAIRN_BENCH_KEEP")]
+    keep: bool,
+    /// Print the results as one JSON object instead of a table.
+    #[arg(long, env = "CAIRN_BENCH_JSON")]
+    json: bool,
+}
+
+pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
+    match cmd {
+        BenchCommand::Stacks(args) => stacks(args).await,
+    }
+}
+
+/// Where the seeded database lives and how to clean it up.
+enum Target {
+    Sqlite { dir: Option<PathBuf>, path: PathBuf },
+    Postgres { base: String, name: String },
+}
+
+fn unique_suffix() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{}_{nanos:09}", std::process::id())
+}
+
+async fn prepare(database_url: Option<&str>) -> Result<(Target, String)> {
+    match database_url {
+        Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+            let name = format!("cairn_bench_{}", unique_suffix());
+            let url = bench_seed::create_postgres_database(u, &name)
+                .await
+                .with_context(|| {
+                    format!(
+                        "creating database {name} on {}; the user must be allowed to create databases",
+                        cairn_store::redact(u)
+                    )
+                })?;
+            Ok((
+                Target::Postgres {
+                    base: u.to_owned(),
+                    name,
+                },
+                url,
+            ))
+        }
+        Some(u) => {
+            let path = PathBuf::from(u.strip_prefix("sqlite://").unwrap_or(u));
+            if path.exists() {
+                bail!(
+                    "{} exists; the benchmark seeds a new database, so name a file that does not exist yet",
+                    path.display()
+                );
+            }
+            Ok((Target::Sqlite { dir: None, path }, u.to_owned()))
+        }
+        None => {
+            let dir = std::env::temp_dir().join(format!("cairn-bench-{}", unique_suffix()));
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            let path = dir.join("bench.db");
+            let url = path.to_string_lossy().into_owned();
+            Ok((
+                Target::Sqlite {
+                    dir: Some(dir),
+                    path,
+                },
+                url,
+            ))
+        }
+    }
+}
+
+async fn clean_up(target: &Target, keep: bool, url: &str) -> Result<()> {
+    if keep {
+        eprintln!("kept the seeded database: {}", cairn_store::redact(url));
+        return Ok(());
+    }
+    match target {
+        Target::Postgres { base, name } => bench_seed::drop_postgres_database(base, name)
+            .await
+            .with_context(|| format!("dropping database {name}"))?,
+        Target::Sqlite { dir: Some(dir), .. } => {
+            std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?
+        }
+        Target::Sqlite { dir: None, path } => {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn stacks(args: StacksArgs) -> Result<ExitCode> {
+    // Each case uses learners of one residue mod 3, each once (an award is not decided twice).
+    let per_case = args.learners / 3;
+    if args.iterations == 0 || args.iterations + WARMUP > per_case {
+        bail!(
+            "--iterations {} needs at least {} learners (3 × (iterations + {WARMUP} warm-up))",
+            args.iterations,
+            3 * (args.iterations + WARMUP)
+        );
+    }
+    let (target, url) = prepare(args.database_url.as_deref()).await?;
+    let outcome = measure(&args, &url).await;
+    let cleaned = clean_up(&target, args.keep, &url).await;
+    let report = outcome?;
+    cleaned?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_table(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new_achievement(kind: AchievementKind, name: &str, spec: AchievementSpec) -> NewAchievement {
+    NewAchievement {
+        kind,
+        name: name.into(),
+        description: format!("{name}, seeded for the stack benchmark."),
+        criteria: format!("Earn {name}."),
+        spec,
+    }
+}
+
+fn stack_spec(parts: &[&Achievement]) -> AchievementSpec {
+    AchievementSpec {
+        stack: Some(StackSpec {
+            rule: StackRule::AllOf {
+                of: parts
+                    .iter()
+                    .map(|a| StackRule::Holds {
+                        achievement_id: a.id,
+                    })
+                    .collect(),
+            },
+            prerequisites: vec![],
+            on_revocation: RevocationPolicy::default(),
+        }),
+        ..Default::default()
+    }
+}
+
+struct World {
+    badges: Vec<Achievement>,
+    micro: Achievement,
+}
+
+async fn world(app: &App) -> Result<World> {
+    let sys = Principal::system();
+    app.create_org(
+        &sys,
+        NewOrg {
+            slug: Some(ORG.into()),
+            name: "Bench Council".into(),
+            kinds: vec![OrgKind::Issuer],
+        },
+    )
+    .await?;
+    let mut badges = Vec::new();
+    for name in ["B1", "B2", "B3", "B4"] {
+        let spec = AchievementSpec::default();
+        badges.push(
+            app.create_achievement(
+                &sys,
+                ORG,
+                new_achievement(AchievementKind::Badge, name, spec),
+            )
+            .await?,
+        );
+    }
+    let micro = app
+        .create_achievement(
+            &sys,
+            ORG,
+            new_achievement(
+                AchievementKind::MicroCredential,
+                "M",
+                stack_spec(&[&badges[0], &badges[1], &badges[2]]),
+            ),
+        )
+        .await?;
+    app.create_achievement(
+        &sys,
+        ORG,
+        new_achievement(
+            AchievementKind::NanoDegree,
+            "N",
+            stack_spec(&[&micro, &badges[3]]),
+        ),
+    )
+    .await?;
+    Ok(World { badges, micro })
+}
+
+/// `n` learners of residue `r` mod 3, spread evenly over the table.
+fn learners_of(residue: u64, n: u64, per_case: u64) -> impl Iterator<Item = u64> {
+    (0..n).map(move |j| 3 * (j * per_case / n) + residue)
+}
+
+#[derive(Default)]
+struct Steps {
+    begin: Duration,
+    stacks_naming: Duration,
+    lock_learner: Duration,
+    held_by: Duration,
+    has_active_award: Duration,
+    achievement: Duration,
+    commit: Duration,
+}
+
+/// The queries of a not-met re-evaluation, one by one as the application makes them, to
+/// show where the time goes.
+async fn steps_once(app: &App, learner: u64, component: &Achievement, s: &mut Steps) -> Result<()> {
+    let learner = bench_seed::learner_id(learner);
+    let t = Instant::now();
+    let mut tx = app.store.begin().await?;
+    s.begin += t.elapsed();
+    let t = Instant::now();
+    let stacks = tx.conn().stacks_naming(component.id).await?;
+    s.stacks_naming += t.elapsed();
+    let t = Instant::now();
+    tx.conn().lock_user_row(learner).await?;
+    s.lock_learner += t.elapsed();
+    let t = Instant::now();
+    let held = tx.conn().held_by(learner, cairn_app::now()).await?;
+    s.held_by += t.elapsed();
+    for stack in stacks {
+        let t = Instant::now();
+        tx.conn().has_active_award(stack, learner).await?;
+        s.has_active_award += t.elapsed();
+        let t = Instant::now();
+        tx.conn().achievement(stack).await?;
+        s.achievement += t.elapsed();
+    }
+    if held.is_empty() {
+        bail!("seeded learner holds nothing; the seeding is broken");
+    }
+    let t = Instant::now();
+    tx.commit().await?;
+    s.commit += t.elapsed();
+    Ok(())
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn summary(name: &str, mut v: Vec<Duration>) -> serde_json::Value {
+    v.sort();
+    let n = v.len().max(1);
+    let at = |p: usize| v.get((p * n).div_ceil(100).saturating_sub(1)).copied();
+    let total: Duration = v.iter().sum();
+    json!({
+        "case": name,
+        "iterations": v.len(),
+        "p50_us": at(50).map(micros),
+        "p95_us": at(95).map(micros),
+        "p99_us": at(99).map(micros),
+        "mean_us": micros(total) / n as f64,
+        "min_us": v.first().copied().map(micros),
+        "max_us": v.last().copied().map(micros),
+    })
+}
+
+async fn measure(args: &StacksArgs, url: &str) -> Result<serde_json::Value> {
+    let app = App::open(url, AppConfig::default())
+        .await
+        .with_context(|| format!("opening database {}", cairn_store::redact(url)))?;
+    let result = measure_on(&app, args, url).await;
+    app.store.close().await;
+    result
+}
+
+async fn measure_on(app: &App, args: &StacksArgs, url: &str) -> Result<serde_json::Value> {
+    let w = world(app).await?;
+    let pair = |a: &Achievement| (a.id, a.name.clone());
+    let plan = SeedPlan {
+        org_id: w.micro.org_id,
+        ladder: w.badges[..3].iter().map(pair).collect(),
+        everyone: vec![pair(&w.badges[3])],
+        learners: args.learners,
+        issued_at: cairn_app::now(),
+    };
+    eprintln!(
+        "seeding {} learners and {} credentials into {} …",
+        plan.learners,
+        plan.credentials(),
+        cairn_store::redact(url)
+    );
+    let started = Instant::now();
+    let quiet = args.json;
+    let seeded = bench_seed::seed(&app.store, &plan, |done| {
+        if !quiet && done % 200_000 == 0 {
+            eprintln!(
+                "  {done} learners ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .await
+    .context("seeding")?;
+    let seed_time = started.elapsed();
+    let started = Instant::now();
+    bench_seed::settle(&app.store).await.context("settling")?;
+    let settle_time = started.elapsed();
+    let bytes = bench_seed::database_size(&app.store).await?;
+    eprintln!(
+        "seeded in {:.1} s (+ {:.1} s settling), {:.0} MiB; timing {} re-evaluations per case …",
+        seed_time.as_secs_f64(),
+        settle_time.as_secs_f64(),
+        bytes as f64 / 1048576.0,
+        args.iterations
+    );
+
+    let per_case = args.learners / 3;
+    let n = WARMUP + args.iterations;
+    let (b1, b2, b3) = (&w.badges[0], &w.badges[1], &w.badges[2]);
+
+    // (a) Not met: learners holding B1 and B4; B1 names M, which needs B2 and B3 too.
+    let mut not_met = Vec::new();
+    for (j, i) in learners_of(0, n, per_case).enumerate() {
+        let t = Instant::now();
+        let decided = app
+            .reevaluate_stacks(bench_seed::learner_id(i), b1.id)
+            .await?;
+        let d = t.elapsed();
+        if !decided.is_empty() {
+            bail!("learner {i} was awarded a stack it does not meet; the seeding is broken");
+        }
+        if j as u64 >= WARMUP {
+            not_met.push(d);
+        }
+    }
+
+    // The same not-met path, query by query (learners holding B1, B2 and B4; B2 names M).
+    let mut steps = Steps::default();
+    for (j, i) in learners_of(1, n, per_case).enumerate() {
+        if j as u64 == WARMUP {
+            steps = Steps::default();
+        }
+        steps_once(app, i, b2, &mut steps).await?;
+    }
+
+    // (b) Met: learners holding B1, B2, B3 and B4, each once; B3 completes M, an award is
+    // inserted with its audit event.
+    let mut met = Vec::new();
+    for (j, i) in learners_of(2, n, per_case).enumerate() {
+        let t = Instant::now();
+        let decided = app
+            .reevaluate_stacks(bench_seed::learner_id(i), b3.id)
+            .await?;
+        let d = t.elapsed();
+        if decided.len() != 1 {
+            bail!(
+                "learner {i} was decided {} awards instead of one; the seeding is broken",
+                decided.len()
+            );
+        }
+        if j as u64 >= WARMUP {
+            met.push(d);
+        }
+    }
+
+    let k = args.iterations as f64;
+    let step = |d: Duration| micros(d) / k;
+    Ok(json!({
+        "backend": app.store.backend().as_str(),
+        "learners": seeded.learners,
+        "credentials": seeded.credentials,
+        "seed_seconds": seed_time.as_secs_f64(),
+        "settle_seconds": settle_time.as_secs_f64(),
+        "database_bytes": bytes,
+        "warmup": WARMUP,
+        "cases": [
+            summary("not met (learner holds 1 of 3 badges)", not_met),
+            summary("met (award inserted)", met),
+        ],
+        "not_met_steps_mean_us": {
+            "begin": step(steps.begin),
+            "stacks_naming": step(steps.stacks_naming),
+            "lock_learner": step(steps.lock_learner),
+            "held_by": step(steps.held_by),
+            "has_active_award": step(steps.has_active_award),
+            "achievement": step(steps.achievement),
+            "commit": step(steps.commit),
+        },
+    }))
+}
+
+fn print_table(r: &serde_json::Value) {
+    let f = |v: &serde_json::Value| v.as_f64().map(|x| format!("{x:.0}")).unwrap_or_default();
+    println!(
+        "stack re-evaluation on {} — {} learners, {} credentials",
+        r["backend"].as_str().unwrap_or_default(),
+        r["learners"],
+        r["credentials"]
+    );
+    println!(
+        "seeding {:.1} s (+ {:.1} s settling), database {:.0} MiB",
+        r["seed_seconds"].as_f64().unwrap_or_default(),
+        r["settle_seconds"].as_f64().unwrap_or_default(),
+        r["database_bytes"].as_f64().unwrap_or_default() / 1048576.0
+    );
+    println!();
+    println!(
+        "{:<40} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "case (µs)", "n", "p50", "p95", "p99", "mean", "min", "max"
+    );
+    for c in r["cases"].as_array().into_iter().flatten() {
+        println!(
+            "{:<40} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            c["case"].as_str().unwrap_or_default(),
+            c["iterations"],
+            f(&c["p50_us"]),
+            f(&c["p95_us"]),
+            f(&c["p99_us"]),
+            f(&c["mean_us"]),
+            f(&c["min_us"]),
+            f(&c["max_us"]),
+        );
+    }
+    println!();
+    let steps = &r["not_met_steps_mean_us"];
+    let parts: Vec<String> = [
+        "begin",
+        "stacks_naming",
+        "lock_learner",
+        "held_by",
+        "has_active_award",
+        "achievement",
+        "commit",
+    ]
+    .iter()
+    .map(|k| format!("{k} {:.0}", steps[*k].as_f64().unwrap_or_default()))
+    .collect();
+    println!("not met, step by step (mean µs): {}", parts.join(", "));
+}
