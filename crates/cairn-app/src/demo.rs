@@ -21,6 +21,8 @@ pub const DEMO_SEED: u64 = 0x00ca_1a2b_2026;
 /// One password for every demo persona: the demo is for trying things out, never for real data.
 pub const DEMO_PASSWORD: &str = "cairn-demo-2026";
 pub const EMPLOYER_SLUG: &str = "riverside-health";
+/// The demo's platform issuer (signs CLR transcripts): the regional workforce council.
+pub const PLATFORM_ISSUER_SLUG: &str = "rhwc";
 
 /// A sign-in printed for people trying the demo.
 #[derive(Debug, Clone)]

@@ -22,6 +22,7 @@ pub struct FileConfig {
     pub master_key_file: Option<String>,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
+    pub platform_issuer: Option<String>,
 }
 
 impl FileConfig {
@@ -48,6 +49,7 @@ pub struct Settings {
     pub award_worker_seconds: u64,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
+    pub platform_issuer: Option<String>,
 }
 
 pub fn db_url(args: &DbArgs, file: &FileConfig, default: &str) -> String {
@@ -76,6 +78,10 @@ impl Settings {
             award_worker_seconds: args.award_worker_seconds.unwrap_or(30).max(1),
             smtp_url: args.smtp_url.clone().or_else(|| file.smtp_url.clone()),
             smtp_from: args.smtp_from.clone().or_else(|| file.smtp_from.clone()),
+            platform_issuer: args
+                .platform_issuer
+                .clone()
+                .or_else(|| file.platform_issuer.clone()),
         }
     }
 }

@@ -86,6 +86,10 @@ struct ServeArgs {
     /// with --smtp-url.
     #[arg(long, env = "CAIRN_SMTP_FROM")]
     smtp_from: Option<String>,
+    /// The issuing organization (its slug) that signs what the platform assembles itself,
+    /// such as learners' CLR transcripts. The demo uses its workforce council.
+    #[arg(long, env = "CAIRN_PLATFORM_ISSUER")]
+    platform_issuer: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -435,6 +439,10 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
         master_key,
         sign_awards_inline: s.sign_awards_inline,
         smtp,
+        platform_issuer: s
+            .platform_issuer
+            .clone()
+            .or_else(|| demo.then(|| cairn_app::demo::PLATFORM_ISSUER_SLUG.to_owned())),
         ..AppConfig::default()
     };
     let app = App::open(&s.db, config)
