@@ -316,6 +316,7 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, &'static str)> {
         Role::Learner => {
             links.push(("/catalog".into(), "Find modules in the catalog"));
             links.push(("/evidence".into(), "Your evidence and its reviews"));
+            links.push(("/me/stacks".into(), "Your stacks and pathways"));
         }
         Role::Author if org.is(OrgKind::Provider) => {
             links.push((at("/modules"), "Your modules"));
@@ -331,6 +332,7 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, &'static str)> {
         Role::Admin => {
             if org.is(OrgKind::Issuer) {
                 links.push((at("/awards"), "Awards and their signing"));
+                links.push((at("/stacks"), "Stacked credentials and their editor"));
             }
             if org.is(OrgKind::Provider) {
                 links.push((at("/modules"), "Modules"));
