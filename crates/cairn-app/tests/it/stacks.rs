@@ -367,4 +367,39 @@ backend_tests! {
         };
         assert!(states.contains(&CredentialState::Suspended) && states.contains(&CredentialState::Active), "{states:?}");
     }
+
+    async fn any_order_of_the_same_badges_awards_the_same_stacks(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Reevaluate).await;
+        let either = stack(&app, &w, AchievementKind::MicroCredential, "Either", StackRule::AtLeast { k: 1, of: vec![StackRule::Holds { achievement_id: l.b2 }, StackRule::Holds { achievement_id: l.b3 }] }, RevocationPolicy::Reevaluate).await;
+        let credits = stack(&app, &w, AchievementKind::Certificate, "Credits", StackRule::MinCredits { min: 2500, of: vec![l.b1, l.b2, l.b3] }, RevocationPolicy::Reevaluate).await;
+        let orders = [[l.b1, l.b2, l.b3], [l.b1, l.b3, l.b2], [l.b2, l.b1, l.b3], [l.b2, l.b3, l.b1], [l.b3, l.b1, l.b2], [l.b3, l.b2, l.b1]];
+        let mut outcomes = Vec::new();
+        for (n, order) in orders.iter().enumerate() {
+            let email = format!("order{n}@learners.example");
+            let user = app.create_user(&Principal::system(), cairn_app::accounts::NewUser { display_name: format!("Order {n}"), email: email.clone(), password: None, is_operator: false }).await.unwrap();
+            let who = Principal { kind: cairn_core::PrincipalKind::User { user_id: user.id }, is_operator: false, grants: vec![] };
+            let mut after_each = Vec::new();
+            for badge in order {
+                app.issue_credential(&w.admin, "council", IssueRequest { achievement_id: *badge, recipient: Recipient::Email(email.clone()), valid_until: None, jwt: false }).await.unwrap();
+                let mut stacks: Vec<Uuid> = app.my_credentials(&who).await.unwrap().into_iter().filter_map(|c| c.achievement_id).filter(|a| ![l.b1, l.b2, l.b3].contains(a)).collect();
+                stacks.sort();
+                after_each.push(stacks);
+            }
+            // Each stack exactly once, and only once its rule holds.
+            let last = after_each.last().unwrap().clone();
+            let mut dedup = last.clone();
+            dedup.dedup();
+            assert_eq!(last, dedup, "a stack awarded twice: {last:?}");
+            let first = &after_each[0];
+            assert!(!first.contains(&l.micro) && !first.contains(&l.nano) && !first.contains(&credits), "one badge completed too much: {first:?}");
+            outcomes.push(last);
+        }
+        let mut want = vec![l.micro, l.nano, either, credits];
+        want.sort();
+        for o in &outcomes {
+            assert_eq!(o, &want);
+        }
+    }
 }
