@@ -841,6 +841,8 @@ mod tests {
                 .completions
                 .iter()
                 .any(|c| c.module_version_id == *module_version_id),
+            // Learning rules never name credentials; only stacks do.
+            EvidenceRef::Credential { .. } => false,
         }
     }
 
