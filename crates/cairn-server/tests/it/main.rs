@@ -11,6 +11,7 @@ mod icd11;
 mod notifications;
 mod pages;
 mod reviews;
+mod stacks;
 
 use axum::Router;
 use axum::body::Body;
