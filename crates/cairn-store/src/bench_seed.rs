@@ -62,13 +62,10 @@ impl SeedPlan {
     /// How many credentials the plan makes.
     pub fn credentials(&self) -> u64 {
         let len = self.ladder.len() as u64;
-        let ladder = if len == 0 {
-            0
-        } else {
-            let full = self.learners / len;
+        let ladder = self.learners.checked_div(len).map_or(0, |full| {
             let rest = self.learners % len;
             full * (len * (len + 1) / 2) + rest * (rest + 1) / 2
-        };
+        });
         ladder + self.learners * self.everyone.len() as u64
     }
 
