@@ -134,7 +134,7 @@ const PAD: f64 = 10.0;
 const GLYPH_R: f64 = 9.0;
 /// Rough advance of one narrow character, by font size: text cannot be measured here, so
 /// widths are estimated generously enough that labels stay inside their boxes.
-const NAME_PX: f64 = 7.4;
+const NAME_PX: f64 = 8.2;
 const SMALL_PX: f64 = 6.0;
 const LEGEND_PX: f64 = 6.8;
 const NAME_LINES: usize = 2;
