@@ -222,24 +222,22 @@ impl App {
         component: Uuid,
         because: &str,
     ) -> Result<Vec<Uuid>> {
-        let stacks = tx.conn().stacks_naming(component).await?;
-        if stacks.is_empty() {
+        // One query for the stacks, their rules and whether each is awarded already; the
+        // full achievement is read only for a stack that is met.
+        let stacks = tx.conn().stacks_naming_for(component, learner).await?;
+        if stacks.iter().all(|(_, _, awarded)| *awarded) {
             return Ok(Vec::new());
         }
         self.lock_learner(tx, learner).await?;
         let rows = tx.conn().held_by(learner, now()).await?;
         let held = held_of(&rows);
         let mut decided = Vec::new();
-        for stack_id in stacks {
-            if tx.conn().has_active_award(stack_id, learner).await? {
-                continue;
-            }
-            let Some(achievement) = tx.conn().achievement(stack_id).await? else {
+        for (stack_id, spec, awarded) in stacks {
+            let Some(spec) = spec.filter(|_| !awarded) else {
                 continue;
             };
-            let Some(spec) = achievement.spec.stack.clone() else {
-                continue;
-            };
+            let spec: StackSpec = serde_json::from_str(&spec)
+                .map_err(|e| AppError::Internal(format!("stored stack: {e}")))?;
             let has = |a: Uuid| held.iter().any(|h| h.achievement_id == a);
             if !spec.prerequisites.iter().all(|p| has(*p)) {
                 continue;
@@ -248,6 +246,9 @@ impl App {
             if !outcome.met {
                 continue;
             }
+            let Some(achievement) = tx.conn().achievement(stack_id).await? else {
+                continue;
+            };
             let mut evidence = Vec::new();
             for cid in &outcome.satisfied_by {
                 if let Some(r) = rows.iter().find(|r| r.credential_id == *cid) {

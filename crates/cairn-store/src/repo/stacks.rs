@@ -41,14 +41,19 @@ pub struct ExpiringRow {
 }
 
 impl Conn<'_> {
-    /// Hold the learner's row until the transaction ends, so that decisions about one
-    /// learner's stacks happen one at a time. SQLite's single writer does this already.
+    /// Serialise, until the transaction ends, the decisions about one learner's stacks. On
+    /// PostgreSQL a transaction-scoped advisory lock keyed by the learner: unlike a row
+    /// lock it writes nothing, so a transaction that decides nothing commits without a
+    /// WAL flush. Two learners sharing a key only wait for each other. SQLite's single
+    /// writer serialises already.
     pub async fn lock_user_row(&mut self, user: Uuid) -> Result<()> {
         if let Conn::Postgres(c) = self {
-            let q = "SELECT id FROM users WHERE id = $1 FOR UPDATE";
-            let _: Option<(Uuid,)> = sqlx::query_as(q)
-                .bind(user)
-                .fetch_optional(&mut **c)
+            let mut key = [0u8; 8];
+            key.copy_from_slice(&user.as_bytes()[8..]);
+            let q = "SELECT pg_advisory_xact_lock($1)";
+            sqlx::query(q)
+                .bind(i64::from_be_bytes(key))
+                .execute(&mut **c)
                 .await?;
         }
         Ok(())
@@ -83,6 +88,24 @@ impl Conn<'_> {
                 .map(|r| r.rows_affected()))?;
         }
         Ok(())
+    }
+
+    /// The stacks naming this achievement, each with its stack spec (JSON) and whether the
+    /// learner already holds an active award for it: one round trip for what an issued
+    /// credential needs to judge.
+    pub async fn stacks_naming_for(
+        &mut self,
+        component: Uuid,
+        learner: Uuid,
+    ) -> Result<Vec<(Uuid, Option<String>, bool)>> {
+        let q = "SELECT a.id, a.stack, EXISTS (SELECT 1 FROM awards w WHERE w.achievement_id = a.id AND w.learner_id = $2 AND w.active) \
+                 FROM stack_refs r JOIN achievements a ON a.id = r.stack_id \
+                 WHERE r.component_id = $1 ORDER BY a.id";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(component)
+            .bind(learner)
+            .fetch_all(c)
+            .await)?)
     }
 
     /// The stacks whose rule or prerequisites name this achievement.
