@@ -655,13 +655,18 @@ impl App {
             let Some(valid_until) = old.valid_until else {
                 continue;
             };
-            // Only a pass inside the renewal window renews: an old pass proves nothing new.
+            // Only a pass inside the renewal window, after the credential was issued, renews:
+            // an older pass proves nothing new.
             let Some(pass) = tx
                 .conn()
                 .attempt_facts(learner, assessment)
                 .await?
                 .into_iter()
-                .filter(|f| f.passed && renewal.window_open(valid_until, f.submitted_at))
+                .filter(|f| {
+                    f.passed
+                        && f.submitted_at >= old.issued_at
+                        && renewal.window_open(valid_until, f.submitted_at)
+                })
                 .max_by_key(|f| f.number)
             else {
                 continue;

@@ -402,4 +402,53 @@ backend_tests! {
             assert_eq!(o, &want);
         }
     }
+
+    async fn passing_the_renewal_assessment_in_the_window_renews(db: TestDb) {
+        use cairn_core::assessment::{Assessment, Blueprint, BlueprintCell, CompetencyRef, Difficulty, ItemContent, ItemKind, Response};
+        let app = app(&db);
+        let w = world(&app).await;
+        crate::org_of(&app, "school", vec![OrgKind::Provider]).await;
+        let author = crate::member(&app, "school", Role::Author).await;
+        for _ in 0..2 {
+            let item = ItemContent { competency: CompetencyRef::Code("ICD.1".into()), difficulty: Difficulty::Easy, points: 1,
+                prompt: "Stem codes stand alone.".into(), kind: ItemKind::TrueFalse { correct: true }, explanation: None };
+            app.create_item(&author, "school", item).await.unwrap();
+        }
+        let rules = Assessment {
+            blueprint: Blueprint { cells: vec![BlueprintCell { competency: CompetencyRef::Code("ICD.1".into()), difficulty: Difficulty::Easy, count: 2 }] },
+            time_limit_minutes: None, max_attempts: None, cooldown_minutes: 0, cut_score_percent: 60, competency_minimums: vec![],
+        };
+        let spec = cairn_app::assessments::AssessmentSpec { title: "Coding refresher".into(), description: String::new(), module_id: None, rules };
+        let draft = app.create_assessment(&author, "school", spec).await.unwrap();
+        let refresher = app.publish_assessment(&author, draft.id).await.unwrap().id;
+        let base = badge(&app, &w, "Coding basics", 0).await;
+        let spec = AchievementSpec {
+            stack: Some(StackSpec { rule: all_of(&[base]), prerequisites: vec![], on_revocation: RevocationPolicy::Keep }),
+            validity_days: Some(300),
+            renewal: Some(Renewal { assessment_id: Some(refresher), min_credits: None, credits_from: vec![], window_days: 365 }),
+            ..Default::default()
+        };
+        let licence = app.create_achievement(&w.admin, "council", new(AchievementKind::Certificate, "Coder licence", spec)).await.unwrap().id;
+        // Passing before holding anything renews nothing.
+        let take = |right: bool| {
+            let app = app.clone();
+            let learner = w.learner.clone();
+            async move {
+                let attempt = app.start_attempt(&learner, refresher).await.unwrap();
+                let responses = attempt.items.iter().map(|i| (i.item_id, Response::TrueFalse { value: right })).collect();
+                app.submit_attempt(&learner, attempt.id, responses).await.unwrap();
+            }
+        };
+        take(true).await;
+        assert!(held(&app, &w, licence).await.is_empty());
+        issue(&app, &w, base).await;
+        assert_eq!(held(&app, &w, licence).await, vec![CredentialState::Active]);
+        take(false).await;
+        assert_eq!(held(&app, &w, licence).await.len(), 1, "a failed attempt renews nothing");
+        take(true).await;
+        assert_eq!(held(&app, &w, licence).await, vec![CredentialState::Active, CredentialState::Active]);
+        let awards = app.my_awards(&w.learner).await.unwrap();
+        let renewal = awards.iter().find(|a| a.achievement_id == licence && a.active).unwrap();
+        assert!(renewal.explanation.contains("renewed") && renewal.evidence[0].name.contains("Coding refresher"), "{:?}", renewal);
+    }
 }
