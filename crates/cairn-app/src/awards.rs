@@ -508,6 +508,21 @@ impl App {
         let Some(row) = tx.conn().lock_pending_award(id).await? else {
             return Ok(false);
         };
+        // A stack or renewal decided earlier may have lost its grounds since (a part
+        // revoked while the award waited): judge it again before signing.
+        if let Some(reason) = self.award_grounds_gone(&mut tx, &row).await? {
+            tx.conn().withdraw_award(id, &reason).await?;
+            let entry = audit_entry(
+                &Principal::system(),
+                Some(row.org_id),
+                "award.withdraw",
+                format!("award:{id}"),
+                json!({"achievement": row.achievement_id, "learner": row.learner_id, "reason": reason}),
+            );
+            tx.conn().append_audit(&entry, now()).await?;
+            tx.commit().await?;
+            return Ok(false);
+        }
         let award = Award::try_from(row)?;
         let achievement = tx
             .conn()

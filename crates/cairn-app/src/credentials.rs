@@ -413,7 +413,13 @@ impl App {
             jwt: with_jwt,
             ..
         } = req;
-        let (valid_until, with_jwt) = (*valid_until, *with_jwt);
+        // UTC, whole seconds: what the signed document says, and a form whose text
+        // compares in time order where the database stores times as text (SQLite).
+        let valid_until = valid_until.map(|v| {
+            let v = v.to_offset(time::UtcOffset::UTC);
+            v.replace_nanosecond(0).unwrap_or(v)
+        });
+        let with_jwt = *with_jwt;
         let signer = self.signer(&mut tx.conn(), org).await?;
         let id = Uuid::now_v7();
         let issued_at = now();
@@ -787,6 +793,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::NotFound("credential".into()))?;
         if cascade {
+            tx.conn().clear_auto_suspended_of_credential(id).await?;
             match action {
                 StatusAction::Revoke => {
                     self.after_credential_lost(tx, &updated, crate::stacks::Loss::Revoked)

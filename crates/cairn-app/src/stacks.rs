@@ -10,8 +10,9 @@
 //!
 //! Only the stacks that name the changed achievement are judged (the `stack_refs` reverse
 //! index), against the credentials the learner holds at that moment. Judging is serialised
-//! per learner (a row lock on PostgreSQL; SQLite has one writer) so that two components
-//! issued at once cannot each miss the other.
+//! per learner (a transaction-scoped advisory lock on PostgreSQL; SQLite has one writer) so
+//! that two components issued at once cannot each miss the other. A stack or renewal award
+//! is judged again when it is signed, and withdrawn if its grounds are gone.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -200,6 +201,18 @@ impl App {
             return Ok(());
         };
         let because = format!("credential:{}", record.id);
+        // A part earned again may bring back stacks its earlier loss suspended.
+        if tx
+            .conn()
+            .active_stack_awards(learner)
+            .await?
+            .iter()
+            .any(|(_, _, _, auto)| *auto)
+        {
+            let above = self.stacks_above(tx, achievement).await?;
+            self.restore_suspended_stacks(tx, learner, &above, record)
+                .await?;
+        }
         self.decide_stacks(tx, learner, achievement, &because)
             .await?;
         self.renew_by_credits(tx, learner, achievement, &because)
@@ -355,6 +368,71 @@ impl App {
         Ok(Some(award.id))
     }
 
+    /// Why a pending award may no longer be signed, if it may not: a stack whose rule or
+    /// prerequisites no longer hold, or a renewal whose credential was revoked or suspended.
+    pub(crate) async fn award_grounds_gone(
+        &self,
+        tx: &mut Tx,
+        row: &AwardRow,
+    ) -> Result<Option<String>> {
+        match row.basis.as_str() {
+            "stack" => {
+                let Some(a) = tx.conn().achievement(row.achievement_id).await? else {
+                    return Ok(None);
+                };
+                let Some(spec) = &a.spec.stack else {
+                    return Ok(None);
+                };
+                self.lock_learner(tx, row.learner_id).await?;
+                let rows = tx.conn().held_by(row.learner_id, now()).await?;
+                let held = held_of(&rows);
+                let names = self.names_for(tx, spec, &rows).await?;
+                let named = |id: Uuid| names.get(&id).cloned();
+                let missing: Vec<String> = spec
+                    .prerequisites
+                    .iter()
+                    .filter(|p| !held.iter().any(|h| h.achievement_id == **p))
+                    .map(|p| {
+                        format!(
+                            "prerequisite {}",
+                            named(*p).unwrap_or_else(|| p.to_string())
+                        )
+                    })
+                    .chain(cairn_core::stacks::evaluate_with(&spec.rule, &held, &named).missing)
+                    .collect();
+                Ok((!missing.is_empty()).then(|| {
+                    format!(
+                        "{} no longer meets its stack rule: {}",
+                        a.name,
+                        missing.join("; ")
+                    )
+                }))
+            }
+            "renewal" => {
+                let Some(old) = row.renews else {
+                    return Ok(None);
+                };
+                let Some(old) = tx.conn().award(old).await? else {
+                    return Ok(None);
+                };
+                let Some(credential) = old.credential_id else {
+                    return Ok(None);
+                };
+                let state = tx.conn().credential(credential).await?.map(|c| c.state);
+                Ok(match state {
+                    Some(CredentialState::Revoked) => {
+                        Some("the credential it renews was revoked".into())
+                    }
+                    Some(CredentialState::Suspended) => {
+                        Some("the credential it renews is suspended".into())
+                    }
+                    _ => None,
+                })
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Every stack above `achievement`, through stacks built on stacks.
     async fn stacks_above(&self, tx: &mut Tx, achievement: Uuid) -> Result<BTreeSet<Uuid>> {
         let mut above = BTreeSet::new();
@@ -393,7 +471,7 @@ impl App {
             .active_stack_awards(learner)
             .await?
             .into_iter()
-            .filter(|(_, a, credential, auto)| above.contains(a) && credential.is_some() && !auto)
+            .filter(|(_, a, credential, _)| above.contains(a) && credential.is_some())
             .collect();
         if awards.is_empty() {
             return Ok(());
@@ -401,6 +479,7 @@ impl App {
         let mut defs = Vec::new();
         let mut policies = BTreeMap::new();
         let mut names = BTreeMap::new();
+        let mut issuers = BTreeMap::new();
         for s in &above {
             if let Some(a) = tx.conn().achievement(*s).await?
                 && let Some(spec) = &a.spec.stack
@@ -408,6 +487,7 @@ impl App {
                 defs.push(spec.def(a.id));
                 policies.insert(a.id, spec.on_revocation);
                 names.insert(a.id, a.name.clone());
+                issuers.insert(a.id, a.org_id);
             }
         }
         let rows = tx.conn().held_by(learner, now()).await?;
@@ -431,6 +511,16 @@ impl App {
                 record.name,
                 loss.word()
             );
+            let current = tx.conn().credential(credential).await?.map(|c| c.state);
+            let effect = match (effect, current) {
+                // Revoked already, or suspended already (by an admin or an earlier loss):
+                // nothing to change, and an admin's suspension stays theirs.
+                (_, Some(CredentialState::Revoked) | None)
+                | (RevocationEffect::Suspend, Some(CredentialState::Suspended)) => {
+                    RevocationEffect::Keep
+                }
+                (e, _) => e,
+            };
             match effect {
                 RevocationEffect::Keep => {}
                 RevocationEffect::Suspend => {
@@ -446,7 +536,7 @@ impl App {
             if effect != RevocationEffect::Keep {
                 let entry = audit_entry(
                     &Principal::system(),
-                    None,
+                    issuers.get(&stack).copied(),
                     match effect {
                         RevocationEffect::Suspend => "stack.suspend",
                         _ => "stack.revoke",
@@ -481,6 +571,27 @@ impl App {
         if above.is_empty() {
             return Ok(());
         }
+        self.restore_suspended_stacks(tx, learner, &above, record)
+            .await?;
+        self.decide_stacks(
+            tx,
+            learner,
+            achievement,
+            &format!("credential:{}", record.id),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Stacks above a returning part that its loss suspended come back where they hold
+    /// again, bottom up (one level per pass).
+    async fn restore_suspended_stacks(
+        &self,
+        tx: &mut Tx,
+        learner: Uuid,
+        above: &BTreeSet<Uuid>,
+        record: &CredentialRecord,
+    ) -> Result<()> {
         self.lock_learner(tx, learner).await?;
         loop {
             let rows = tx.conn().held_by(learner, now()).await?;
@@ -492,13 +603,20 @@ impl App {
                 let (true, Some(credential)) = (auto && above.contains(&stack), credential) else {
                     continue;
                 };
+                // Reinstated or revoked by hand meanwhile: no longer the policy's to lift.
+                if tx.conn().credential(credential).await?.map(|c| c.state)
+                    != Some(CredentialState::Suspended)
+                {
+                    tx.conn().set_award_auto_suspended(award_id, false).await?;
+                    continue;
+                }
                 let Some(a) = tx.conn().achievement(stack).await? else {
                     continue;
                 };
                 let Some(spec) = &a.spec.stack else { continue };
                 let has = |x: Uuid| held.iter().any(|h| h.achievement_id == x);
                 if spec.prerequisites.iter().all(|p| has(*p)) && evaluate(&spec.rule, &held).met {
-                    let reason = format!("{} holds again: {} was reinstated", a.name, record.name);
+                    let reason = format!("{} holds again: {} is valid", a.name, record.name);
                     self.change_status_in(tx, credential, StatusAction::Reinstate, &reason, false)
                         .await?;
                     tx.conn().set_award_auto_suspended(award_id, false).await?;
@@ -514,17 +632,9 @@ impl App {
                 }
             }
             if !changed {
-                break;
+                return Ok(());
             }
         }
-        self.decide_stacks(
-            tx,
-            learner,
-            achievement,
-            &format!("credential:{}", record.id),
-        )
-        .await?;
-        Ok(())
     }
 
     /// The worker's pass over expired credentials: each one's award ends (so it can be
@@ -539,10 +649,33 @@ impl App {
             if due.is_empty() {
                 return Ok(handled);
             }
+            let mut progressed = false;
             for row in &due {
+                match self.handle_expired(row).await {
+                    Ok(true) => {
+                        handled += 1;
+                        progressed = true;
+                    }
+                    Ok(false) => progressed = true,
+                    // One credential that cannot be handled must not stop the others;
+                    // it is tried again on the next pass.
+                    Err(e) => {
+                        tracing::warn!(credential = %row.id, error = %e, "handling an expired credential failed");
+                    }
+                }
+            }
+            if !progressed || due.len() < usize::try_from(EXPIRY_BATCH).unwrap_or(usize::MAX) {
+                return Ok(handled);
+            }
+        }
+    }
+
+    async fn handle_expired(&self, row: &cairn_store::ExpiringRow) -> Result<bool> {
+        {
+            {
                 let mut tx = self.store.begin().await?;
                 if !tx.conn().mark_expiry_handled(row.id).await? {
-                    continue;
+                    return Ok(false);
                 }
                 tx.conn().deactivate_award_of_credential(row.id).await?;
                 if let Some(record) = tx.conn().credential(row.id).await? {
@@ -558,10 +691,7 @@ impl App {
                 );
                 tx.conn().append_audit(&entry, now()).await?;
                 tx.commit().await?;
-                handled += 1;
-            }
-            if due.len() < usize::try_from(EXPIRY_BATCH).unwrap_or(usize::MAX) {
-                return Ok(handled);
+                Ok(true)
             }
         }
     }

@@ -130,13 +130,19 @@ pub struct Earned {
     pub credits: CreditsMilli,
 }
 
-/// Credits from `from` issued at or after `since` (the renewed credential's issue).
+/// Credits from `from` issued at or after `since` (the renewed credential's issue), each
+/// achievement counted once however many credentials for it there are (its largest value).
 pub fn credits_since(earned: &[Earned], from: &[Uuid], since: OffsetDateTime) -> CreditsMilli {
-    earned
+    let mut best: std::collections::BTreeMap<Uuid, CreditsMilli> =
+        std::collections::BTreeMap::new();
+    for e in earned
         .iter()
         .filter(|e| e.issued_at >= since && from.contains(&e.achievement_id))
-        .map(|e| e.credits)
-        .fold(0, CreditsMilli::saturating_add)
+    {
+        let slot = best.entry(e.achievement_id).or_insert(0);
+        *slot = (*slot).max(e.credits);
+    }
+    best.values().copied().fold(0, CreditsMilli::saturating_add)
 }
 
 /// The reminder due at `now` for a credential valid until `valid_until`: the smallest of
@@ -275,6 +281,15 @@ mod tests {
             },
         ];
         assert_eq!(credits_since(&earned, &[id(2), id(3)], t(0)), 2000);
+        // The same achievement twice counts once.
+        let twice = [
+            earned[0],
+            Earned {
+                issued_at: t(7),
+                ..earned[0]
+            },
+        ];
+        assert_eq!(credits_since(&twice, &[id(2)], t(0)), 1500);
     }
 
     #[test]

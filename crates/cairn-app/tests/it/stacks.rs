@@ -451,4 +451,47 @@ backend_tests! {
         let renewal = awards.iter().find(|a| a.achievement_id == licence && a.active).unwrap();
         assert!(renewal.explanation.contains("renewed") && renewal.evidence[0].name.contains("Coding refresher"), "{:?}", renewal);
     }
+
+    async fn a_stack_waiting_to_be_signed_is_withdrawn_if_a_part_is_revoked_first(db: TestDb) {
+        let mut config = cairn_app::AppConfig::for_tests();
+        config.sign_awards_inline = false;
+        let app = App::new(db.store.clone(), config);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Reevaluate).await;
+        let b1 = issue(&app, &w, l.b1).await;
+        issue(&app, &w, l.b2).await;
+        let pending = app.my_awards(&w.learner).await.unwrap();
+        assert!(pending.iter().any(|a| a.achievement_id == l.micro && a.state == "pending"));
+        app.set_credential_status(&w.admin, "council", b1, StatusAction::Revoke, Some("issued in error")).await.unwrap();
+        app.sign_pending_awards().await.unwrap();
+        assert!(held(&app, &w, l.micro).await.is_empty(), "no credential for a stack whose part was revoked");
+        let award = app.my_awards(&w.learner).await.unwrap().into_iter().find(|a| a.achievement_id == l.micro).unwrap();
+        assert_eq!((award.state.as_str(), award.active), ("failed", false));
+        assert!(award.last_error.unwrap().contains("no longer meets its stack rule"));
+        // Earning the part again decides and signs the stack afresh.
+        issue(&app, &w, l.b1).await;
+        app.sign_pending_awards().await.unwrap();
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Active]);
+    }
+
+    async fn an_admin_s_own_suspension_of_a_stack_is_left_alone(db: TestDb) {
+        let app = app(&db);
+        let w = world(&app).await;
+        let l = ladder(&app, &w, RevocationPolicy::Suspend).await;
+        let b1 = issue(&app, &w, l.b1).await;
+        issue(&app, &w, l.b2).await;
+        let micro = app.my_awards(&w.learner).await.unwrap().into_iter().find(|a| a.achievement_id == l.micro).unwrap().credential_id.unwrap();
+        app.set_credential_status(&w.admin, "council", micro, StatusAction::Suspend, Some("audit of the course")).await.unwrap();
+        app.set_credential_status(&w.admin, "council", b1, StatusAction::Suspend, None).await.unwrap();
+        app.set_credential_status(&w.admin, "council", b1, StatusAction::Reinstate, None).await.unwrap();
+        // Still suspended: the admin's decision, not the policy's.
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Suspended]);
+        app.set_credential_status(&w.admin, "council", micro, StatusAction::Reinstate, None).await.unwrap();
+        // A policy suspension lifted by hand does not block the part's later reinstatement.
+        app.set_credential_status(&w.admin, "council", b1, StatusAction::Suspend, None).await.unwrap();
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Suspended]);
+        app.set_credential_status(&w.admin, "council", micro, StatusAction::Reinstate, None).await.unwrap();
+        app.set_credential_status(&w.admin, "council", b1, StatusAction::Reinstate, None).await.unwrap();
+        assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Active]);
+    }
 }

@@ -308,6 +308,6 @@ backend_tests! {
         assert_eq!(res.status(), StatusCode::OK);
         let page = body_text(res).await;
         assert!(page.contains("Module: ICD-11 stem codes") && page.contains("(12 min)"), "{page}");
-        assert!(page.contains("Total time: 12 min.") && page.contains("No shorter path exists."), "{page}");
+        assert!(page.contains("Total time: 12 min.") && page.contains("No shorter plan exists."), "{page}");
     }
 }

@@ -32,7 +32,7 @@ ALTER TABLE credentials ADD COLUMN valid_until TIMESTAMPTZ;
 -- Set once the stacks built on an expired credential have been re-evaluated.
 ALTER TABLE credentials ADD COLUMN expiry_handled BOOLEAN NOT NULL DEFAULT FALSE;
 UPDATE credentials SET valid_until = (document::jsonb ->> 'validUntil')::timestamptz
-    WHERE document::jsonb ? 'validUntil';
+    WHERE document::jsonb ->> 'validUntil' ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$';
 -- The nearest expiry reminder already sent (90, 60 or 30 days), so each is sent once.
 ALTER TABLE credentials ADD COLUMN reminded_days INTEGER;
 CREATE INDEX credentials_holder ON credentials(recipient_user, achievement_id);

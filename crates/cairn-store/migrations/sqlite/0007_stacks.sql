@@ -32,7 +32,8 @@ ALTER TABLE credentials ADD COLUMN valid_until TEXT;
 -- Set once the stacks built on an expired credential have been re-evaluated.
 ALTER TABLE credentials ADD COLUMN expiry_handled BOOLEAN NOT NULL DEFAULT 0;
 UPDATE credentials SET valid_until = json_extract(document, '$.validUntil')
-    WHERE json_valid(document) AND json_extract(document, '$.validUntil') IS NOT NULL;
+    WHERE json_valid(document)
+      AND json_extract(document, '$.validUntil') GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z';
 -- The nearest expiry reminder already sent (90, 60 or 30 days), so each is sent once.
 ALTER TABLE credentials ADD COLUMN reminded_days INTEGER;
 CREATE INDEX credentials_holder ON credentials(recipient_user, achievement_id);

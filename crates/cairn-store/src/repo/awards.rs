@@ -155,7 +155,7 @@ impl Conn<'_> {
                 let q = concat!(
                     "SELECT ",
                     award_columns!(),
-                    " FROM awards WHERE id = $1 AND state = 'pending'"
+                    " FROM awards WHERE id = $1 AND state = 'pending' AND active"
                 );
                 Ok(sqlx::query_as(q).bind(id).fetch_optional(&mut **c).await?)
             }
@@ -163,7 +163,7 @@ impl Conn<'_> {
                 let q = concat!(
                     "SELECT ",
                     award_columns!(),
-                    " FROM awards WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED"
+                    " FROM awards WHERE id = $1 AND state = 'pending' AND active FOR UPDATE SKIP LOCKED"
                 );
                 Ok(sqlx::query_as(q).bind(id).fetch_optional(&mut **c).await?)
             }
@@ -172,7 +172,7 @@ impl Conn<'_> {
 
     /// Pending awards, oldest first.
     pub async fn pending_award_ids(&mut self, limit: i64) -> Result<Vec<Uuid>> {
-        let q = "SELECT id FROM awards WHERE state = 'pending' ORDER BY decided_at, id LIMIT $1";
+        let q = "SELECT id FROM awards WHERE state = 'pending' AND active ORDER BY decided_at, id LIMIT $1";
         let rows: Vec<(Uuid,)> = on!(self, |c| sqlx::query_as(q).bind(limit).fetch_all(c).await)?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
@@ -197,6 +197,19 @@ impl Conn<'_> {
 
     /// Record a failed signing try; after `give_up_after` tries the award is marked failed
     /// (and stops being retried) so one broken award cannot block the queue.
+    /// Withdraw a pending award whose grounds are gone (a stack no longer met, a renewed
+    /// credential revoked): it is never signed, and the reason is kept for the issuer.
+    pub async fn withdraw_award(&mut self, id: Uuid, reason: &str) -> Result<bool> {
+        let q = "UPDATE awards SET active = FALSE, state = 'failed', last_error = $2 WHERE id = $1 AND state = 'pending'";
+        let n = on!(self, |c| sqlx::query(q)
+            .bind(id)
+            .bind(reason)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
     pub async fn record_award_failure(
         &mut self,
         id: Uuid,

@@ -40,6 +40,14 @@ pub struct ExpiringRow {
     pub reminded_days: Option<i32>,
 }
 
+/// `t` in UTC, whole seconds. Validity ends are stored that way (as signed documents state
+/// them), and on SQLite times are compared as RFC 3339 text, where "…:07Z" sorts after
+/// "…:07.5Z": comparing against whole seconds keeps text order and time order the same.
+fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
 impl Conn<'_> {
     /// Serialise, until the transaction ends, the decisions about one learner's stacks. On
     /// PostgreSQL a transaction-scoped advisory lock keyed by the learner: unlike a row
@@ -169,6 +177,7 @@ impl Conn<'_> {
                  WHERE c.recipient_user = $1 AND c.revoked_at IS NULL AND c.suspended_at IS NULL \
                  AND (c.valid_until IS NULL OR c.valid_until > $2) \
                  ORDER BY c.issued_at, c.id";
+        let at = whole_seconds(at);
         Ok(on!(self, |c| sqlx::query_as(q)
             .bind(learner)
             .bind(at)
@@ -181,11 +190,26 @@ impl Conn<'_> {
         &mut self,
         learner: Uuid,
     ) -> Result<Vec<(Uuid, Uuid, Option<Uuid>, bool)>> {
-        let q = "SELECT id, achievement_id, credential_id, auto_suspended FROM awards WHERE learner_id = $1 AND active AND basis = 'stack' ORDER BY achievement_id";
+        // By the achievement, not the award's basis: a renewed stack is still a stack.
+        let q = "SELECT w.id, w.achievement_id, w.credential_id, w.auto_suspended FROM awards w JOIN achievements a ON a.id = w.achievement_id \
+                 WHERE w.learner_id = $1 AND w.active AND a.stack IS NOT NULL ORDER BY w.achievement_id";
         Ok(on!(self, |c| sqlx::query_as(q)
             .bind(learner)
             .fetch_all(c)
             .await)?)
+    }
+
+    /// A person changed this credential's status: whatever a stack policy did to it is
+    /// theirs now, and the policy will not lift it.
+    pub async fn clear_auto_suspended_of_credential(&mut self, credential: Uuid) -> Result<()> {
+        let q =
+            "UPDATE awards SET auto_suspended = FALSE WHERE credential_id = $1 AND auto_suspended";
+        on!(self, |c| sqlx::query(q)
+            .bind(credential)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 
     /// Mark whether an award's credential was suspended by its stack policy.
@@ -237,6 +261,7 @@ impl Conn<'_> {
                  WHERE valid_until IS NOT NULL AND valid_until <= $1 AND NOT expiry_handled \
                  AND recipient_user IS NOT NULL AND achievement_id IS NOT NULL \
                  ORDER BY valid_until, id LIMIT $2";
+        let at = whole_seconds(at);
         Ok(on!(self, |c| sqlx::query_as(q)
             .bind(at)
             .bind(limit)
@@ -270,6 +295,7 @@ impl Conn<'_> {
                  AND recipient_user IS NOT NULL AND achievement_id IS NOT NULL \
                  AND (reminded_days IS NULL OR reminded_days > $3) \
                  ORDER BY valid_until, id LIMIT $4";
+        let (from, until) = (whole_seconds(from), whole_seconds(until));
         Ok(on!(self, |c| sqlx::query_as(q)
             .bind(from)
             .bind(until)
