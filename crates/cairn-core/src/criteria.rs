@@ -95,11 +95,19 @@ pub struct EvidenceSet {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EvidenceRef {
-    Attempt { attempt_id: Uuid },
-    Evidence { evidence_id: Uuid },
-    ModuleCompletion { module_version_id: Uuid },
+    Attempt {
+        attempt_id: Uuid,
+    },
+    Evidence {
+        evidence_id: Uuid,
+    },
+    ModuleCompletion {
+        module_version_id: Uuid,
+    },
     /// A credential the learner holds: what a stack is awarded on.
-    Credential { credential_id: Uuid },
+    Credential {
+        credential_id: Uuid,
+    },
 }
 
 /// Whether criteria are met, and why.
