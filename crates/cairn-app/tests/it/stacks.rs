@@ -494,4 +494,19 @@ backend_tests! {
         app.set_credential_status(&w.admin, "council", b1, StatusAction::Reinstate, None).await.unwrap();
         assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Active]);
     }
+
+    async fn the_demo_learner_s_clr_is_signed_and_verifies(db: TestDb) {
+        let mut config = cairn_app::AppConfig::for_tests();
+        config.platform_issuer = Some(cairn_app::demo::PLATFORM_ISSUER_SLUG.into());
+        let app = App::new(db.store.clone(), config);
+        app.seed_demo().await.unwrap();
+        let amara = app.sign_in(cairn_app::demo::PERSONAS[0].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
+        let p = app.session(&amara.session_secret).await.unwrap().principal;
+        // Six credentials of similar shape: many look-alike blank nodes, in small groups.
+        let clr = app.my_clr(&p).await.unwrap();
+        assert_eq!(clr["credentialSubject"]["verifiableCredential"].as_array().unwrap().len(), 6);
+        assert_eq!(clr["credentialSubject"]["association"].as_array().unwrap().len(), 2);
+        let report = app.verify_value(clr).await.unwrap();
+        assert!(report.verified, "{:?}", report.errors());
+    }
 }

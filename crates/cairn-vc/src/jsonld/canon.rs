@@ -190,16 +190,37 @@ pub(crate) fn canonicalize_quads(mut quads: Vec<Quad>, limits: &Limits) -> Resul
         hashes.push((h.finalize().into(), b as u32));
     }
     hashes.sort_unstable();
-    let ambiguous = hashes
-        .iter()
-        .enumerate()
-        .filter(|(i, (h, _))| {
-            (*i > 0 && hashes[i - 1].0 == *h) || hashes.get(i + 1).is_some_and(|x| x.0 == *h)
-        })
-        .count();
+    // Blank nodes sharing a first-degree hash need N-degree hashing, whose cost grows with
+    // the factorial of a group's size, not with how many small groups there are: a
+    // transcript embedding many credentials of one shape has many pairs, a poisoned
+    // dataset one large group. So the largest group is bounded, and the whole loosely.
+    let (mut ambiguous, mut largest, mut run) = (0usize, 0usize, 1usize);
+    for i in 1..=hashes.len() {
+        if i < hashes.len() && hashes[i].0 == hashes[i - 1].0 {
+            run += 1;
+            continue;
+        }
+        if run > 1 {
+            ambiguous += run;
+            largest = largest.max(run);
+        }
+        run = 1;
+    }
     if ambiguous > 0 {
-        if ambiguous > limits.max_ambiguous_blank_nodes {
-            return Err(ambiguous_error(ambiguous, limits));
+        if largest > limits.max_ambiguous_blank_nodes {
+            return Err(ambiguous_error(largest, limits));
+        }
+        if ambiguous
+            > limits
+                .max_ambiguous_blank_nodes
+                .saturating_mul(AMBIGUOUS_GROUPS_MAX)
+        {
+            return Err(Error::TooManyBlankNodes {
+                count: ambiguous,
+                limit: limits
+                    .max_ambiguous_blank_nodes
+                    .saturating_mul(AMBIGUOUS_GROUPS_MAX),
+            });
         }
         return Ok(canonicalize_with_oxrdf(&quads));
     }
@@ -219,6 +240,9 @@ pub(crate) fn canonicalize_quads(mut quads: Vec<Quad>, limits: &Limits) -> Resul
     out_lines.dedup();
     Ok(out_lines.concat())
 }
+
+/// How many groups' worth of blank nodes needing N-degree hashing one document may hold.
+const AMBIGUOUS_GROUPS_MAX: usize = 16;
 
 fn ambiguous_error(count: usize, limits: &Limits) -> Error {
     Error::TooManyBlankNodes {
@@ -348,6 +372,30 @@ mod tests {
             escape_literal(&mut fast, s);
             assert_eq!(fast, escaped_slowly(s), "{s:?}");
         }
+    }
+
+    fn doc(names: &[&str]) -> serde_json::Value {
+        let nodes: Vec<serde_json::Value> = names
+            .iter()
+            .map(|n| serde_json::json!({"n": n, "p": {"q": n}}))
+            .collect();
+        serde_json::json!({"@context": {"@vocab": "https://example.org/"}, "@graph": nodes})
+    }
+
+    #[test]
+    fn many_small_groups_of_look_alike_blank_nodes_canonicalize_one_large_group_does_not() {
+        let limits = crate::jsonld::Limits::default();
+        // Ten pairs (each shape twice): 40 blank nodes needing N-degree hashing, in pairs.
+        let pairs: Vec<String> = (0..10)
+            .flat_map(|i| [format!("v{i}"), format!("v{i}")])
+            .collect();
+        let pairs: Vec<&str> = pairs.iter().map(String::as_str).collect();
+        let out = crate::jsonld::canonicalize_with(&doc(&pairs), &limits).unwrap();
+        assert_eq!(out.lines().count(), 60, "{out}");
+        // Nine of one shape: a group of nine is refused before any N-degree hashing.
+        let nine = ["same"; 9];
+        let err = crate::jsonld::canonicalize_with(&doc(&nine), &limits).unwrap_err();
+        assert!(err.to_string().contains("blank nodes: 9"), "{err}");
     }
 
     #[test]

@@ -29,8 +29,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most blank nodes in the RDF of the document.
     pub max_blank_nodes: usize,
-    /// Most blank nodes that share a first-degree hash. These need RDFC's
-    /// N-degree hashing, which is exponential in the worst case (dataset poisoning).
+    /// Most blank nodes in one group sharing a first-degree hash (and sixteen times this
+    /// in all groups). These need RDFC's N-degree hashing, which is exponential in a
+    /// group's size in the worst case (dataset poisoning).
     pub max_ambiguous_blank_nodes: usize,
     /// Most RDF statements.
     pub max_quads: usize,
