@@ -18,6 +18,7 @@ pub mod review;
 pub mod rng;
 pub mod stacks;
 pub mod validate;
+pub mod workforce;
 
 pub use authz::{Action, Principal, PrincipalKind};
 pub use entities::*;
