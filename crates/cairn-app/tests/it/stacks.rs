@@ -261,13 +261,16 @@ backend_tests! {
         let app = app(&db);
         let w = world(&app).await;
         let l = ladder(&app, &w, RevocationPolicy::Reevaluate).await;
-        let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
+        // Long enough for the other parts to be issued first, even on a loaded machine
+        // (validity ends are kept to whole seconds, so up to a second shorter).
+        let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(4);
         app.issue_credential(&w.admin, "council", IssueRequest { achievement_id: l.b1, recipient: Recipient::Email(w.email.clone()), valid_until: Some(soon), jwt: false }).await.unwrap();
         issue(&app, &w, l.b2).await;
         issue(&app, &w, l.b3).await;
         assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Active]);
         assert_eq!(app.handle_expired_credentials().await.unwrap(), 0, "nothing expired yet");
-        tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+        let left = (soon - time::OffsetDateTime::now_utc()).whole_milliseconds().max(0);
+        tokio::time::sleep(std::time::Duration::from_millis(u64::try_from(left).unwrap() + 300)).await;
         assert_eq!(app.handle_expired_credentials().await.unwrap(), 1);
         assert_eq!(held(&app, &w, l.micro).await, vec![CredentialState::Revoked]);
         assert_eq!(held(&app, &w, l.nano).await, vec![CredentialState::Revoked]);
