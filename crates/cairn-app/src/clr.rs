@@ -16,12 +16,11 @@ use uuid::Uuid;
 
 use crate::{App, AppError, Result, audit_entry, now};
 
-/// Does this signed credential name the learner by one of these addresses?
-fn names_learner(document: &Value, emails: &[&str]) -> bool {
+/// Does this signed credential name the learner by this address?
+fn names_learner(document: &Value, email: &str) -> bool {
     let ids = document["credentialSubject"]["identifier"].as_array();
     ids.into_iter().flatten().any(|i| {
-        serde_json::from_value::<IdentityObject>(i.clone())
-            .is_ok_and(|o| emails.iter().any(|e| o.matches(e)))
+        serde_json::from_value::<IdentityObject>(i.clone()).is_ok_and(|o| o.matches(email))
     })
 }
 
@@ -67,7 +66,7 @@ impl App {
             };
             // Only credentials that name the learner by the address the transcript uses
             // (one issued to another of their addresses would not match it).
-            if !names_learner(&document, &[email.as_str()]) {
+            if !names_learner(&document, &email) {
                 continue;
             }
             if let Some(url) = document["credentialSubject"]["achievement"]["id"].as_str() {

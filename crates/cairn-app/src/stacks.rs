@@ -66,12 +66,17 @@ pub(crate) struct NewAward<'a> {
     pub because: &'a str,
 }
 
+/// A held credential's credit value (0 when its achievement has none).
+fn credits_of(r: &HeldRow) -> u64 {
+    r.credits.and_then(|c| u64::try_from(c).ok()).unwrap_or(0)
+}
+
 fn held_of(rows: &[HeldRow]) -> Vec<Held> {
     rows.iter()
         .map(|r| Held {
             achievement_id: r.achievement_id,
             credential_id: r.credential_id,
-            credits: r.credits.and_then(|c| u64::try_from(c).ok()).unwrap_or(0),
+            credits: credits_of(r),
         })
         .collect()
 }
@@ -201,20 +206,24 @@ impl App {
             return Ok(());
         };
         let because = format!("credential:{}", record.id);
-        // A part earned again may bring back stacks its earlier loss suspended.
-        if tx
-            .conn()
-            .active_stack_awards(learner)
-            .await?
-            .iter()
-            .any(|(_, _, _, auto)| *auto)
-        {
-            let above = self.stacks_above(tx, achievement).await?;
-            self.restore_suspended_stacks(tx, learner, &above, record)
+        // Most credentials are part of no stack: one indexed lookup settles that, and
+        // nothing else about stacks is read for them.
+        if !tx.conn().stacks_naming(achievement).await?.is_empty() {
+            // A part earned again may bring back stacks its earlier loss suspended.
+            if tx
+                .conn()
+                .active_stack_awards(learner)
+                .await?
+                .iter()
+                .any(|(_, _, _, auto)| *auto)
+            {
+                let above = self.stacks_above(tx, achievement).await?;
+                self.restore_suspended_stacks(tx, learner, &above, record)
+                    .await?;
+            }
+            self.decide_stacks(tx, learner, achievement, &because)
                 .await?;
         }
-        self.decide_stacks(tx, learner, achievement, &because)
-            .await?;
         self.renew_by_credits(tx, learner, achievement, &because)
             .await?;
         Ok(())
@@ -853,7 +862,7 @@ impl App {
             .map(|r| Earned {
                 achievement_id: r.achievement_id,
                 issued_at: r.issued_at,
-                credits: r.credits.and_then(|c| u64::try_from(c).ok()).unwrap_or(0),
+                credits: credits_of(r),
             })
             .collect();
         for id in targets {
@@ -896,9 +905,7 @@ impl App {
 
 /// A held credential as an award's evidence.
 fn credential_evidence(r: &HeldRow, role: &str) -> AwardEvidence {
-    let credits = r
-        .credits
-        .and_then(|c| u64::try_from(c).ok())
+    let credits = Some(credits_of(r))
         .filter(|c| *c > 0)
         .map(|c| format!(", {} credits", cairn_core::stacks::format_credits(c)))
         .unwrap_or_default();

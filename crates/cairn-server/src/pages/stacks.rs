@@ -166,7 +166,6 @@ struct PathwayPage {
     refusal: Option<String>,
     lines: Vec<PlanLine>,
     total: String,
-    exact: bool,
     plan_summary: String,
     picture: Option<StackView>,
 }
@@ -197,7 +196,6 @@ async fn build_pathway(s: &AppState, session: &Session, id: Uuid) -> Result<Path
         refusal: None,
         lines: Vec::new(),
         total: String::new(),
-        exact: true,
         plan_summary: String::new(),
         picture: None,
     };
@@ -232,7 +230,6 @@ async fn build_pathway(s: &AppState, session: &Session, id: Uuid) -> Result<Path
         });
     }
     out.total = duration(plan.total_minutes);
-    out.exact = plan.exact;
     out.plan_summary = plan.summary.clone();
     if tree.rule.is_some() {
         let planned: BTreeSet<Uuid> = plan.steps.iter().map(|l| l.achievement_id).collect();
