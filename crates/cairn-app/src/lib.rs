@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod assessments;
+pub mod assignments;
 pub mod awards;
 pub mod clr;
 pub mod config;
@@ -22,9 +23,12 @@ pub mod orgs;
 pub mod pathways;
 pub mod ratelimit;
 pub mod reviews;
+pub mod role_templates;
 pub mod security;
 mod stack_demo;
 pub mod stacks;
+pub mod tabular;
+pub mod workforce;
 
 use cairn_core::Principal;
 use cairn_core::audit::AuditEntry;

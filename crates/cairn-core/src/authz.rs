@@ -111,6 +111,9 @@ pub enum Action {
     EvidenceReview,
     ReviewStatsView,
     AwardView,
+    WorkforceView,
+    RoleProfileManage,
+    AssignmentManage,
 }
 
 /// Whether an action concerns the whole platform or one organization.
@@ -121,7 +124,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 27] = [
         Action::OrgCreate,
         Action::OrgListAll,
         Action::UserManage,
@@ -146,6 +149,9 @@ impl Action {
         Action::EvidenceReview,
         Action::ReviewStatsView,
         Action::AwardView,
+        Action::WorkforceView,
+        Action::RoleProfileManage,
+        Action::AssignmentManage,
     ];
 
     pub fn scope(self) -> Scope {
@@ -183,6 +189,11 @@ impl Action {
             Action::ReviewStatsView => &[Admin, Author, Assessor],
             Action::AwardView => &[Admin],
             Action::MemberList | Action::TeamView | Action::TeamManage => &[Admin, Manager],
+            // What a manager sees of workers is bounded by the workers' own consent (what
+            // they shared with the organization), not by a wider role.
+            Action::WorkforceView | Action::RoleProfileManage | Action::AssignmentManage => {
+                &[Admin, Manager]
+            }
         }
     }
 
@@ -212,6 +223,9 @@ impl Action {
             Action::EvidenceReview => "review learners' evidence",
             Action::ReviewStatsView => "see assessors' agreement statistics",
             Action::AwardView => "see awards and their signing queue",
+            Action::WorkforceView => "see workers' competencies, gaps and readiness",
+            Action::RoleProfileManage => "define role profiles",
+            Action::AssignmentManage => "assign learning to workers",
         }
     }
 }

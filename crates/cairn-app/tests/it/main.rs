@@ -1,6 +1,7 @@
 //! Use cases over a real database: SQLite always, PostgreSQL when configured.
 
 mod assessments;
+mod assignments;
 mod awards;
 mod catalog;
 mod credentials;
@@ -10,6 +11,7 @@ mod notifications;
 mod pathways;
 mod reviews;
 mod stacks;
+mod workforce;
 
 use cairn_app::accounts::NewUser;
 use cairn_app::orgs::{NewMember, NewOrg, NewToken};

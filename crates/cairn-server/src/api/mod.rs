@@ -2,6 +2,7 @@
 //! JSON or a problem detail; the OpenAPI document is generated from these definitions.
 
 mod assessments;
+mod assignments;
 mod awards;
 mod catalog;
 mod credentials;
@@ -10,6 +11,7 @@ mod icd11;
 mod notifications;
 pub(crate) mod reviews;
 mod stacks;
+mod workforce;
 
 use std::sync::OnceLock;
 
@@ -53,7 +55,9 @@ use crate::problem::{ApiError, ApiJson, FieldProblem, Problem};
         (name = "reviews", description = "Rubrics, performance evidence, assessors' reviews, appeals and agreement statistics"),
         (name = "awards", description = "Awards decided by achievement rules, and the chain of decisions behind a credential"),
         (name = "stacks", description = "Stacked achievements (badges → micro-credentials → nano-degrees), their progress and pathway plans"),
-        (name = "notifications", description = "The signed-in person's notifications")
+        (name = "notifications", description = "The signed-in person's notifications"),
+        (name = "workforce", description = "Role profiles, workers' consent, competency profiles, gaps, team heat maps, redeployment and expiring credentials"),
+        (name = "assignments", description = "Learning assigned to workers with due dates, progress, overdue lists and CSV import/export")
     )
 )]
 struct ApiDoc;
@@ -75,6 +79,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let router = frameworks::register(icd11::register(catalog::register(router)));
     let router = awards::register(reviews::register(assessments::register(router)));
     let router = notifications::register(stacks::register(router));
+    let router = assignments::register(workforce::register(router));
     router
         .routes(routes!(me))
         .routes(routes!(list_orgs, create_org))

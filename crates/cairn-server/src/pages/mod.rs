@@ -17,6 +17,7 @@ use cairn_core::{OrgKind, Organization, Role};
 use serde::Deserialize;
 
 mod assessments;
+mod assignments;
 mod awards;
 mod catalog;
 mod credentials;
@@ -24,6 +25,8 @@ mod notifications;
 mod reviews;
 mod stack_svg;
 mod stacks;
+mod workforce;
+mod workforce_svg;
 
 use crate::AppState;
 use crate::auth::{
@@ -43,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .merge(awards::routes())
         .merge(stacks::routes())
         .merge(notifications::routes())
+        .merge(workforce::routes())
+        .merge(assignments::routes())
 }
 
 /// A form posted by a signed-in person from one of Cairn's own pages: the session, and

@@ -3,6 +3,7 @@
 
 mod api;
 mod assessments;
+mod assignments;
 mod awards;
 mod catalog;
 mod credentials;
@@ -12,6 +13,7 @@ mod notifications;
 mod pages;
 mod reviews;
 mod stacks;
+mod workforce;
 
 use axum::Router;
 use axum::body::Body;

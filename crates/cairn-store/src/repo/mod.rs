@@ -15,6 +15,7 @@ mod stacks;
 mod teams;
 mod tokens;
 mod users;
+mod workforce;
 
 pub use assessments::{
     AssessmentRow, AttemptRow, AttemptScore, BankItemRow, BankQuery, ItemRow, ItemVersionRow,
@@ -40,3 +41,4 @@ pub use sessions::SessionRow;
 pub use stacks::{ExpiringRow, HeldRow, StackSpecRow};
 pub use teams::TeamSummary;
 pub use users::SignInFacts;
+pub use workforce::{RoleProfileRow, ShareRow, VisibleHeldRow, WorkerRow};

@@ -1,0 +1,1 @@
+//! Server-rendered SVG pictures for workforce pages: the team heat map and the competency radar.
