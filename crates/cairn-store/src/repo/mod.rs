@@ -1,6 +1,7 @@
 //! Repository operations, written once over [`Conn`](crate::Conn) and run on both backends.
 
 mod assessments;
+mod assignments;
 mod audit;
 mod awards;
 mod credentials;
@@ -20,6 +21,7 @@ mod workforce;
 pub use assessments::{
     AssessmentRow, AttemptRow, AttemptScore, BankItemRow, BankQuery, ItemRow, ItemVersionRow,
 };
+pub use assignments::{AssignmentQuery, AssignmentRow, NewAssignmentRow, TeamProgressRow};
 pub use audit::AuditPage;
 pub use awards::{AttemptFact, AwardRow, CompletionFact, EvidenceFact};
 pub use credentials::{NewCredential, SigningKeyRow, StatusListRow};
