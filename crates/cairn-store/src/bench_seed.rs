@@ -218,6 +218,482 @@ pub async fn seed(store: &Store, plan: &SeedPlan, mut progress: impl FnMut(u64))
     })
 }
 
+/// High halves of the workforce seeding's derived ids.
+const WORKER_HI: u64 = 0xca12_be0c_0003_8000;
+const WORKER_CREDENTIAL_HI: u64 = 0xca12_be0c_0004_8000;
+const TEAM_HI: u64 = 0xca12_be0c_0005_8000;
+const SHARE_ALL_HI: u64 = 0xca12_be0c_0006_8000;
+const SHARE_ONE_HI: u64 = 0xca12_be0c_0007_8000;
+/// Credential slots per worker: worker `i`'s credential `k` is number `i * SLOTS + k`.
+const SLOTS: u64 = 8;
+/// Workers seeded per statement in the workforce seeding.
+const WORKFORCE_BATCH: u64 = 20_000;
+/// Multiplier and prime modulus of the hash that spreads workers' traits.
+const HASH_MUL: u64 = 2_654_435_761;
+const HASH_MOD: u64 = 4_294_967_291;
+/// Multiplier giving each credential a class (expiry, revocation) out of 100.
+const CLASS_MUL: u64 = 40_503;
+
+/// The id of workforce-seeded worker `i`.
+pub fn worker_id(i: u64) -> Uuid {
+    Uuid::from_u64_pair(WORKER_HI, LOW_TAG | i)
+}
+
+/// The id of worker `i`'s credential in slot `k` (when [`WorkforcePlan::credentials_of`]
+/// says they have one there).
+pub fn worker_credential_id(i: u64, k: u64) -> Uuid {
+    Uuid::from_u64_pair(WORKER_CREDENTIAL_HI, LOW_TAG | (i * SLOTS + k))
+}
+
+/// The id of team `t` (workers `t * team_size ..`).
+pub fn team_id(t: u64) -> Uuid {
+    Uuid::from_u64_pair(TEAM_HI, LOW_TAG | t)
+}
+
+/// What a worker shares with the employer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    /// Everything they hold ("all, with this employer").
+    All,
+    /// Their credentials in even slots, one by one.
+    Some,
+    /// Nothing: the employer sees only what it issued itself.
+    Nothing,
+}
+
+/// When a seeded credential stops being valid, by its class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validity {
+    /// Ended 10 days before `now`.
+    Expired,
+    /// Ends within 30, 60 or 90 days of `now` (20, 50 or 80 days after it).
+    EndsWithin(u32),
+    /// Ends in two years.
+    Later,
+    /// Never ends.
+    Open,
+}
+
+/// The workforce benchmark's world: `workers` members of `employer_id` in teams of
+/// `team_size`, each holding 3 to 8 credentials for `achievements` (issued by each
+/// achievement's organization), with consent, expiry and revocation spread by a hash of
+/// the worker's number so the mix is the same on every run and backend.
+#[derive(Debug, Clone)]
+pub struct WorkforcePlan {
+    pub employer_id: Uuid,
+    /// The achievements credentials are for, in a fixed order; at most 30 and at least 8.
+    pub achievements: Vec<Uuid>,
+    pub workers: u64,
+    pub team_size: u64,
+    /// Credentials are issued 200 days before it; validity is judged around it.
+    pub now: OffsetDateTime,
+}
+
+impl WorkforcePlan {
+    fn hash(i: u64) -> u64 {
+        (i * HASH_MUL) % HASH_MOD
+    }
+
+    /// How many credentials worker `i` holds (slots `0..n`), revoked and expired included.
+    pub fn credentials_of(&self, i: u64) -> u64 {
+        3 + Self::hash(i) % 6
+    }
+
+    /// Which achievement (index into `achievements`) worker `i`'s slot `k` is for; the
+    /// slots of one worker name different achievements.
+    pub fn achievement_of(&self, i: u64, k: u64) -> usize {
+        let a = self.achievements.len().max(1) as u64;
+        ((Self::hash(i) / 6 + k * self.step()) % a) as usize
+    }
+
+    /// A step coprime with the number of achievements, so 8 slots never repeat one.
+    fn step(&self) -> u64 {
+        let a = self.achievements.len().max(1) as u64;
+        [7u64, 11, 13, 17, 19, 23, 1]
+            .into_iter()
+            .find(|s| gcd(*s, a) == 1)
+            .unwrap_or(1)
+    }
+
+    pub fn consent_of(&self, i: u64) -> Consent {
+        match (Self::hash(i) / 36) % 100 {
+            0..70 => Consent::All,
+            70..80 => Consent::Some,
+            _ => Consent::Nothing,
+        }
+    }
+
+    fn class(i: u64, k: u64) -> u64 {
+        ((i * SLOTS + k) * CLASS_MUL) % 100
+    }
+
+    pub fn validity_of(&self, i: u64, k: u64) -> Validity {
+        match Self::class(i, k) {
+            0..3 => Validity::Expired,
+            3..6 => Validity::EndsWithin(30),
+            6..9 => Validity::EndsWithin(60),
+            9..12 => Validity::EndsWithin(90),
+            12..30 => Validity::Later,
+            _ => Validity::Open,
+        }
+    }
+
+    /// One credential in a hundred is revoked.
+    pub fn revoked(&self, i: u64, k: u64) -> bool {
+        Self::class(i, k) == 99
+    }
+
+    /// How many credentials the plan makes.
+    pub fn credentials(&self) -> u64 {
+        (0..self.workers).map(|i| self.credentials_of(i)).sum()
+    }
+
+    /// How many teams the plan makes.
+    pub fn teams(&self) -> u64 {
+        self.workers.div_ceil(self.team_size.max(1))
+    }
+
+    fn check(&self) -> Result<()> {
+        let n = self.achievements.len();
+        if !(SLOTS as usize..=30).contains(&n) {
+            return Err(StoreError::Corrupt(format!(
+                "the workforce seeding needs 8 to 30 achievements, not {n}"
+            )));
+        }
+        if self.team_size == 0 {
+            return Err(StoreError::Corrupt(
+                "the workforce seeding needs a team size of at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// What the workforce seeding made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkforceSeeded {
+    pub workers: u64,
+    pub teams: u64,
+    pub credentials: u64,
+}
+
+/// Workers (with an e-mail and a learner membership), teams, credentials and consent
+/// records, written in batches of set-based statements in one transaction. Refuses an
+/// employer that already has members, so a second run cannot half-double the world.
+/// `progress` is called after each batch with the workers done so far.
+pub async fn seed_workforce(
+    store: &Store,
+    plan: &WorkforcePlan,
+    mut progress: impl FnMut(u64),
+) -> Result<WorkforceSeeded> {
+    plan.check()?;
+    let step = int(plan.step())?;
+    let count = int(plan.achievements.len() as u64)?;
+    let team_size = int(plan.team_size)?;
+    let bits = int(STATUS_LIST_BITS)?;
+    let day = time::Duration::days(1);
+    let whole = |t: OffsetDateTime| {
+        let t = t.to_offset(time::UtcOffset::UTC);
+        t.replace_nanosecond(0).unwrap_or(t)
+    };
+    let issued_at = plan.now - 200 * day;
+    let ends = [
+        whole(plan.now - 10 * day),
+        whole(plan.now + 20 * day),
+        whole(plan.now + 50 * day),
+        whole(plan.now + 80 * day),
+        whole(plan.now + 730 * day),
+    ];
+    let mut tx = store.begin().await?;
+    let members: i64 = crate::conn::on!(&mut tx.conn(), |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE org_id = $1"
+    )
+    .bind(plan.employer_id)
+    .fetch_one(c)
+    .await)?;
+    if members > 0 {
+        return Err(StoreError::Conflict(
+            "a workforce seeding (the employer has members; seed a new database)",
+        ));
+    }
+    let mut start = 0;
+    while start < plan.workers {
+        let end = plan.workers.min(start + WORKFORCE_BATCH);
+        let (lo, hi) = (int(start)?, int(end)?);
+        match &mut tx {
+            Tx::Sqlite(c) => {
+                sqlx::query(concat!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2) ",
+                    "INSERT INTO users (id, display_name, created_at) ",
+                    "SELECT unhex($3 || printf('%012x', i)), 'Worker ' || i, $4 FROM s"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(WORKER_HI))
+                .bind(issued_at)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2) ",
+                    "INSERT INTO user_emails (address, user_id, is_primary) ",
+                    "SELECT 'worker' || i || '@bench.example', unhex($3 || printf('%012x', i)), 1 FROM s"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(WORKER_HI))
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2) ",
+                    "INSERT INTO memberships (org_id, user_id, role, job_title, created_at) ",
+                    "SELECT $3, unhex($4 || printf('%012x', i)), 'learner', 'Worker', $5 FROM s"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(plan.employer_id)
+                .bind(prefix_hex(WORKER_HI))
+                .bind(issued_at)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2) ",
+                    "INSERT INTO teams (id, org_id, name) ",
+                    "SELECT unhex($3 || printf('%012x', i / $5)), $4, 'Team ' || (i / $5) FROM s WHERE i % $5 = 0"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(TEAM_HI))
+                .bind(plan.employer_id)
+                .bind(team_size)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2) ",
+                    "INSERT INTO team_members (team_id, user_id) ",
+                    "SELECT unhex($3 || printf('%012x', i / $5)), unhex($4 || printf('%012x', i)) FROM s"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(TEAM_HI))
+                .bind(prefix_hex(WORKER_HI))
+                .bind(team_size)
+                .execute(&mut **c)
+                .await?;
+                let ids = serde_json::to_string(
+                    &plan
+                        .achievements
+                        .iter()
+                        .map(|a| a.simple().to_string())
+                        .collect::<Vec<_>>(),
+                )
+                .map_err(|e| StoreError::Corrupt(format!("achievement ids: {e}")))?;
+                sqlx::query(concat!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2), ",
+                    "w(i, h) AS (SELECT i, (i * 2654435761) % 4294967291 FROM s), ",
+                    "slot(k) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7)), ",
+                    "x(i, h, k, n, g) AS (SELECT w.i, w.h, slot.k, w.i * 8 + slot.k, ((w.i * 8 + slot.k) * 40503) % 100 ",
+                    "  FROM w JOIN slot ON slot.k < 3 + w.h % 6), ",
+                    "a(ix, id) AS (SELECT CAST(key AS INTEGER), unhex(value) FROM json_each($3)) ",
+                    "INSERT INTO credentials (id, org_id, achievement_id, recipient_user, recipient, name, document, ",
+                    "  status_list, status_index, issued_at, valid_until, revoked_at, status_reason) ",
+                    "SELECT unhex($4 || printf('%012x', x.n)), ach.org_id, ach.id, unhex($5 || printf('%012x', x.i)), ",
+                    "  'worker' || x.i || '@bench.example', ach.name, $6, x.n / $7, x.n % $7, $8, ",
+                    "  CASE WHEN x.g < 3 THEN $9 WHEN x.g < 6 THEN $10 WHEN x.g < 9 THEN $11 WHEN x.g < 12 THEN $12 ",
+                    "       WHEN x.g < 30 THEN $13 END, ",
+                    "  CASE WHEN x.g = 99 THEN $8 END, CASE WHEN x.g = 99 THEN 'seeded revocation' END ",
+                    "FROM x JOIN a ON a.ix = (x.h / 6 + x.k * $14) % $15 JOIN achievements ach ON ach.id = a.id ",
+                    "ORDER BY x.i, x.k"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(ids)
+                .bind(prefix_hex(WORKER_CREDENTIAL_HI))
+                .bind(prefix_hex(WORKER_HI))
+                .bind(DOCUMENT)
+                .bind(bits)
+                .bind(issued_at)
+                .bind(ends[0])
+                .bind(ends[1])
+                .bind(ends[2])
+                .bind(ends[3])
+                .bind(ends[4])
+                .bind(step)
+                .bind(count)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2) ",
+                    "INSERT INTO credential_shares (id, user_id, org_id, credential_id, granted_at) ",
+                    "SELECT unhex($3 || printf('%012x', i)), unhex($4 || printf('%012x', i)), $5, NULL, $6 ",
+                    "FROM s WHERE (((i * 2654435761) % 4294967291) / 36) % 100 < 70"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(SHARE_ALL_HI))
+                .bind(prefix_hex(WORKER_HI))
+                .bind(plan.employer_id)
+                .bind(issued_at)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2), ",
+                    "w(i, h) AS (SELECT i, (i * 2654435761) % 4294967291 FROM s), ",
+                    "slot(k) AS (VALUES (0), (2), (4), (6)) ",
+                    "INSERT INTO credential_shares (id, user_id, org_id, credential_id, granted_at) ",
+                    "SELECT unhex($3 || printf('%012x', w.i * 8 + slot.k)), unhex($4 || printf('%012x', w.i)), $5, ",
+                    "  unhex($6 || printf('%012x', w.i * 8 + slot.k)), $7 ",
+                    "FROM w JOIN slot ON slot.k < 3 + w.h % 6 WHERE (w.h / 36) % 100 >= 70 AND (w.h / 36) % 100 < 80"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(SHARE_ONE_HI))
+                .bind(prefix_hex(WORKER_HI))
+                .bind(plan.employer_id)
+                .bind(prefix_hex(WORKER_CREDENTIAL_HI))
+                .bind(issued_at)
+                .execute(&mut **c)
+                .await?;
+            }
+            Tx::Postgres(c) => {
+                sqlx::query(concat!(
+                    "INSERT INTO users (id, display_name, created_at) ",
+                    "SELECT ($3 || lpad(to_hex(i), 12, '0'))::uuid, 'Worker ' || i, $4 ",
+                    "FROM generate_series($1::bigint, $2::bigint - 1) AS s(i)"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(WORKER_HI))
+                .bind(issued_at)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "INSERT INTO user_emails (address, user_id, is_primary) ",
+                    "SELECT 'worker' || i || '@bench.example', ($3 || lpad(to_hex(i), 12, '0'))::uuid, TRUE ",
+                    "FROM generate_series($1::bigint, $2::bigint - 1) AS s(i)"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(WORKER_HI))
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "INSERT INTO memberships (org_id, user_id, role, job_title, created_at) ",
+                    "SELECT $3, ($4 || lpad(to_hex(i), 12, '0'))::uuid, 'learner', 'Worker', $5 ",
+                    "FROM generate_series($1::bigint, $2::bigint - 1) AS s(i)"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(plan.employer_id)
+                .bind(prefix_hex(WORKER_HI))
+                .bind(issued_at)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "INSERT INTO teams (id, org_id, name) ",
+                    "SELECT ($3 || lpad(to_hex(i / $5::bigint), 12, '0'))::uuid, $4, 'Team ' || (i / $5::bigint) ",
+                    "FROM generate_series($1::bigint, $2::bigint - 1) AS s(i) WHERE i % $5::bigint = 0"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(TEAM_HI))
+                .bind(plan.employer_id)
+                .bind(team_size)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "INSERT INTO team_members (team_id, user_id) ",
+                    "SELECT ($3 || lpad(to_hex(i / $5::bigint), 12, '0'))::uuid, ($4 || lpad(to_hex(i), 12, '0'))::uuid ",
+                    "FROM generate_series($1::bigint, $2::bigint - 1) AS s(i)"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(TEAM_HI))
+                .bind(prefix_hex(WORKER_HI))
+                .bind(team_size)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "WITH w(i, h) AS (SELECT i, (i * 2654435761) % 4294967291 ",
+                    "  FROM generate_series($1::bigint, $2::bigint - 1) AS s(i)), ",
+                    "x(i, h, k, n, g) AS (SELECT w.i, w.h, slot.k, w.i * 8 + slot.k, ((w.i * 8 + slot.k) * 40503) % 100 ",
+                    "  FROM w JOIN generate_series(0::bigint, 7::bigint) AS slot(k) ON slot.k < 3 + w.h % 6), ",
+                    "a(ix, id) AS (SELECT ord - 1, id FROM unnest($3::uuid[]) WITH ORDINALITY AS u(id, ord)) ",
+                    "INSERT INTO credentials (id, org_id, achievement_id, recipient_user, recipient, name, document, ",
+                    "  status_list, status_index, issued_at, valid_until, revoked_at, status_reason) ",
+                    "SELECT ($4 || lpad(to_hex(x.n), 12, '0'))::uuid, ach.org_id, ach.id, ($5 || lpad(to_hex(x.i), 12, '0'))::uuid, ",
+                    "  'worker' || x.i || '@bench.example', ach.name, $6, (x.n / $7::bigint)::int, (x.n % $7::bigint)::int, $8, ",
+                    "  CASE WHEN x.g < 3 THEN $9 WHEN x.g < 6 THEN $10 WHEN x.g < 9 THEN $11 WHEN x.g < 12 THEN $12 ",
+                    "       WHEN x.g < 30 THEN $13 END, ",
+                    "  CASE WHEN x.g = 99 THEN $8 END, CASE WHEN x.g = 99 THEN 'seeded revocation' END ",
+                    "FROM x JOIN a ON a.ix = (x.h / 6 + x.k * $14::bigint) % $15::bigint JOIN achievements ach ON ach.id = a.id ",
+                    "ORDER BY x.i, x.k"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(&plan.achievements)
+                .bind(prefix_hex(WORKER_CREDENTIAL_HI))
+                .bind(prefix_hex(WORKER_HI))
+                .bind(DOCUMENT)
+                .bind(bits)
+                .bind(issued_at)
+                .bind(ends[0])
+                .bind(ends[1])
+                .bind(ends[2])
+                .bind(ends[3])
+                .bind(ends[4])
+                .bind(step)
+                .bind(count)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "INSERT INTO credential_shares (id, user_id, org_id, credential_id, granted_at) ",
+                    "SELECT ($3 || lpad(to_hex(i), 12, '0'))::uuid, ($4 || lpad(to_hex(i), 12, '0'))::uuid, $5, NULL, $6 ",
+                    "FROM generate_series($1::bigint, $2::bigint - 1) AS s(i) ",
+                    "WHERE (((i * 2654435761) % 4294967291) / 36) % 100 < 70"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(SHARE_ALL_HI))
+                .bind(prefix_hex(WORKER_HI))
+                .bind(plan.employer_id)
+                .bind(issued_at)
+                .execute(&mut **c)
+                .await?;
+                sqlx::query(concat!(
+                    "WITH w(i, h) AS (SELECT i, (i * 2654435761) % 4294967291 ",
+                    "  FROM generate_series($1::bigint, $2::bigint - 1) AS s(i)) ",
+                    "INSERT INTO credential_shares (id, user_id, org_id, credential_id, granted_at) ",
+                    "SELECT ($3 || lpad(to_hex(w.i * 8 + slot.k), 12, '0'))::uuid, ($4 || lpad(to_hex(w.i), 12, '0'))::uuid, $5, ",
+                    "  ($6 || lpad(to_hex(w.i * 8 + slot.k), 12, '0'))::uuid, $7 ",
+                    "FROM w JOIN (VALUES (0::bigint), (2), (4), (6)) AS slot(k) ON slot.k < 3 + w.h % 6 ",
+                    "WHERE (w.h / 36) % 100 >= 70 AND (w.h / 36) % 100 < 80"
+                ))
+                .bind(lo)
+                .bind(hi)
+                .bind(prefix_hex(SHARE_ONE_HI))
+                .bind(prefix_hex(WORKER_HI))
+                .bind(plan.employer_id)
+                .bind(prefix_hex(WORKER_CREDENTIAL_HI))
+                .bind(issued_at)
+                .execute(&mut **c)
+                .await?;
+            }
+        }
+        progress(end);
+        start = end;
+    }
+    tx.commit().await?;
+    Ok(WorkforceSeeded {
+        workers: plan.workers,
+        teams: plan.teams(),
+        credentials: plan.credentials(),
+    })
+}
+
 /// `n` rows of three placeholders each, numbered from `first + 1`.
 fn values_sql(n: usize, first: usize, row: impl Fn(String, String, String) -> String) -> String {
     (0..n)
