@@ -507,13 +507,30 @@ impl App {
             Some(user) => held_of(&r.conn().held_by(user, now()).await?),
             None => Vec::new(),
         };
-        let achievements = load_below(&mut r.conn(), &[target]).await?;
-        let mut stacks: Vec<StackDef> = Vec::new();
-        let mut leaves: Vec<Leaf> = Vec::new();
-        let mut info: BTreeMap<Uuid, AchievementInfo> = BTreeMap::new();
+        let planner = Planner::load(&mut r.conn(), &[target]).await?;
+        planner.plan(&held, target)
+    }
+}
+
+/// The planner's definitions for some targets, loaded once, so that many learners (or a
+/// learner's many gaps) are planned in memory against whatever held list the caller
+/// chooses: an employer plans with only the credentials its workers let it see.
+#[derive(Debug, Clone, Default)]
+pub struct Planner {
+    stacks: Vec<StackDef>,
+    leaves: Vec<Leaf>,
+    info: BTreeMap<Uuid, AchievementInfo>,
+}
+
+impl Planner {
+    /// Load `targets` and everything below them, with the steps of every leaf (see
+    /// [`App::plan_pathway`] for how steps are timed).
+    pub async fn load(c: &mut Conn<'_>, targets: &[Uuid]) -> Result<Planner> {
+        let achievements = load_below(c, targets).await?;
+        let mut planner = Planner::default();
         let mut steps = StepCache::default();
         for (id, a) in &achievements {
-            info.insert(
+            planner.info.insert(
                 *id,
                 AchievementInfo {
                     title: a.name.clone(),
@@ -522,25 +539,51 @@ impl App {
                 },
             );
             if let Some(spec) = &a.spec.stack {
-                stacks.push(spec.def(*id));
+                planner.stacks.push(spec.def(*id));
             } else if let Some(rule) = &a.spec.rule
-                && let Some(s) = steps.of(&mut r.conn(), rule, 1).await?
+                && let Some(s) = steps.of(c, rule, 1).await?
             {
-                leaves.push(Leaf {
+                planner.leaves.push(Leaf {
                     achievement_id: *id,
                     steps: s,
                     prerequisites: Vec::new(),
                 });
             }
         }
+        Ok(planner)
+    }
+
+    /// The held list the planner takes, from credentials given as (achievement,
+    /// credential): credits are the achievement's as loaded (none for achievements
+    /// outside the loaded targets, which no rule below them can count).
+    pub fn held(&self, credentials: impl IntoIterator<Item = (Uuid, Uuid)>) -> Vec<Held> {
+        credentials
+            .into_iter()
+            .map(|(achievement_id, credential_id)| Held {
+                achievement_id,
+                credential_id,
+                credits: self.info.get(&achievement_id).map_or(0, |i| i.credits),
+            })
+            .collect()
+    }
+
+    /// The achievement's name, when loaded.
+    pub fn title(&self, id: Uuid) -> Option<&str> {
+        self.info.get(&id).map(|i| i.title.as_str())
+    }
+
+    /// The least learning that earns `target` for someone holding `held`. A conflict
+    /// naming the reason when no plan exists.
+    pub fn plan(&self, held: &[Held], target: Uuid) -> Result<Plan> {
         let defs = Definitions {
-            stacks: &stacks,
-            leaves: &leaves,
-            achievements: &info,
+            stacks: &self.stacks,
+            leaves: &self.leaves,
+            achievements: &self.info,
         };
-        pathway::plan(defs, &held, target).map_err(|e| {
+        pathway::plan(defs, held, target).map_err(|e| {
             let name = |id: Uuid| {
-                info.get(&id)
+                self.info
+                    .get(&id)
                     .map_or_else(|| id.to_string(), |i| i.title.clone())
             };
             AppError::Conflict(no_plan_sentence(&e, &name))
