@@ -7,6 +7,7 @@
 //! credentials. Three badges B1..B3 make a micro-credential M = all_of[B1, B2, B3], and a
 //! nano-degree N = all_of[M, B4]; learner `i` holds B4 and the first `1 + i % 3` badges.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -14,12 +15,22 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 use cairn_app::credentials::NewAchievement;
 use cairn_app::orgs::NewOrg;
+use cairn_app::role_templates::ROLE_TEMPLATES;
 use cairn_app::{App, AppConfig};
+use cairn_core::rng::SeededRng;
 use cairn_core::stacks::{RevocationPolicy, StackRule, StackSpec};
-use cairn_core::{Achievement, AchievementKind, AchievementSpec, OrgKind, Principal};
-use cairn_store::bench_seed::{self, SeedPlan};
+use cairn_core::workforce::{
+    CompetencyProfile, HeldCredential, Requirement, RoleProfile, gap, team_coverage,
+};
+use cairn_core::{
+    Achievement, AchievementAlignment, AchievementKind, AchievementSpec, OrgKind, Principal,
+};
+use cairn_store::bench_seed::{self, SeedPlan, WorkforcePlan};
+use cairn_store::{RoleProfileRow, VisibleHeldRow};
 use clap::{Args, Subcommand};
 use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
 
 const ORG: &str = "bench-council";
 /// Untimed calls before each case, on learners of their own.
@@ -30,6 +41,31 @@ pub enum BenchCommand {
     /// Time stack re-evaluation after one new credential over a bulk-seeded store: when the
     /// stack is not met (the common case) and when it is (an award is inserted).
     Stacks(StacksArgs),
+    /// Time the workforce gap analysis of a whole employer over a bulk-seeded store: loading
+    /// what the employer may see, every worker's gap against each of the seven shipped
+    /// roles with the heat map counts, and both together.
+    Workforce(WorkforceArgs),
+}
+
+#[derive(Args)]
+pub struct WorkforceArgs {
+    /// Workers of the employer to seed; each holds 3 to 8 credentials.
+    #[arg(long, env = "CAIRN_BENCH_WORKERS", default_value_t = 100_000)]
+    workers: u64,
+    /// Where to seed: a SQLite file that does not exist yet, or a postgres:// URL of a
+    /// server on which a fresh database cairn_bench_… is created (and dropped after).
+    /// Default: a SQLite file in a new temporary folder.
+    #[arg(long, env = "CAIRN_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Timed runs of each measurement (after one untimed run).
+    #[arg(long, env = "CAIRN_BENCH_RUNS", default_value_t = 7)]
+    runs: u64,
+    /// Keep the seeded database and print where it is.
+    #[arg(long, env = "CAIRN_BENCH_KEEP")]
+    keep: bool,
+    /// Print the results as one JSON object instead of a table.
+    #[arg(long, env = "CAIRN_BENCH_JSON")]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -56,6 +92,7 @@ pub struct StacksArgs {
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Stacks(args) => stacks(args).await,
+        BenchCommand::Workforce(args) => workforce(args).await,
     }
 }
 
@@ -476,4 +513,463 @@ fn print_table(r: &serde_json::Value) {
     .map(|k| format!("{k} {:.0}", steps[*k].as_f64().unwrap_or_default()))
     .collect();
     println!("not met, step by step (mean µs): {}", parts.join(", "));
+}
+
+// --- Workforce -----------------------------------------------------------------------------
+
+const EMPLOYER: &str = "bench-employer";
+const ISSUER: &str = "bench-issuer";
+/// Achievements credentials are drawn from; every fifth is the employer's own.
+const ACHIEVEMENTS: usize = 30;
+const TEAM_SIZE: u64 = 25;
+/// Requirements met only by credentials ending within this many days are flagged.
+const EXPIRING_WITHIN_DAYS: u32 = 30;
+
+struct WorkforceWorld {
+    employer: Uuid,
+    achievements: Vec<Uuid>,
+    roles: Vec<RoleProfile>,
+}
+
+/// The employer and an issuer, the shipped framework, 30 achievements — seven certifying
+/// one role template each (every competency at the level it needs), the others each
+/// proving 1 to 3 of the competencies the templates name (levels 1 to 4) — and the seven
+/// roles resolved against the framework, stored as version 1 of the employer's role
+/// profiles.
+async fn workforce_world(app: &App, now: OffsetDateTime) -> Result<WorkforceWorld> {
+    let sys = Principal::system();
+    let employer = app
+        .create_org(
+            &sys,
+            NewOrg {
+                slug: Some(EMPLOYER.into()),
+                name: "Bench Employer".into(),
+                kinds: vec![OrgKind::Employer, OrgKind::Issuer],
+            },
+        )
+        .await?;
+    app.create_org(
+        &sys,
+        NewOrg {
+            slug: Some(ISSUER.into()),
+            name: "Bench Issuer".into(),
+            kinds: vec![OrgKind::Issuer],
+        },
+    )
+    .await?;
+    app.import_builtin_framework(&sys, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("importing the shipped framework: {e}"))?;
+    let shipped = cairn_app::frameworks::builtin_package()?
+        .framework
+        .identifier;
+    let mut ids: BTreeMap<&str, Uuid> = BTreeMap::new();
+    {
+        let mut r = app.store.reader().await?;
+        for t in ROLE_TEMPLATES {
+            for (code, _) in t.requirements {
+                let id = r.conn().find_competency(code, &shipped).await?.with_context(|| {
+                    format!("the shipped framework has no competency {code}, which role template {} names", t.key)
+                })?;
+                ids.insert(code, id);
+            }
+        }
+    }
+    let universe: Vec<Uuid> = ids.values().copied().collect();
+    let mut rng = SeededRng::new(0xbe4c_0f0c_e2026);
+    let mut achievements = Vec::with_capacity(ACHIEVEMENTS);
+    for k in 0..ACHIEVEMENTS {
+        let mut alignments: Vec<AchievementAlignment> = Vec::new();
+        // The first seven certify a whole role, as a micro-credential would; the others
+        // are badges proving a few competencies each.
+        if let Some(t) = ROLE_TEMPLATES.get(k) {
+            for (code, level) in t.requirements {
+                if let Some(id) = ids.get(code) {
+                    alignments.push(AchievementAlignment {
+                        competency_id: *id,
+                        level: Some(*level),
+                    });
+                }
+            }
+        }
+        let n = if alignments.is_empty() {
+            1 + rng.below(3)
+        } else {
+            0
+        };
+        while (alignments.len() as u64) < n {
+            let c = *rng.pick(&universe);
+            if alignments.iter().all(|a| a.competency_id != c) {
+                alignments.push(AchievementAlignment {
+                    competency_id: c,
+                    level: Some(1 + rng.below(4) as i32),
+                });
+            }
+        }
+        let name = format!("Bench skill {k:02}");
+        let a = app
+            .create_achievement(
+                &sys,
+                if k % 5 == 0 { EMPLOYER } else { ISSUER },
+                NewAchievement {
+                    kind: AchievementKind::Badge,
+                    description: format!("{name}, seeded for the workforce benchmark."),
+                    criteria: format!("Earn {name}."),
+                    name,
+                    spec: AchievementSpec {
+                        alignments,
+                        ..Default::default()
+                    },
+                },
+            )
+            .await?;
+        achievements.push(a.id);
+    }
+    let mut roles = Vec::new();
+    let mut tx = app.store.begin().await?;
+    for t in ROLE_TEMPLATES {
+        let role = RoleProfile {
+            id: Uuid::now_v7(),
+            org_id: employer.id,
+            name: t.name.into(),
+            description: t.description.into(),
+            version: 1,
+            requirements: t
+                .requirements
+                .iter()
+                .map(|(code, level)| Requirement::Competency {
+                    competency_id: ids.get(code).copied().unwrap_or_default(),
+                    min_level: *level,
+                })
+                .collect(),
+        };
+        role.validate()
+            .map_err(|e| anyhow::anyhow!("role template {}: {e}", t.key))?;
+        tx.conn()
+            .insert_role_profile(&RoleProfileRow {
+                id: role.id,
+                version: 1,
+                org_id: employer.id,
+                name: role.name.clone(),
+                description: role.description.clone(),
+                requirements: serde_json::to_string(&role.requirements)?,
+                template: Some(t.key.into()),
+                archived: false,
+                created_by: None,
+                created_at: now,
+            })
+            .await?;
+        roles.push(role);
+    }
+    tx.commit().await?;
+    Ok(WorkforceWorld {
+        employer: employer.id,
+        achievements,
+        roles,
+    })
+}
+
+/// What the employer may see: its workers' visible valid credentials and what each
+/// achievement proves.
+struct Loaded {
+    held: Vec<VisibleHeldRow>,
+    alignments: Vec<(Uuid, String)>,
+}
+
+async fn load(app: &App, employer: Uuid, now: OffsetDateTime) -> Result<Loaded> {
+    let mut r = app.store.reader().await?;
+    let held = r.conn().visible_held_in_org(employer, now).await?;
+    let alignments = r.conn().achievement_alignments().await?;
+    Ok(Loaded { held, alignments })
+}
+
+/// What the computation found, to check it did the work.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Computed {
+    workers: usize,
+    gaps: usize,
+    /// Worker × role pairs with every requirement met.
+    ready: usize,
+    /// Worker × requirement cells of the heat maps counted missing.
+    missing: u64,
+}
+
+/// Every worker's competency profile from the visible credentials, their gap against each
+/// role, and the organization-wide heat map of each role. Workers with nothing visible
+/// count with an empty profile.
+fn compute(
+    loaded: &Loaded,
+    workers: &[Uuid],
+    roles: &[RoleProfile],
+    now: OffsetDateTime,
+) -> Result<Computed> {
+    let mut proves: HashMap<Uuid, Vec<AchievementAlignment>> =
+        HashMap::with_capacity(loaded.alignments.len());
+    for (id, json) in &loaded.alignments {
+        let parsed: Vec<AchievementAlignment> = serde_json::from_str(json)
+            .with_context(|| format!("the alignments of achievement {id} do not parse"))?;
+        proves.insert(*id, parsed);
+    }
+    let mut held: HashMap<Uuid, Vec<HeldCredential>> = HashMap::with_capacity(workers.len());
+    for row in &loaded.held {
+        held.entry(row.user_id).or_default().push(HeldCredential {
+            credential_id: row.credential_id,
+            achievement_id: row.achievement_id,
+            issuer_org_id: row.issuer_org_id,
+            issued_at: row.issued_at,
+            valid_until: row.valid_until,
+            alignments: proves.get(&row.achievement_id).cloned().unwrap_or_default(),
+        });
+    }
+    let profiles: Vec<(Uuid, CompetencyProfile)> = workers
+        .iter()
+        .map(|w| {
+            let profile = held
+                .get(w)
+                .map(|h| CompetencyProfile::from_credentials(h, now))
+                .unwrap_or_default();
+            (*w, profile)
+        })
+        .collect();
+    let mut out = Computed {
+        workers: profiles.len(),
+        ..Default::default()
+    };
+    for role in roles {
+        for (_, profile) in &profiles {
+            let g = gap(profile, role, now, EXPIRING_WITHIN_DAYS);
+            out.gaps += 1;
+            if g.coverage.is_complete() {
+                out.ready += 1;
+            }
+        }
+        let heat = team_coverage(&profiles, role);
+        out.missing += heat.rows.iter().map(|r| u64::from(r.missing)).sum::<u64>();
+    }
+    Ok(out)
+}
+
+/// Peak resident memory of this process (Linux), in bytes.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn summary_ms(name: &str, mut v: Vec<Duration>) -> serde_json::Value {
+    v.sort();
+    let n = v.len().max(1);
+    let at = |p: usize| v.get((p * n).div_ceil(100).saturating_sub(1)).copied();
+    json!({
+        "case": name,
+        "runs": v.len(),
+        "p50_ms": at(50).map(millis),
+        "p95_ms": at(95).map(millis),
+        "min_ms": v.first().copied().map(millis),
+        "max_ms": v.last().copied().map(millis),
+    })
+}
+
+async fn workforce(args: WorkforceArgs) -> Result<ExitCode> {
+    if args.runs == 0 || args.workers == 0 {
+        bail!("--runs and --workers must be at least 1");
+    }
+    let (target, url) = prepare(args.database_url.as_deref()).await?;
+    let outcome = measure_workforce(&args, &url).await;
+    let cleaned = clean_up(&target, args.keep, &url).await;
+    let report = outcome?;
+    cleaned?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_workforce(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn measure_workforce(args: &WorkforceArgs, url: &str) -> Result<serde_json::Value> {
+    let app = App::open(url, AppConfig::default())
+        .await
+        .with_context(|| format!("opening database {}", cairn_store::redact(url)))?;
+    let result = measure_workforce_on(&app, args, url).await;
+    app.store.close().await;
+    result
+}
+
+async fn measure_workforce_on(
+    app: &App,
+    args: &WorkforceArgs,
+    url: &str,
+) -> Result<serde_json::Value> {
+    let now = cairn_app::now();
+    let w = workforce_world(app, now).await?;
+    let plan = WorkforcePlan {
+        employer_id: w.employer,
+        achievements: w.achievements.clone(),
+        workers: args.workers,
+        team_size: TEAM_SIZE,
+        now,
+    };
+    eprintln!(
+        "seeding {} workers, {} teams and {} credentials into {} …",
+        plan.workers,
+        plan.teams(),
+        plan.credentials(),
+        cairn_store::redact(url)
+    );
+    let started = Instant::now();
+    let quiet = args.json;
+    let seeded = bench_seed::seed_workforce(&app.store, &plan, |done| {
+        if !quiet {
+            eprintln!(
+                "  {done} workers ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .await
+    .context("seeding")?;
+    let seed_time = started.elapsed();
+    let started = Instant::now();
+    bench_seed::settle(&app.store).await.context("settling")?;
+    let settle_time = started.elapsed();
+    let bytes = bench_seed::database_size(&app.store).await?;
+    eprintln!(
+        "seeded in {:.1} s (+ {:.1} s settling), {:.0} MiB; {} timed runs of each measurement …",
+        seed_time.as_secs_f64(),
+        settle_time.as_secs_f64(),
+        bytes as f64 / 1048576.0,
+        args.runs
+    );
+
+    let workers: Vec<Uuid> = (0..args.workers).map(bench_seed::worker_id).collect();
+    let mut loads = Vec::new();
+    let mut computes = Vec::new();
+    let mut ends = Vec::new();
+    let mut rows = 0;
+    let mut found = Computed::default();
+    for run in 0..=args.runs {
+        let timed = run > 0;
+        // (a) Loading what the employer may see.
+        let t = Instant::now();
+        let loaded = load(app, w.employer, now).await?;
+        let d = t.elapsed();
+        rows = loaded.held.len();
+        // (b) The computation over what was loaded.
+        let t = Instant::now();
+        let computed = compute(&loaded, &workers, &w.roles, now)?;
+        let c = t.elapsed();
+        drop(loaded);
+        // (c) Both, as one call.
+        let t = Instant::now();
+        let again = compute(&load(app, w.employer, now).await?, &workers, &w.roles, now)?;
+        let e = t.elapsed();
+        if again != computed || computed.gaps != workers.len() * w.roles.len() {
+            bail!(
+                "the analysis gave different answers on the same data: {computed:?} and {again:?}"
+            );
+        }
+        found = computed;
+        if timed {
+            loads.push(d);
+            computes.push(c);
+            ends.push(e);
+        }
+    }
+    if rows == 0 || found.ready == 0 || found.missing == 0 {
+        bail!(
+            "the seeded world has nothing to analyse ({rows} rows, {found:?}); the seeding is broken"
+        );
+    }
+    let load_p50 = {
+        let mut v = loads.clone();
+        v.sort();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    let compute_p50 = {
+        let mut v = computes.clone();
+        v.sort();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    Ok(json!({
+        "backend": app.store.backend().as_str(),
+        "workers": seeded.workers,
+        "teams": seeded.teams,
+        "credentials": seeded.credentials,
+        "roles": w.roles.len(),
+        "seed_seconds": seed_time.as_secs_f64(),
+        "settle_seconds": settle_time.as_secs_f64(),
+        "database_bytes": bytes,
+        "visible_rows": rows,
+        "load_rows_per_second": rows as f64 / load_p50.as_secs_f64().max(1e-9),
+        "gaps": found.gaps,
+        "ready": found.ready,
+        "heat_map_missing_cells": found.missing,
+        "cases": [
+            summary_ms("load: visible credentials + alignments", loads),
+            summary_ms("compute: profiles, 7 role gaps, heat maps", computes),
+            summary_ms("end to end: load + compute", ends),
+        ],
+        "compute_target_ms": 1000,
+        "compute_target_met": compute_p50 <= Duration::from_secs(1),
+        "peak_rss_bytes": peak_rss(),
+    }))
+}
+
+fn print_workforce(r: &serde_json::Value) {
+    let f = |v: &serde_json::Value| v.as_f64().map(|x| format!("{x:.0}")).unwrap_or_default();
+    println!(
+        "workforce gap analysis on {} — {} workers in {} teams, {} credentials, {} roles",
+        r["backend"].as_str().unwrap_or_default(),
+        r["workers"],
+        r["teams"],
+        r["credentials"],
+        r["roles"]
+    );
+    println!(
+        "seeding {:.1} s (+ {:.1} s settling), database {:.0} MiB",
+        r["seed_seconds"].as_f64().unwrap_or_default(),
+        r["settle_seconds"].as_f64().unwrap_or_default(),
+        r["database_bytes"].as_f64().unwrap_or_default() / 1048576.0
+    );
+    println!(
+        "visible to the employer: {} credentials ({:.0} rows/s at the median load); {} gaps, {} worker × role pairs ready",
+        r["visible_rows"],
+        r["load_rows_per_second"].as_f64().unwrap_or_default(),
+        r["gaps"],
+        r["ready"]
+    );
+    println!();
+    println!(
+        "{:<44} {:>5} {:>8} {:>8} {:>8} {:>8}",
+        "case (ms)", "runs", "p50", "p95", "min", "max"
+    );
+    for c in r["cases"].as_array().into_iter().flatten() {
+        println!(
+            "{:<44} {:>5} {:>8} {:>8} {:>8} {:>8}",
+            c["case"].as_str().unwrap_or_default(),
+            c["runs"],
+            f(&c["p50_ms"]),
+            f(&c["p95_ms"]),
+            f(&c["min_ms"]),
+            f(&c["max_ms"]),
+        );
+    }
+    println!();
+    println!(
+        "target: compute ≤ 1000 ms at the median — {}",
+        if r["compute_target_met"].as_bool().unwrap_or(false) {
+            "met"
+        } else {
+            "missed"
+        }
+    );
+    if let Some(b) = r["peak_rss_bytes"].as_f64() {
+        println!("peak resident memory: {:.0} MiB", b / 1048576.0);
+    }
 }
