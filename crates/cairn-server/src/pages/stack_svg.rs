@@ -669,14 +669,14 @@ fn units(c: char) -> usize {
     if wide { 2 } else { 1 }
 }
 
-fn text_units(s: &str) -> usize {
+pub(crate) fn text_units(s: &str) -> usize {
     s.chars().map(units).sum()
 }
 
 /// Words onto at most `lines_max` lines of `max` units, breaking words that are longer
 /// than a line; when text is left over, the last line ends in an ellipsis. Stops reading
 /// once the lines are full, so a huge name costs no more than a short one.
-fn wrap(text: &str, max: usize, lines_max: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, max: usize, lines_max: usize) -> Vec<String> {
     let max = max.max(2);
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
@@ -726,12 +726,12 @@ fn wrap(text: &str, max: usize, lines_max: usize) -> Vec<String> {
 }
 
 /// One line of at most `max` units, with an ellipsis when cut.
-fn fit(text: &str, max: usize) -> String {
+pub(crate) fn fit(text: &str, max: usize) -> String {
     wrap(text, max, 1).into_iter().next().unwrap_or_default()
 }
 
 /// XML-escapes `s` onto `out`, dropping characters XML 1.0 cannot carry at all.
-fn esc_into(out: &mut String, s: &str) {
+pub(crate) fn esc_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -747,7 +747,7 @@ fn esc_into(out: &mut String, s: &str) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn node(name: &str, kind: &str, state: NodeState, children: Vec<StackNode>) -> StackNode {
@@ -816,7 +816,7 @@ mod tests {
     /// A small XML well-formedness check: one root element, tags balanced and named
     /// alike, attributes quoted without raw `<` or `&` outside entities, text without raw
     /// `<`, `>` or stray `&`. Enough to catch a broken picture; not a full parser.
-    fn check_xml(s: &str) -> Result<(), String> {
+    pub(crate) fn check_xml(s: &str) -> Result<(), String> {
         fn entity_ok(rest: &str) -> bool {
             let Some(end) = rest.find(';') else {
                 return false;
