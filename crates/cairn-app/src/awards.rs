@@ -1067,6 +1067,9 @@ impl App {
                 if let Err(e) = app.send_expiry_reminders().await {
                     tracing::warn!(error = %e, "expiry reminders will retry");
                 }
+                if let Err(e) = app.notify_overdue_assignments(crate::now()).await {
+                    tracing::warn!(error = %e, "overdue assignment notices will retry");
+                }
                 // Stacks decided while handling expiry (a re-earned part) are signed too.
                 if let Err(e) = app.sign_pending_awards().await {
                     tracing::warn!(error = %e, "the award worker will retry");

@@ -12,6 +12,7 @@ pub mod awards;
 pub mod clr;
 pub mod config;
 pub mod credentials;
+pub mod csv_import;
 pub mod demo;
 mod error;
 pub mod frameworks;
