@@ -623,6 +623,44 @@ impl App {
     }
 }
 
+/// Who can be assigned to in an organization: its teams and its workers, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignChoices {
+    pub teams: Vec<cairn_store::TeamSummary>,
+    /// (user id, name, e-mail)
+    pub workers: Vec<(Uuid, String, Option<String>)>,
+}
+
+impl App {
+    /// The teams and workers an assignment form offers.
+    pub async fn assign_choices(&self, by: &Principal, slug: &str) -> Result<AssignChoices> {
+        let org = self.org_for(by, slug, Action::AssignmentManage).await?;
+        let mut r = self.store.reader().await?;
+        let teams = r.conn().teams_of_org(org.id).await?;
+        let workers = r
+            .conn()
+            .workers_of_org(org.id)
+            .await?
+            .into_iter()
+            .map(|w| (w.user_id, w.display_name, w.email))
+            .collect();
+        Ok(AssignChoices { teams, workers })
+    }
+
+    /// What may be assigned, named by its id or exact title (as in an assignments file).
+    pub async fn find_assignable(&self, kind: TargetKind, text: &str) -> Result<Target> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Invalid::new("target", "give the id or the exact title").into());
+        }
+        let mut r = self.store.reader().await?;
+        match resolve_target(&mut r.conn(), kind, text).await? {
+            Ok((id, _)) => Ok(Target { kind, id }),
+            Err(why) => Err(Invalid::new("target", why).into()),
+        }
+    }
+}
+
 /// A checked row of a workers file.
 struct WorkerLine {
     email: String,
