@@ -486,6 +486,7 @@ impl App {
         self.seed_demo_assessments(&orgs).await?;
         let credentials = credentials + self.seed_demo_rubrics(&orgs).await?;
         let credentials = credentials + self.seed_demo_validation(&orgs).await?;
+        let credentials = credentials + self.seed_workforce_demo().await?;
         Ok(Seeded::Created {
             organizations: orgs.len(),
             people,

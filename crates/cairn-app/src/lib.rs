@@ -30,6 +30,7 @@ mod stack_demo;
 pub mod stacks;
 pub mod tabular;
 pub mod workforce;
+mod workforce_demo;
 
 use cairn_core::Principal;
 use cairn_core::audit::AuditEntry;

@@ -12,6 +12,7 @@ mod pathways;
 mod reviews;
 mod stacks;
 mod workforce;
+mod workforce_demo;
 
 use cairn_app::accounts::NewUser;
 use cairn_app::orgs::{NewMember, NewOrg, NewToken};
