@@ -690,20 +690,19 @@ pub struct ExpiringParams {
 }
 
 /// Whether the caller asked for CSV; anything but json or csv is refused.
-fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
+fn wants_csv(format: Option<&str>) -> cairn_app::Result<bool> {
     match format {
         None | Some("json") => Ok(false),
         Some("csv") => Ok(true),
         Some(other) => Err(AppError::from(Invalid::new(
             "format",
             format!("'{other}' is not a format; use json or csv"),
-        ))
-        .into()),
+        ))),
     }
 }
 
 /// A table as a CSV download named `name`.csv.
-fn csv(table: &Table, name: &str) -> ApiResult<Response> {
+fn csv(table: &Table, name: &str) -> cairn_app::Result<Response> {
     let body = table.to_csv()?;
     let safe: String = name
         .chars()
@@ -783,7 +782,7 @@ pub async fn list_roles(
                 r.archived.to_string(),
             ]);
         }
-        return csv(&t, &format!("roles-{slug}"));
+        return Ok(csv(&t, &format!("roles-{slug}"))?);
     }
     Ok(Json(
         roles
@@ -893,7 +892,7 @@ pub async fn heat_map(
     let csv_wanted = wants_csv(q.format.as_deref())?;
     let h = s.app.team_heat_map(&p, &slug, q.team, id).await?;
     if csv_wanted {
-        return csv(&h.table(), &format!("heat-map-{}", h.role.name));
+        return Ok(csv(&h.table(), &format!("heat-map-{}", h.role.name))?);
     }
     Ok(Json(HeatMapOut {
         team: h.team.map(|t| TeamOut {
@@ -926,7 +925,7 @@ pub async fn candidates(
         .redeployment(&p, &slug, id, q.limit.unwrap_or(0))
         .await?;
     if csv_wanted {
-        return csv(&d.table(), &format!("candidates-{}", d.role.name));
+        return Ok(csv(&d.table(), &format!("candidates-{}", d.role.name))?);
     }
     Ok(Json(CandidatesOut {
         candidates: d.candidates.into_iter().map(Into::into).collect(),
@@ -953,7 +952,10 @@ pub async fn worker_profile(
     let csv_wanted = wants_csv(q.format.as_deref())?;
     let v = s.app.worker_profile(&p, &slug, user).await?;
     if csv_wanted {
-        return csv(&v.table(), &format!("profile-{}", v.worker.display_name));
+        return Ok(csv(
+            &v.table(),
+            &format!("profile-{}", v.worker.display_name),
+        )?);
     }
     Ok(Json(WorkerProfileOut {
         worker: v.worker.into(),
@@ -982,10 +984,10 @@ pub async fn worker_gap(
     let days = q.expiring_within_days.unwrap_or(90);
     let g = s.app.worker_gap(&p, &slug, user, role, days).await?;
     if csv_wanted {
-        return csv(
+        return Ok(csv(
             &g.table(),
             &format!("gap-{}-{}", g.worker.display_name, g.role.name),
-        );
+        )?);
     }
     Ok(Json(WorkerGapOut {
         worker: g.worker.into(),
@@ -1014,7 +1016,7 @@ pub async fn expiring(
     let days = q.days.unwrap_or(90);
     let e = s.app.expiring_credentials(&p, &slug, days).await?;
     if csv_wanted {
-        return csv(&e.table(), &format!("expiring-{days}-days-{slug}"));
+        return Ok(csv(&e.table(), &format!("expiring-{days}-days-{slug}"))?);
     }
     Ok(Json(ExpiringListOut {
         within_days: e.within_days,
@@ -1038,7 +1040,7 @@ pub async fn gap_analysis(
     let csv_wanted = wants_csv(q.format.as_deref())?;
     let m = s.app.org_gap_analysis(&p, &slug, cairn_app::now()).await?;
     if csv_wanted {
-        return csv(&m.table(), &format!("gap-analysis-{slug}"));
+        return Ok(csv(&m.table(), &format!("gap-analysis-{slug}"))?);
     }
     Ok(Json(GapAnalysisOut::from(m)).into_response())
 }
