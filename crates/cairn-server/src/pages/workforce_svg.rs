@@ -8,7 +8,6 @@
 //! the only cue; each picture carries a `<title>`, an `aria-label` and a `<desc>`, and the
 //! pages put a table with the same numbers beside it.
 
-#![allow(dead_code)] // TEMP until the pages use every picture
 use std::f64::consts::PI;
 use std::fmt::Write as _;
 use std::ops::RangeInclusive;

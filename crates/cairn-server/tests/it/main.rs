@@ -11,6 +11,7 @@ mod frameworks;
 mod icd11;
 mod notifications;
 mod pages;
+mod pages_workforce;
 mod reviews;
 mod stacks;
 mod workforce;
