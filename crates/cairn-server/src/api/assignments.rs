@@ -364,11 +364,11 @@ pub(crate) fn rejected(problems: Vec<RowProblem>) -> Problem {
     pr
 }
 
-fn import_result(r: Result<ImportSummary, CsvImportError>) -> ApiResult<Json<ImportSummaryOut>> {
+fn import_result(r: Result<ImportSummary, CsvImportError>) -> Response {
     match r {
-        Ok(s) => Ok(Json(s.into())),
-        Err(CsvImportError::Other(e)) => Err(e.into()),
-        Err(CsvImportError::Rejected(problems)) => Err(rejected(problems).into()),
+        Ok(s) => Json(ImportSummaryOut::from(s)).into_response(),
+        Err(CsvImportError::Other(e)) => ApiError::from(e).into_response(),
+        Err(CsvImportError::Rejected(problems)) => rejected(problems).into_response(),
     }
 }
 
@@ -388,7 +388,7 @@ pub async fn import_workers(
     Auth(p): Auth,
     Path(slug): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<ImportSummaryOut>> {
+) -> Response {
     import_result(s.app.import_workers(&p, &slug, &body).await)
 }
 
@@ -407,6 +407,6 @@ pub async fn import_assignments(
     Auth(p): Auth,
     Path(slug): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<ImportSummaryOut>> {
+) -> Response {
     import_result(s.app.import_assignments(&p, &slug, &body).await)
 }
