@@ -905,14 +905,28 @@ impl App {
         let planner = Planner::load(&mut r.conn(), &all_targets(&role, &provers)).await?;
         let mut candidates: Vec<(Uuid, CompetencyProfile, Option<u32>)> = Vec::new();
         let mut buf: Vec<HeldCredential> = Vec::new();
+        // Every credential read is valid now, so a worker's gap and plans depend only on
+        // which achievements they hold: workers holding the same ones are planned once.
+        let mut minutes_by_held: HashMap<Vec<Uuid>, Option<u32>> = HashMap::new();
         for group in rows.chunk_by(|a, b| a.user_id == b.user_id) {
             let Some(first) = group.first() else { continue };
             buf.clear();
             buf.extend(group.iter().map(|x| held_credential(x, &alignments)));
             let profile = CompetencyProfile::from_credentials(&buf, at);
-            let g = gap(&profile, &role, at, 0);
-            let held = planner.held(group.iter().map(|x| (x.achievement_id, x.credential_id)));
-            let minutes = plan_gaps(&g, &planner, &held, &provers).minutes_to_ready;
+            let mut key: Vec<Uuid> = group.iter().map(|x| x.achievement_id).collect();
+            key.sort_unstable();
+            key.dedup();
+            let minutes = match minutes_by_held.get(&key) {
+                Some(m) => *m,
+                None => {
+                    let g = gap(&profile, &role, at, 0);
+                    let held =
+                        planner.held(group.iter().map(|x| (x.achievement_id, x.credential_id)));
+                    let m = plan_gaps(&g, &planner, &held, &provers).minutes_to_ready;
+                    minutes_by_held.insert(key, m);
+                    m
+                }
+            };
             candidates.push((first.user_id, profile, minutes));
         }
         let mut names = Names::default();
@@ -921,10 +935,11 @@ impl App {
             .await?;
         let ranked = rank_for_role_named(&candidates, &role, at, &|id| names.short(id));
         let consenting = u32::try_from(ranked.len()).unwrap_or(u32::MAX);
+        let ranked_ids: std::collections::HashSet<Uuid> = candidates.iter().map(|c| c.0).collect();
         let not_consenting = u32::try_from(
             workers
                 .iter()
-                .filter(|w| !candidates.iter().any(|c| c.0 == w.user_id))
+                .filter(|w| !ranked_ids.contains(&w.user_id))
                 .count(),
         )
         .unwrap_or(u32::MAX);
