@@ -347,5 +347,9 @@ mod tests {
         let mut p = Vec::new();
         read_sheet(b"", &["email"], &[], &mut p);
         assert!(p[0].reason.contains("empty"), "{p:?}");
+        let mut p = Vec::new();
+        let huge = vec![b'a'; MAX_CSV_BYTES + 1];
+        assert!(read_sheet(&huge, &["email"], &[], &mut p).is_empty());
+        assert!(p[0].reason.contains("the limit is"), "{p:?}");
     }
 }
