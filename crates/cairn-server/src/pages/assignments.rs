@@ -179,7 +179,7 @@ async fn build_list(
             svg: progress_svg(
                 u64::try_from(t.done).unwrap_or(0),
                 u64::try_from(t.assigned).unwrap_or(0),
-                &format!("{}: done", t.team_name),
+                &format!("{} done", t.team_name),
             ),
             name: t.team_name,
             assigned: t.assigned,
