@@ -354,7 +354,7 @@ pub struct WorkerGapOut {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct TeamOut {
+pub struct HeatMapTeamOut {
     pub id: Uuid,
     pub name: String,
 }
@@ -383,7 +383,7 @@ impl From<HeatMapRow> for HeatMapRowOut {
 #[derive(Serialize, ToSchema)]
 pub struct HeatMapOut {
     pub role: RoleProfile,
-    pub team: Option<TeamOut>,
+    pub team: Option<HeatMapTeamOut>,
     pub workers: u32,
     pub rows: Vec<HeatMapRowOut>,
 }
@@ -895,7 +895,7 @@ pub async fn heat_map(
         return Ok(csv(&h.table(), &format!("heat-map-{}", h.role.name))?);
     }
     Ok(Json(HeatMapOut {
-        team: h.team.map(|t| TeamOut {
+        team: h.team.map(|t| HeatMapTeamOut {
             id: t.id,
             name: t.name,
         }),
