@@ -23,6 +23,9 @@ use crate::{App, AppError, Result, audit_entry, now, require};
 
 mod views;
 
+/// The longest role profile description accepted, in characters.
+pub const DESCRIPTION_MAX: usize = 4000;
+
 pub use views::*;
 
 /// One requirement of a role template, by framework code.
@@ -561,6 +564,16 @@ impl App {
             requirements: new.requirements,
         };
         role.validate()?;
+        if role.description.chars().count() > DESCRIPTION_MAX {
+            return Err(cairn_core::validate::Invalid::new(
+                "description",
+                format!(
+                    "is {} characters long; keep it to {DESCRIPTION_MAX} (what the job is, in a paragraph or two)",
+                    role.description.chars().count()
+                ),
+            )
+            .into());
+        }
         for (i, r) in role.requirements.iter().enumerate() {
             let n = i + 1;
             match r {
