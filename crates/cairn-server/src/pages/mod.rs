@@ -322,9 +322,11 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, &'static str)> {
             links.push(("/catalog".into(), "Find modules in the catalog"));
             links.push(("/evidence".into(), "Your evidence and its reviews"));
             links.push(("/me/stacks".into(), "Your stacks and pathways"));
+            links.push(("/me/sharing".into(), "What you share with employers"));
             links.push(("/me/assignments".into(), "Your assignments"));
         }
         Role::Manager => {
+            links.push((at("/workforce"), "Workforce: teams, roles and gaps"));
             links.push((at("/assignments"), "Assignments and team progress"));
         }
         Role::Author if org.is(OrgKind::Provider) => {

@@ -166,18 +166,28 @@ fn cell_words(c: &HeatCell) -> String {
     }
 }
 
+/// A requirement as the picture names it: code and level first, so they survive when
+/// a long statement is cut short; the table gives it in full.
+fn picture_label(r: &NamedRequirement) -> String {
+    match (&r.code, r.min_level) {
+        (Some(code), Some(level)) => format!("{code} (level {level}) {}", r.name),
+        (None, Some(level)) => format!("Level {level}: {}", r.name),
+        _ => r.label.clone(),
+    }
+}
+
 /// One column per view (team), one row per requirement of the role they share.
 fn heat_table(title: String, views: &[(String, HeatMapView)]) -> HeatTable {
     let columns: Vec<String> = views.iter().map(|(name, _)| name.clone()).collect();
-    let labels: Vec<String> = views
-        .first()
-        .map(|(_, v)| v.rows.iter().map(|r| r.requirement.label.clone()).collect())
-        .unwrap_or_default();
+    let first = views.first().map(|(_, v)| v.rows.as_slice()).unwrap_or(&[]);
+    let labels: Vec<String> = first.iter().map(|r| r.requirement.label.clone()).collect();
     let rows: Vec<HeatRow> = labels
         .iter()
         .enumerate()
         .map(|(i, label)| HeatRow {
-            label: label.clone(),
+            label: first
+                .get(i)
+                .map_or_else(|| label.clone(), |r| picture_label(&r.requirement)),
             cells: views
                 .iter()
                 .map(|(_, v)| {
@@ -193,6 +203,11 @@ fn heat_table(title: String, views: &[(String, HeatMapView)]) -> HeatTable {
                 .collect(),
         })
         .collect();
+    let table = labels
+        .into_iter()
+        .zip(&rows)
+        .map(|(label, r)| (label, r.cells.iter().map(cell_words).collect()))
+        .collect();
     let map = HeatMap {
         title,
         columns: columns.clone(),
@@ -201,11 +216,7 @@ fn heat_table(title: String, views: &[(String, HeatMapView)]) -> HeatTable {
     HeatTable {
         svg: heat_map_svg(&map),
         summary: heat_map_summary(&map),
-        rows: map
-            .rows
-            .iter()
-            .map(|r| (r.label.clone(), r.cells.iter().map(cell_words).collect()))
-            .collect(),
+        rows: table,
         columns,
     }
 }
@@ -219,8 +230,8 @@ struct DashboardPage {
     who: Who,
     org_slug: String,
     org_name: String,
-    /// (name, members)
-    teams: Vec<(String, i64)>,
+    /// (id, name, members)
+    teams: Vec<(Uuid, String, i64)>,
     roles: Vec<RoleOption>,
     role_id: Option<Uuid>,
     heat: Option<HeatTable>,
@@ -281,7 +292,10 @@ async fn build_dashboard(
         who: who(session),
         org_slug: slug.to_owned(),
         org_name: org_name(s, slug).await?,
-        teams: teams.into_iter().map(|t| (t.name, t.members)).collect(),
+        teams: teams
+            .into_iter()
+            .map(|t| (t.id, t.name, t.members))
+            .collect(),
         roles: roles
             .into_iter()
             .map(|r| RoleOption {
@@ -590,13 +604,14 @@ impl RoleForm {
             let bad = || format!("Requirement {n} is not one of the choices; pick it again.");
             let req = match r.choice.split_once(':') {
                 Some(("c", id)) => {
+                    let competency_id = id.parse().map_err(|_| bad())?;
                     if !(1..=LEVEL_MAX).contains(&r.level) {
                         return Err(format!(
                             "Requirement {n}: choose a level from 1 to {LEVEL_MAX}."
                         ));
                     }
                     Requirement::Competency {
-                        competency_id: id.parse().map_err(|_| bad())?,
+                        competency_id,
                         min_level: r.level,
                     }
                 }

@@ -287,6 +287,12 @@ backend_tests! {
         let dash = text(&w.manager, &h, "/orgs/riverside/workforce", StatusCode::OK).await;
         assert!(dash.contains("<h1>Workforce of Riverside Health</h1>"));
         assert!(dash.contains(r#"<th scope="row">Coding Team</th><td class="num">2</td>"#));
+        // Every table the page shows can be taken away as CSV, and the link works.
+        let csv = format!("/api/v1/orgs/riverside/roles/{role}/heat-map?format=csv");
+        assert!(dash.contains(&csv));
+        let res = w.manager.page(&h, &csv).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(body_text(res).await.contains("ICD.2"));
         let svgs = pictures(&dash);
         assert_eq!(svgs.len(), 1);
         let heat = svgs[0];
