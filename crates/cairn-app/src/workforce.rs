@@ -95,6 +95,31 @@ pub struct RoleProfileSummary {
     pub updated_at: OffsetDateTime,
 }
 
+impl RoleProfileSummary {
+    /// A list of role profiles as a table, for CSV export.
+    pub fn table(list: &[RoleProfileSummary]) -> crate::tabular::Table {
+        let mut t = crate::tabular::Table::new([
+            "id",
+            "name",
+            "version",
+            "requirements",
+            "template",
+            "archived",
+        ]);
+        for r in list {
+            t.push([
+                r.id.to_string(),
+                r.name.clone(),
+                r.version.to_string(),
+                r.requirements.to_string(),
+                r.template.clone().unwrap_or_default(),
+                r.archived.to_string(),
+            ]);
+        }
+        t
+    }
+}
+
 /// One version of a role profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleVersion {

@@ -764,24 +764,7 @@ pub async fn list_roles(
     let csv_wanted = wants_csv(q.format.as_deref())?;
     let roles = s.app.role_profiles(&p, &slug, q.archived).await?;
     if csv_wanted {
-        let mut t = Table::new([
-            "id",
-            "name",
-            "version",
-            "requirements",
-            "template",
-            "archived",
-        ]);
-        for r in &roles {
-            t.push([
-                r.id.to_string(),
-                r.name.clone(),
-                r.version.to_string(),
-                r.requirements.to_string(),
-                r.template.clone().unwrap_or_default(),
-                r.archived.to_string(),
-            ]);
-        }
+        let t = RoleProfileSummary::table(&roles);
         return Ok(csv(&t, &format!("roles-{slug}"))?);
     }
     Ok(Json(

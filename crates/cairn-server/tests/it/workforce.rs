@@ -329,6 +329,11 @@ backend_tests! {
         assert_eq!(lines[0], "requirement,met,partly met,missing");
         assert!(lines[1].starts_with("\"ICD.2 ") && lines[1].ends_with(",0,0,1"), "{csv}");
         assert!(lines[2].starts_with("\"ICD.1 ") && lines[2].ends_with(",1,0,0"), "{csv}");
+        let roles_csv = body_text(h.get("/api/v1/orgs/riverside/roles?format=csv", Some(&w.manager)).await).await;
+        let lines: Vec<&str> = roles_csv.lines().collect();
+        assert_eq!(lines[0], "id,name,version,requirements,template,archived");
+        assert_eq!(lines.len(), 3, "{roles_csv}");
+        assert!(lines.iter().any(|l| l.ends_with(",Coder II,2,1,icd11-clinical-coder,false")), "{roles_csv}");
         let res = h.get("/api/v1/orgs/riverside/roles?format=xml", Some(&w.manager)).await;
         problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
 
