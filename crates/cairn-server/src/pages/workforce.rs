@@ -1000,9 +1000,50 @@ struct GapLine {
     status: String,
     /// met, partly, missing or expiring: for the marker.
     class: &'static str,
-    /// (achievement to earn, time, plan summary, steps as "Module: title (20 min)")
-    pathway: Option<(String, String, String, Vec<String>)>,
+    pathway: Option<PathwayLine>,
     no_pathway: Option<String>,
+}
+
+/// The quickest learning that closes one gap.
+struct PathwayLine {
+    achievement: String,
+    time: String,
+    summary: String,
+    steps: Vec<StepLine>,
+}
+
+struct StepLine {
+    kind: &'static str,
+    title: String,
+    time: String,
+    href: String,
+}
+
+fn pathway_line(pw: &cairn_app::workforce::GapPathway) -> PathwayLine {
+    use cairn_core::pathway::StepKind;
+    PathwayLine {
+        achievement: pw.achievement_name.clone(),
+        time: duration(pw.minutes),
+        summary: pw.plan.summary.clone(),
+        steps: pw
+            .plan
+            .steps
+            .iter()
+            .filter_map(|st| st.step.as_ref())
+            .map(|st| {
+                let (kind, href) = match st.kind {
+                    StepKind::Module => ("Module", format!("/modules/{}", st.id)),
+                    StepKind::Assessment => ("Assessment", format!("/assessments/{}", st.id)),
+                };
+                StepLine {
+                    kind,
+                    title: st.title.clone(),
+                    time: duration(st.minutes),
+                    href,
+                }
+            })
+            .collect(),
+    }
 }
 
 struct GapSection {
@@ -1145,27 +1186,7 @@ async fn build_worker(
                         label: r.requirement.label.clone(),
                         status: status_words(&r.status),
                         class: status_class(&r.status),
-                        pathway: r.pathway.as_ref().map(|pw| {
-                            (
-                                pw.achievement_name.clone(),
-                                duration(pw.minutes),
-                                pw.plan.summary.clone(),
-                                pw.plan
-                                    .steps
-                                    .iter()
-                                    .filter_map(|st| st.step.as_ref())
-                                    .map(|st| {
-                                        let kind = match st.kind {
-                                            cairn_core::pathway::StepKind::Module => "Module",
-                                            cairn_core::pathway::StepKind::Assessment => {
-                                                "Assessment"
-                                            }
-                                        };
-                                        format!("{kind}: {} ({})", st.title, duration(st.minutes))
-                                    })
-                                    .collect(),
-                            )
-                        }),
+                        pathway: r.pathway.as_ref().map(pathway_line),
                         no_pathway: r.no_pathway.clone(),
                     })
                     .collect(),

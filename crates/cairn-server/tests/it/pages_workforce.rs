@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use cairn_app::accounts::NewUser;
 use cairn_app::credentials::{IssueRequest, NewAchievement, Recipient};
 use cairn_app::orgs::{NewMember, NewOrg};
+use cairn_core::criteria::Criteria;
 use cairn_core::{
     AchievementAlignment, AchievementKind, AchievementSpec, OrgKind, Principal, Role, Team,
 };
@@ -25,6 +26,8 @@ struct World {
     ben_id: Uuid,
     /// Ana's credential from the council: the employer sees it only when she shares it.
     council_credential: Uuid,
+    /// The module that closes the ICD.4 gap.
+    module_id: Uuid,
 }
 
 async fn org(h: &Harness, slug: &str, name: &str, kinds: Vec<OrgKind>) {
@@ -179,6 +182,43 @@ async fn world(h: &Harness) -> World {
         45,
     )
     .await;
+    // A way to learn ICD.4: a 25-minute module whose completion earns a council badge.
+    let sys = Principal::system();
+    let draft = h
+        .app
+        .create_module(&sys, COUNCIL, lesson("Clinical Queries in Practice", 25))
+        .await
+        .unwrap();
+    let module_id = h
+        .app
+        .publish_module(&sys, draft.module_id)
+        .await
+        .unwrap()
+        .module_id;
+    h.app
+        .create_achievement(
+            &sys,
+            COUNCIL,
+            NewAchievement {
+                kind: AchievementKind::Badge,
+                name: "Query Writing Badge".into(),
+                description: "Query Writing Badge, for tests.".into(),
+                criteria: "Complete the module.".into(),
+                spec: AchievementSpec {
+                    alignments: vec![AchievementAlignment {
+                        competency_id: ids["ICD.4"],
+                        level: Some(3),
+                    }],
+                    rule: Some(Criteria::CompletedModule {
+                        module_id,
+                        min_version: None,
+                    }),
+                    ..Default::default()
+                },
+            },
+        )
+        .await
+        .unwrap();
     let org_id = h.app.org_unchecked(EMPLOYER).await.unwrap().id;
     let mut tx = h.app.store.begin().await.unwrap();
     let team = Uuid::now_v7();
@@ -200,6 +240,33 @@ async fn world(h: &Harness) -> World {
         ana_id,
         ben_id,
         council_credential,
+        module_id,
+    }
+}
+
+/// A one-page lesson of `minutes`.
+fn lesson(title: &str, minutes: u32) -> cairn_core::catalog::ModuleContent {
+    cairn_core::catalog::ModuleContent {
+        title: title.into(),
+        summary: "Write a compliant query.".into(),
+        objectives: vec!["Write a non-leading query".into()],
+        duration_minutes: minutes,
+        language: "en".into(),
+        format: cairn_core::catalog::ModuleFormat::Lesson,
+        url: None,
+        activity_iri: None,
+        alignments: vec![],
+        tags: vec!["cdi".into()],
+        pages: vec![cairn_core::catalog::LessonPage {
+            title: "Queries".into(),
+            markdown: "Ask, do not lead.".into(),
+        }],
+        questions: vec![cairn_core::catalog::Question {
+            prompt: "May a query lead the clinician?".into(),
+            choices: vec!["Yes".into(), "No".into()],
+            answer: 1,
+            explanation: None,
+        }],
     }
 }
 
@@ -326,6 +393,14 @@ backend_tests! {
         assert!(radar.contains(">REG.3</text>") && radar.contains(">has 2 · needs 2</text>"));
         assert!(radar.contains(">ICD.2</text>") && radar.contains(">has 0 · needs 3</text>"));
         assert!(worker.contains("missing"));
+        // Each gap comes with the quickest learning that closes it, where there is one.
+        assert!(worker.contains("Pathway: earn “Query Writing Badge”, about 25 min of learning."));
+        assert!(worker.contains(&format!(
+            r#"Module: <a href="/modules/{}">Clinical Queries in Practice</a> (25 min)"#,
+            w.module_id
+        )));
+        assert!(worker.contains("No pathway: "));
+        assert!(worker.contains("Time to ready: not known: some gap has no pathway."));
 
         let cands = text(
             &w.manager,
@@ -428,6 +503,18 @@ backend_tests! {
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body_text(res).await.contains("Requirement 1: choose a level from 1 to 4."));
+
+        // Archived, the role leaves the list and can no longer be changed.
+        let res = w.manager.form(&h, &format!("{to}/archive"), &[]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let list = text(&w.manager, &h, "/orgs/riverside/roles", StatusCode::OK).await;
+        assert!(!list.contains("Night Coder"));
+        let res = w
+            .manager
+            .form(&h, &format!("{to}/edit"), &[("name", "Night Coder"), ("req_0", icd2), ("level_0", "3")])
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body_text(res).await.contains("is archived; restore it before changing it."));
     }
 
     async fn a_learner_is_refused_the_manager_pages(db: TestDb) {
