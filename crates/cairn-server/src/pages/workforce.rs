@@ -689,11 +689,10 @@ fn flatten(nodes: &[cairn_app::frameworks::CompetencyNode], out: &mut Vec<Choice
     }
 }
 
-/// What a requirement may name: every installed framework's competencies, and the
-/// achievements of the issuers the person can see plus those the role already names.
+/// What a requirement may name: every installed framework's competencies, and every
+/// issuer's achievements plus any the role already names.
 async fn choice_groups(
     s: &AppState,
-    p: &Principal,
     slug: &str,
     named: &[NamedRequirement],
 ) -> Result<Vec<ChoiceGroup>, AppError> {
@@ -711,17 +710,19 @@ async fn choice_groups(
     }
     let mut seen = BTreeSet::new();
     let mut achievements = Vec::new();
-    let mut issuers: Vec<String> = s
-        .app
-        .orgs_visible_to(p)
-        .await?
-        .into_iter()
-        .filter(|o| o.is(OrgKind::Issuer))
-        .map(|o| o.slug)
-        .collect();
-    if !issuers.iter().any(|x| x == slug) {
-        issuers.push(slug.to_owned());
-    }
+    // Achievement definitions are public (anyone may read an issuer's), so every issuer's
+    // are offered, the organization's own first; no one's credentials are read here.
+    let mut issuers: Vec<String> = {
+        let mut r = s.app.store.reader().await?;
+        r.conn()
+            .list_orgs()
+            .await?
+            .into_iter()
+            .filter(|o| o.is(OrgKind::Issuer))
+            .map(|o| o.slug)
+            .collect()
+    };
+    issuers.sort_by_key(|x| x != slug);
     for issuer in issuers {
         for a in s.app.achievements(&issuer).await? {
             if seen.insert(a.id) {
@@ -764,7 +765,7 @@ async fn role_editor(
     // saving checks the right to change roles.
     s.app.current_roles(p, slug).await?;
     let named = existing.map(|d| d.requirements.as_slice()).unwrap_or(&[]);
-    let groups = choice_groups(s, p, slug, named).await?;
+    let groups = choice_groups(s, slug, named).await?;
     let mut rows: Vec<EditorRow> = f
         .rows
         .iter()

@@ -435,7 +435,7 @@ backend_tests! {
         let w = world(&h).await;
         let form = text(&w.manager, &h, "/orgs/riverside/roles/new", StatusCode::OK).await;
         assert!(form.contains(r#"<label for="req_0">Requirement 1</label>"#));
-        assert!(form.contains("Holds &#34;Ward Privacy Badge&#34;"), "achievements are choices too");
+        assert!(form.contains("Holds &#34;Ward Privacy Badge&#34;") && form.contains("Holds &#34;Query Writing Badge&#34;"), "achievements are choices too");
         // The competency choices carry ids; take ICD.2's from the form itself.
         let at = form.find(">ICD.2 ").unwrap();
         let value_at = form[..at].rfind("value=\"").unwrap() + 7;
