@@ -413,7 +413,7 @@ backend_tests! {
         assert!(cands.contains(&format!("/orgs/riverside/workers/{}?role={role}", w.ana_id)));
         assert!(!cands.contains(&format!("/orgs/riverside/workers/{}", w.ben_id)));
         assert!(cands.contains("1 of 8"));
-        assert!(cands.contains("1 workers ranked."));
+        assert!(cands.contains("1 worker ranked. 2 others hold nothing Riverside Health issued"));
         let svgs = pictures(&cands);
         assert_eq!(svgs.len(), 1);
 
