@@ -553,9 +553,10 @@ fn radar_svg(r: &Radar) -> String {
         let (_, y) = radar_point(cx, cy, 0, n, f64::from(l));
         text(
             &mut out,
-            cx + 4.0,
-            y + 11.0,
-            &format!(r#"font-size="10" fill="{MUTED}""#),
+            // Left of the top spoke, clear of the markers drawn on it.
+            cx - 6.0,
+            y + 4.0,
+            &format!(r#"font-size="10" text-anchor="end" fill="{MUTED}""#),
             &l.to_string(),
         );
     }
