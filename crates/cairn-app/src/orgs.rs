@@ -98,6 +98,18 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("organization '{slug}'")))
     }
 
+    /// Every issuer organization. Issuers are public (their profiles, keys and achievement
+    /// definitions are served to anyone), so no permission is needed.
+    pub async fn issuer_orgs(&self) -> Result<Vec<Organization>> {
+        let mut r = self.store.reader().await?;
+        Ok(r.conn()
+            .list_orgs()
+            .await?
+            .into_iter()
+            .filter(|o| o.is(OrgKind::Issuer))
+            .collect())
+    }
+
     /// The organizations a principal can see: all for operators, otherwise their own.
     pub async fn orgs_visible_to(&self, by: &Principal) -> Result<Vec<Organization>> {
         let mut r = self.store.reader().await?;

@@ -22,7 +22,7 @@ use cairn_app::workforce::{
 };
 use cairn_core::authz::Action;
 use cairn_core::workforce::{Requirement, RequirementStatus};
-use cairn_core::{OrgKind, Principal};
+use cairn_core::Principal;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -712,16 +712,13 @@ async fn choice_groups(
     let mut achievements = Vec::new();
     // Achievement definitions are public (anyone may read an issuer's), so every issuer's
     // are offered, the organization's own first; no one's credentials are read here.
-    let mut issuers: Vec<String> = {
-        let mut r = s.app.store.reader().await?;
-        r.conn()
-            .list_orgs()
-            .await?
-            .into_iter()
-            .filter(|o| o.is(OrgKind::Issuer))
-            .map(|o| o.slug)
-            .collect()
-    };
+    let mut issuers: Vec<String> = s
+        .app
+        .issuer_orgs()
+        .await?
+        .into_iter()
+        .map(|o| o.slug)
+        .collect();
     issuers.sort_by_key(|x| x != slug);
     for issuer in issuers {
         for a in s.app.achievements(&issuer).await? {
