@@ -763,6 +763,32 @@ pub async fn database_size(store: &Store) -> Result<u64> {
     Ok(u64::try_from(bytes).unwrap_or(0))
 }
 
+/// `store` with its SQLite readers handing rows to the caller up to `rows` at a time
+/// instead of the driver's 50, to measure what that buffer costs a large read (each
+/// handoff may wake a thread). `path` is the SQLite file the store was opened on. A
+/// PostgreSQL store is returned as it is.
+pub async fn with_sqlite_row_buffer(store: &Store, path: &str, rows: usize) -> Result<Store> {
+    let Store::Sqlite { write, .. } = store else {
+        return Ok(store.clone());
+    };
+    let o = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path.strip_prefix("sqlite://").unwrap_or(path))
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .read_only(true)
+        .row_buffer_size(rows.max(1));
+    let read = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(o)
+        .await?;
+    Ok(Store::Sqlite {
+        read,
+        write: write.clone(),
+    })
+}
+
 /// A new, empty PostgreSQL database named `name` on the server of `base` (whose own
 /// database is only used to connect); returns the URL of the new one.
 pub async fn create_postgres_database(base: &str, name: &str) -> Result<String> {

@@ -65,6 +65,10 @@ pub struct WorkforceArgs {
     /// Print the results as one JSON object instead of a table.
     #[arg(long, env = "CAIRN_BENCH_JSON")]
     json: bool,
+    /// SQLite only: read with the driver handing rows over this many at a time instead
+    /// of its default 50, to see what the handoff costs the load.
+    #[arg(long, env = "CAIRN_BENCH_SQLITE_ROW_BUFFER")]
+    sqlite_row_buffer: Option<usize>,
 }
 
 #[derive(Args)]
@@ -573,7 +577,7 @@ async fn workforce_world(app: &App, now: OffsetDateTime) -> Result<WorkforceWorl
         }
     }
     let universe: Vec<Uuid> = ids.values().copied().collect();
-    let mut rng = SeededRng::new(0xbe4c_0f0c_e2026);
+    let mut rng = SeededRng::new(0x000b_e4c0_f0ce_2026);
     let mut achievements = Vec::with_capacity(ACHIEVEMENTS);
     for k in 0..ACHIEVEMENTS {
         let mut alignments: Vec<AchievementAlignment> = Vec::new();
@@ -772,9 +776,13 @@ async fn workforce(args: WorkforceArgs) -> Result<ExitCode> {
 }
 
 async fn measure_workforce(args: &WorkforceArgs, url: &str) -> Result<serde_json::Value> {
-    let app = App::open(url, AppConfig::default())
+    let mut app = App::open(url, AppConfig::default())
         .await
         .with_context(|| format!("opening database {}", cairn_store::redact(url)))?;
+    if let Some(rows) = args.sqlite_row_buffer {
+        let store = bench_seed::with_sqlite_row_buffer(&app.store, url, rows).await?;
+        app = App::new(store, AppConfig::default());
+    }
     let result = measure_workforce_on(&app, args, url).await;
     app.store.close().await;
     result
@@ -900,6 +908,7 @@ async fn measure_workforce_on(
         "compute_target_ms": 1000,
         "compute_target_met": compute_p50 <= Duration::from_secs(1),
         "peak_rss_bytes": peak_rss(),
+        "sqlite_row_buffer": args.sqlite_row_buffer,
     }))
 }
 
