@@ -20,9 +20,9 @@ use cairn_app::workforce::{
     EXPIRING_WINDOWS, HeatMapView, NamedRequirement, NewRoleProfile, RoleProfileDetail, Visibility,
     status_words,
 };
+use cairn_core::Principal;
 use cairn_core::authz::Action;
 use cairn_core::workforce::{Requirement, RequirementStatus};
-use cairn_core::Principal;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
