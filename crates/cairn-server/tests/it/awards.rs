@@ -198,6 +198,10 @@ async fn take(
     body_json(res).await
 }
 
+/// The reference harness's `run` copies its sources into one cache folder on every call, so
+/// two calls at once can collide ("File exists"); tests in this binary take turns.
+static HARNESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// What the independent verifier says of a credential, given the issuer's DID document and
 /// status list as this server serves them. None when the harness is not available.
 async fn reference_verifier(h: &Harness, credential: &Value) -> Option<(bool, String)> {
@@ -253,7 +257,10 @@ async fn reference_verifier_with(
     if schema {
         cmd.arg("--schema");
     }
-    let out = cmd.arg("--docs").arg(dir.path()).output().unwrap();
+    let out = {
+        let _turn = HARNESS.lock().unwrap_or_else(|e| e.into_inner());
+        cmd.arg("--docs").arg(dir.path()).output().unwrap()
+    };
     Some((
         out.status.success(),
         format!(

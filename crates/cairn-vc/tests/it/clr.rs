@@ -366,7 +366,12 @@ fn node_verify(root: &Path, dir: &Path, file: &str, docs: Option<&Path>) -> (i32
     if let Some(docs) = docs {
         cmd.arg("--docs").arg(docs);
     }
-    let out = cmd.output().expect("run the interop harness");
+    let out = {
+        let _turn = crate::shared::HARNESS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        cmd.output().expect("run the interop harness")
+    };
     (
         out.status.code().unwrap_or(-1),
         format!(

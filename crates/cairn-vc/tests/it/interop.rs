@@ -6,6 +6,9 @@ use crate::shared::interop;
 use std::process::Command;
 
 fn node_verify(root: &std::path::Path, dir: &std::path::Path, file: &str) -> (i32, String) {
+    let _turn = crate::shared::HARNESS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let out = Command::new(root.join("run"))
         .args(["verify.js", file, "--schema", "--docs"])
         .arg(dir)

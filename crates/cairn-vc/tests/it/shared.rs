@@ -30,3 +30,7 @@ pub fn read_json(path: &std::path::Path) -> serde_json::Value {
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The reference harness's `run` copies its sources into one cache folder on every call, so
+/// two calls at once can collide ("File exists"); tests in this binary take turns.
+pub static HARNESS: std::sync::Mutex<()> = std::sync::Mutex::new(());

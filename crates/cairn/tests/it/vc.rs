@@ -683,7 +683,12 @@ fn did_web_from_docs_and_loopback_and_nowhere_else() {
 // ---------------------------------------------------------------------------------------
 // both directions with the reference Node harness
 
+/// The reference harness's `run` copies its sources into one cache folder on every call, so
+/// two calls at once can collide ("File exists"); tests in this binary take turns.
+static HARNESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn harness(interop: &Path, args: &[&str], cwd: &Path) -> Output {
+    let _turn = HARNESS.lock().unwrap_or_else(|e| e.into_inner());
     Command::new(interop.join("run"))
         .args(args)
         .current_dir(cwd)
