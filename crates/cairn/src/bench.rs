@@ -25,7 +25,7 @@ use cairn_core::{
     Achievement, AchievementAlignment, AchievementKind, AchievementSpec, OrgKind, Principal,
 };
 use cairn_store::bench_seed::{self, SeedPlan, WorkforcePlan};
-use cairn_store::{RoleProfileRow, VisibleHeldRow};
+use cairn_store::{RoleProfileRow, VisibleAchievementRow};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -673,13 +673,13 @@ async fn workforce_world(app: &App, now: OffsetDateTime) -> Result<WorkforceWorl
 /// What the employer may see: its workers' visible valid credentials and what each
 /// achievement proves.
 struct Loaded {
-    held: Vec<VisibleHeldRow>,
+    held: Vec<VisibleAchievementRow>,
     alignments: Vec<(Uuid, String)>,
 }
 
 async fn load(app: &App, employer: Uuid, now: OffsetDateTime) -> Result<Loaded> {
     let mut r = app.store.reader().await?;
-    let held = r.conn().visible_held_in_org(employer, now).await?;
+    let held = r.conn().visible_achievements_in_org(employer, now).await?;
     let alignments = r.conn().achievement_alignments().await?;
     Ok(Loaded { held, alignments })
 }

@@ -43,4 +43,4 @@ pub use sessions::SessionRow;
 pub use stacks::{ExpiringRow, HeldRow, StackSpecRow};
 pub use teams::TeamSummary;
 pub use users::SignInFacts;
-pub use workforce::{RoleProfileRow, ShareRow, VisibleHeldRow, WorkerRow};
+pub use workforce::{RoleProfileRow, ShareRow, VisibleAchievementRow, VisibleHeldRow, WorkerRow};

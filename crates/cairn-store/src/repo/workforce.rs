@@ -47,6 +47,15 @@ pub struct VisibleHeldRow {
     pub valid_until: Option<OffsetDateTime>,
 }
 
+/// What the organization-wide gap matrix reads of a visible valid credential: whose it is,
+/// what it certifies and until when. Provenance is left out: the matrix only counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct VisibleAchievementRow {
+    pub user_id: Uuid,
+    pub achievement_id: Uuid,
+    pub valid_until: Option<OffsetDateTime>,
+}
+
 /// A worker of an organization: anyone holding a membership in it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct WorkerRow {
@@ -296,6 +305,30 @@ impl Conn<'_> {
             " AND ",
             visible_to_org!(),
             " ORDER BY c.recipient_user, c.issued_at, c.id"
+        );
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(org)
+            .bind(whole_seconds(at))
+            .fetch_all(c)
+            .await)?)
+    }
+
+    /// [`Conn::visible_held_in_org`] reduced to worker, achievement and validity end, in no
+    /// particular order: the organization-wide gap matrix reads every row, so it groups them
+    /// itself rather than have the database sort (and, on SQLite, decode) what it needs not.
+    pub async fn visible_achievements_in_org(
+        &mut self,
+        org: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<Vec<VisibleAchievementRow>> {
+        let q = concat!(
+            "SELECT c.recipient_user AS user_id, c.achievement_id AS achievement_id, \
+             c.valid_until AS valid_until FROM credentials c \
+             WHERE c.recipient_user IN (SELECT m.user_id FROM memberships m WHERE m.org_id = $1) \
+             AND ",
+            held_valid!(),
+            " AND ",
+            visible_to_org!()
         );
         Ok(on!(self, |c| sqlx::query_as(q)
             .bind(org)
