@@ -72,6 +72,45 @@ const ALIGNMENTS: &[(&str, &[(&str, i32)])] = &[
             ("COMM.4", 3),
         ],
     ),
+    // Achievements earned by learning (a rule, or a stack of such parts): what they prove
+    // gives gaps a pathway with minutes, so the candidates list can say how soon.
+    (
+        "ICD-11 Clinical Coding",
+        &[("ICD.1", 2), ("ICD.2", 2), ("ICD.3", 2), ("ICD.5", 2)],
+    ),
+    (
+        "ICD-11 Coding Professional",
+        &[
+            ("ICD.1", 3),
+            ("ICD.2", 3),
+            ("ICD.3", 3),
+            ("ICD.4", 2),
+            ("ICD.5", 2),
+            ("DATA.2", 2),
+            ("REG.3", 2),
+            ("TECH.1", 2),
+        ],
+    ),
+    (
+        "Observed Clinical Coding Practice",
+        &[("ICD.4", 2), ("COMM.3", 2)],
+    ),
+    (
+        "Value-Based Care Practice",
+        &[("VBC.1", 2), ("VBC.2", 3), ("VBC.3", 3), ("DATA.1", 2)],
+    ),
+    (
+        "Value-Based Care Leadership",
+        &[
+            ("VBC.1", 3),
+            ("VBC.2", 3),
+            ("VBC.3", 3),
+            ("COMM.1", 3),
+            ("COMM.2", 2),
+            ("LEAD.1", 2),
+            ("DATA.1", 2),
+        ],
+    ),
     // The micro-credential certifies the coder role whole: its holders are ready for it.
     (
         "ICD-11 Clinical Coder",
