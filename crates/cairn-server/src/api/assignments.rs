@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cairn_app::AppError;
 use cairn_app::assignments::{
@@ -232,23 +232,11 @@ pub async fn list_assignments(
             .into_response())
         }
         Some("csv") => {
-            let csv = s.app.assignments_table(&p, &slug, &f).await?.to_csv()?;
-            let disposition = format!("attachment; filename=\"assignments-{slug}.csv\"");
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("text/csv; charset=utf-8"),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&disposition)
-                            .unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                ],
-                csv,
-            )
-                .into_response())
+            let table = s.app.assignments_table(&p, &slug, &f).await?;
+            Ok(super::workforce::csv(
+                &table,
+                &format!("assignments-{slug}"),
+            )?)
         }
         Some(other) => Err(AppError::from(Invalid::new(
             "format",

@@ -702,7 +702,7 @@ fn wants_csv(format: Option<&str>) -> cairn_app::Result<bool> {
 }
 
 /// A table as a CSV download named `name`.csv.
-fn csv(table: &Table, name: &str) -> cairn_app::Result<Response> {
+pub(crate) fn csv(table: &Table, name: &str) -> cairn_app::Result<Response> {
     let body = table.to_csv()?;
     let safe: String = name
         .chars()
