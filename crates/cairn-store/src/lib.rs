@@ -9,6 +9,7 @@
 //! event that records it commit together or not at all.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod backup;
 pub mod bench_seed;
 mod conn;
 mod repo;
@@ -22,6 +23,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use backup::{BackupInfo, inspect_sqlite_backup};
 pub use conn::{Conn, Tx};
 pub use repo::*;
 

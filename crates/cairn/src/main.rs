@@ -1,6 +1,7 @@
 //! The `cairn` command: one binary to serve Cairn, run the demo, and administer it.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod backup;
 mod bench;
 mod config;
 mod credentials;
@@ -106,6 +107,10 @@ enum Command {
     Demo(ServeArgs),
     /// Bring the database schema up to date and exit.
     Migrate(DbArgs),
+    /// Copy a SQLite database to a new file while servers keep using it.
+    Backup(backup::BackupArgs),
+    /// Put a backup in place as the SQLite database and bring its schema up to date.
+    Restore(backup::RestoreArgs),
     /// Manage people.
     #[command(subcommand)]
     User(UserCommand),
@@ -388,6 +393,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+        Command::Backup(args) => return backup::backup(args, &file).await,
+        Command::Restore(args) => return backup::restore(args, &file).await,
         Command::Icd11(c) => return icd11_cmd::run(c, &file).await,
         Command::Framework(c) => return framework_cmd::run(c, &file).await,
         Command::Bench(c) => return bench::run(c).await,

@@ -1,6 +1,7 @@
 //! The `cairn` binary as a user runs it: commands, exit codes, and a server killed with
 //! SIGKILL in the middle of writes.
 
+mod backup;
 mod crash;
 mod framework;
 mod icd11;
