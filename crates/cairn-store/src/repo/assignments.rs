@@ -5,6 +5,7 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::stacks::whole_seconds;
 use crate::conn::{Conn, on};
 use crate::{Result, StoreError};
 
@@ -103,12 +104,6 @@ macro_rules! done_at {
              WHERE c.recipient_user = assignments.user_id AND c.achievement_id = assignments.target_id \
              AND c.revoked_at IS NULL AND c.suspended_at IS NULL AND (c.valid_until IS NULL OR c.valid_until > $3)) END"
     };
-}
-
-/// `t` in UTC, whole seconds: credentials' validity ends are stored so.
-fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    t.replace_nanosecond(0).unwrap_or(t)
 }
 
 impl Conn<'_> {

@@ -43,7 +43,7 @@ pub struct ExpiringRow {
 /// `t` in UTC, whole seconds. Validity ends are stored that way (as signed documents state
 /// them), and on SQLite times are compared as RFC 3339 text, where "…:07Z" sorts after
 /// "…:07.5Z": comparing against whole seconds keeps text order and time order the same.
-fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
+pub(super) fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
     let t = t.to_offset(time::UtcOffset::UTC);
     t.replace_nanosecond(0).unwrap_or(t)
 }

@@ -4,6 +4,7 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::stacks::whole_seconds;
 use crate::conn::{Conn, on};
 use crate::{Result, StoreError};
 
@@ -93,12 +94,6 @@ macro_rules! held_valid {
         "c.revoked_at IS NULL AND c.suspended_at IS NULL AND c.achievement_id IS NOT NULL \
          AND (c.valid_until IS NULL OR c.valid_until > $2)"
     };
-}
-
-/// `t` in UTC, whole seconds: validity ends are stored so (see the stacks repository).
-fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    t.replace_nanosecond(0).unwrap_or(t)
 }
 
 impl Conn<'_> {
