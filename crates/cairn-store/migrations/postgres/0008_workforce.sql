@@ -58,4 +58,7 @@ CREATE UNIQUE INDEX assignments_one_open
     ON assignments(org_id, user_id, target_kind, target_id)
     WHERE cancelled_at IS NULL AND completed_at IS NULL;
 CREATE INDEX assignments_org ON assignments(org_id, due_on);
+-- The background overdue pass and the completion refresh read only open assignments.
+CREATE INDEX assignments_open_due ON assignments(due_on)
+    WHERE completed_at IS NULL AND cancelled_at IS NULL;
 CREATE INDEX assignments_user ON assignments(user_id);
