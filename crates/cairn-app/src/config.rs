@@ -45,6 +45,27 @@ pub struct AppConfig {
     /// The issuing organization (by slug) that signs what the platform itself assembles,
     /// such as a learner's CLR transcript; none: transcripts cannot be signed.
     pub platform_issuer: Option<String>,
+    /// The time validity is judged by (accreditation lapses, catalog flags, verification).
+    pub clock: Clock,
+}
+
+/// Real time, which tests may move forward to see what happens when periods end. Clones
+/// share one offset.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl Clock {
+    /// Now, at the precision the databases keep, plus any offset a test set.
+    pub fn now(&self) -> time::OffsetDateTime {
+        let offset = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        crate::now() + Duration::seconds(offset)
+    }
+
+    /// Move this clock forward (tests only: nothing in the application calls it).
+    pub fn advance(&self, by: Duration) {
+        self.0
+            .fetch_add(by.whole_seconds(), std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl Default for AppConfig {
@@ -61,6 +82,7 @@ impl Default for AppConfig {
             sign_awards_inline: true,
             smtp: None,
             platform_issuer: None,
+            clock: Clock::default(),
         }
     }
 }

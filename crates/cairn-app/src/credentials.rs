@@ -952,7 +952,7 @@ impl App {
             Some(p) => self.local_documents_for(p).await?,
             None => MapFetcher::new(),
         };
-        let t = OffsetDateTime::now_utc();
+        let t = self.now();
         tokio::task::spawn_blocking(move || {
             let opts = VerifyOptions::new(t, &fetcher);
             cairn_vc::verify::verify_input(&input, &opts)

@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod accreditation;
 pub mod assessments;
 pub mod assignments;
 pub mod awards;
@@ -55,6 +56,11 @@ impl App {
             store,
             config: std::sync::Arc::new(config),
         }
+    }
+
+    /// The application's time: real time unless a test moved [`config::Clock`] forward.
+    pub fn now(&self) -> OffsetDateTime {
+        self.config.clock.now()
     }
 
     /// Open the database at `url` and bring its schema up to date.

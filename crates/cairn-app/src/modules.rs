@@ -166,7 +166,12 @@ pub struct ModuleView {
     pub module_id: Uuid,
     pub provider_slug: String,
     pub provider_name: String,
+    /// A valid, unrevoked endorsement covers the current published version.
     pub accredited: bool,
+    /// Who accredited the current published version, until when, and the endorsement
+    /// credential to verify.
+    #[serde(skip)]
+    pub endorsements: Vec<cairn_store::EndorsementRow>,
     /// The current published version, if any.
     pub published: Option<ModuleVersion>,
     /// The draft, shown only to the provider's authors.
@@ -448,11 +453,16 @@ impl App {
         if published.is_none() && !can_author {
             return Err(AppError::NotFound(format!("module {id}")));
         }
+        let endorsements = match &published {
+            Some(v) => r.conn().endorsements_of_version(v.id, self.now()).await?,
+            None => Vec::new(),
+        };
         Ok(ModuleView {
             module_id: id,
             provider_slug: org.slug,
             provider_name: org.name,
-            accredited: m.accredited,
+            accredited: !endorsements.is_empty(),
+            endorsements,
             published,
             draft,
             can_author,
@@ -567,6 +577,7 @@ impl App {
             language,
             format: s.format.map(|f| f.as_str().to_owned()),
             accredited_only: s.accredited_only,
+            at: Some(self.now()),
             sort,
             limit,
             offset,
@@ -797,7 +808,6 @@ async fn insert_module(
     let m = ModuleRow {
         id: ids.0,
         org_id,
-        accredited: false,
         current_version_id: None,
         created_at: at,
     };

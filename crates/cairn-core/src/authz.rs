@@ -114,6 +114,17 @@ pub enum Action {
     WorkforceView,
     RoleProfileManage,
     AssignmentManage,
+    /// Submit the provider's module versions for accreditation, declare minor changes and
+    /// answer conditions.
+    AccreditationSubmit,
+    /// Keep the accreditor's review standards.
+    StandardManage,
+    /// Run the accreditor's queue: assign reviewers, decide, withdraw, confirm conditions.
+    AccreditationDecide,
+    /// Score a submission one is assigned to against the standard.
+    AccreditationReview,
+    /// Keep the platform's registry of recognized accreditors and issuers.
+    RegistryManage,
 }
 
 /// Whether an action concerns the whole platform or one organization.
@@ -124,7 +135,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 32] = [
         Action::OrgCreate,
         Action::OrgListAll,
         Action::UserManage,
@@ -152,11 +163,19 @@ impl Action {
         Action::WorkforceView,
         Action::RoleProfileManage,
         Action::AssignmentManage,
+        Action::AccreditationSubmit,
+        Action::StandardManage,
+        Action::AccreditationDecide,
+        Action::AccreditationReview,
+        Action::RegistryManage,
     ];
 
     pub fn scope(self) -> Scope {
         match self {
-            Action::OrgCreate | Action::OrgListAll | Action::UserManage => Scope::Platform,
+            Action::OrgCreate
+            | Action::OrgListAll
+            | Action::UserManage
+            | Action::RegistryManage => Scope::Platform,
             _ => Scope::Organization,
         }
     }
@@ -166,7 +185,10 @@ impl Action {
     pub fn allowed_roles(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Action::OrgCreate | Action::OrgListAll | Action::UserManage => &[],
+            Action::OrgCreate
+            | Action::OrgListAll
+            | Action::UserManage
+            | Action::RegistryManage => &[],
             Action::OrgView => &[Admin, Manager, Author, Assessor, Reviewer, Learner],
             Action::OrgUpdate
             | Action::MemberManage
@@ -194,6 +216,11 @@ impl Action {
             Action::WorkforceView | Action::RoleProfileManage | Action::AssignmentManage => {
                 &[Admin, Manager]
             }
+            Action::AccreditationSubmit => &[Admin, Author],
+            Action::StandardManage | Action::AccreditationDecide => &[Admin],
+            // Like marking learners' work: only those given the reviewer role score
+            // submissions, so an accreditor's admin reviews only when also made a reviewer.
+            Action::AccreditationReview => &[Reviewer],
         }
     }
 
@@ -226,6 +253,11 @@ impl Action {
             Action::WorkforceView => "see workers' competencies, gaps and readiness",
             Action::RoleProfileManage => "define role profiles",
             Action::AssignmentManage => "assign learning to workers",
+            Action::AccreditationSubmit => "submit modules for accreditation",
+            Action::StandardManage => "keep review standards",
+            Action::AccreditationDecide => "assign reviewers and decide accreditation",
+            Action::AccreditationReview => "review modules for accreditation",
+            Action::RegistryManage => "keep the registry of recognized accreditors and issuers",
         }
     }
 }
@@ -358,15 +390,17 @@ mod tests {
         );
     }
 
-    /// Judging learners' work is the one organization action an admin does not hold by
-    /// virtue of administering: it needs the assessor role, granted deliberately.
-    const PROFESSIONAL: &[Action] = &[Action::EvidenceReview];
+    /// Judging learners' work and reviewing modules for accreditation are the organization
+    /// actions an admin does not hold by virtue of administering: they need the assessor or
+    /// reviewer role, granted deliberately.
+    const PROFESSIONAL: &[Action] = &[Action::EvidenceReview, Action::AccreditationReview];
 
     #[test]
     fn every_organization_action_but_judging_work_is_allowed_to_admin() {
         for a in Action::ALL {
             if PROFESSIONAL.contains(&a) {
-                assert_eq!(a.allowed_roles(), &[Role::Assessor], "{a:?}");
+                assert_eq!(a.allowed_roles().len(), 1, "{a:?}");
+                assert!(!a.allowed_roles().contains(&Role::Admin), "{a:?}");
             } else if a.scope() == Scope::Organization {
                 assert!(a.allowed_roles().contains(&Role::Admin), "{a:?}");
             } else {

@@ -4,6 +4,7 @@
 //! unit- and property-tested on its own and reused by the CLI, the server and batch jobs alike.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod accreditation;
 pub mod assessment;
 pub mod audit;
 pub mod authz;

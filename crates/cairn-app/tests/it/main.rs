@@ -1,5 +1,6 @@
 //! Use cases over a real database: SQLite always, PostgreSQL when configured.
 
+mod accreditation;
 mod assessments;
 mod assignments;
 mod awards;
@@ -9,6 +10,7 @@ mod frameworks;
 mod icd11;
 mod notifications;
 mod pathways;
+mod registry;
 mod reviews;
 mod stacks;
 mod workforce;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Each handler extracts, calls `cairn-app`, and returns
 //! JSON or a problem detail; the OpenAPI document is generated from these definitions.
 
+mod accreditation;
 mod assessments;
 mod assignments;
 mod awards;
@@ -9,6 +10,7 @@ mod credentials;
 mod frameworks;
 mod icd11;
 mod notifications;
+mod registry;
 pub(crate) mod reviews;
 mod stacks;
 mod workforce;
@@ -57,7 +59,9 @@ use crate::problem::{ApiError, ApiJson, FieldProblem, Problem};
         (name = "stacks", description = "Stacked achievements (badges → micro-credentials → nano-degrees), their progress and pathway plans"),
         (name = "notifications", description = "The signed-in person's notifications"),
         (name = "workforce", description = "Role profiles, workers' consent, competency profiles, gaps, team heat maps, redeployment and expiring credentials"),
-        (name = "assignments", description = "Learning assigned to workers with due dates, progress, overdue lists and CSV import/export")
+        (name = "assignments", description = "Learning assigned to workers with due dates, progress, overdue lists and CSV import/export"),
+        (name = "accreditation", description = "Review standards, submissions of module versions, reviews, decisions signed as OB 3.0 EndorsementCredentials, minor changes, conditions and withdrawal"),
+        (name = "registry", description = "The platform's registry of recognized accreditors and issuers, and what verification reports about them")
     )
 )]
 struct ApiDoc;
@@ -80,6 +84,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let router = awards::register(reviews::register(assessments::register(router)));
     let router = notifications::register(stacks::register(router));
     let router = assignments::register(workforce::register(router));
+    let router = registry::register(accreditation::register(router));
     router
         .routes(routes!(me))
         .routes(routes!(list_orgs, create_org))

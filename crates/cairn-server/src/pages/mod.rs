@@ -16,12 +16,14 @@ use cairn_core::authz::Action;
 use cairn_core::{OrgKind, Organization, Role};
 use serde::Deserialize;
 
+mod accreditation;
 mod assessments;
 mod assignments;
 mod awards;
 mod catalog;
 mod credentials;
 mod notifications;
+mod registry;
 mod reviews;
 mod stack_svg;
 mod stacks;
@@ -48,6 +50,8 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(workforce::routes())
         .merge(assignments::routes())
+        .merge(accreditation::routes())
+        .merge(registry::routes())
 }
 
 /// A form posted by a signed-in person from one of Cairn's own pages: the session, and
@@ -335,6 +339,7 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, &'static str)> {
             links.push((at("/assessments"), "Assessments"));
             links.push((at("/rubrics"), "Rubrics"));
             links.push((at("/review-stats"), "Assessor agreement"));
+            links.push((at("/submissions"), "Accreditation submissions"));
         }
         Role::Assessor => {
             links.push(("/reviews".into(), "Your review queue"));
@@ -349,7 +354,18 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, &'static str)> {
                 links.push((at("/modules"), "Modules"));
                 links.push((at("/assessments"), "Assessments"));
                 links.push((at("/rubrics"), "Rubrics"));
+                links.push((at("/submissions"), "Accreditation submissions"));
             }
+            if org.is(OrgKind::Accreditor) {
+                links.push((at("/accreditation"), "Accreditation queue and decisions"));
+                links.push((at("/accreditation/standards"), "Review standards"));
+            }
+        }
+        Role::Reviewer => {
+            links.push((
+                "/accreditation/reviews".into(),
+                "Your accreditation reviews",
+            ));
         }
         _ => {}
     }

@@ -1,6 +1,7 @@
 //! The real router, in-process, on a database of its own per test (SQLite, and PostgreSQL
 //! when `CAIRN_TEST_POSTGRES_URL` is set).
 
+mod accreditation;
 mod api;
 mod assessments;
 mod assignments;
@@ -12,6 +13,7 @@ mod icd11;
 mod notifications;
 mod pages;
 mod pages_workforce;
+mod registry;
 mod reviews;
 mod stacks;
 mod workforce;

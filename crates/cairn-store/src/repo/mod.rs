@@ -1,5 +1,6 @@
 //! Repository operations, written once over [`Conn`](crate::Conn) and run on both backends.
 
+mod accreditation;
 mod assessments;
 mod assignments;
 mod audit;
@@ -18,6 +19,10 @@ mod tokens;
 mod users;
 mod workforce;
 
+pub use accreditation::{
+    AccreditationRow, AccreditedVersionRow, EndorsementRow, NewAccreditationRow, NewSubmissionRow,
+    ReviewerRow, StandardRow, SubmissionRow, TrustedEntityRow,
+};
 pub use assessments::{
     AssessmentRow, AttemptRow, AttemptScore, BankItemRow, BankQuery, ItemRow, ItemVersionRow,
 };

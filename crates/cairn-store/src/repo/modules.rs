@@ -8,6 +8,8 @@ use sqlx::AssertSqlSafe;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::accreditation::accredited_at;
+use super::stacks::whole_seconds;
 use crate::conn::{Conn, on};
 use crate::{Result, StoreError};
 
@@ -16,7 +18,6 @@ use crate::{Result, StoreError};
 pub struct ModuleRow {
     pub id: Uuid,
     pub org_id: Uuid,
-    pub accredited: bool,
     pub current_version_id: Option<Uuid>,
     pub created_at: OffsetDateTime,
 }
@@ -79,6 +80,8 @@ pub struct CatalogQuery {
     pub language: Option<String>,
     pub format: Option<String>,
     pub accredited_only: bool,
+    /// The time "accredited" is judged at; none: now.
+    pub at: Option<OffsetDateTime>,
     pub sort: CatalogSort,
     pub limit: i64,
     pub offset: i64,
@@ -87,6 +90,7 @@ pub struct CatalogQuery {
 /// One catalog result: a module with its current published version.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CatalogRow {
+    /// A valid, unrevoked endorsement covers the current version.
     pub accredited: bool,
     pub org_slug: String,
     pub org_name: String,
@@ -125,7 +129,8 @@ fn catalog_sql(postgres: bool, text: bool, domain: bool, sort: CatalogSort, coun
         "COUNT(*)"
     } else {
         concat!(
-            "m.accredited, o.slug AS org_slug, o.name AS org_name, ",
+            accredited_at!("v.id", "$10"),
+            " AS accredited, o.slug AS org_slug, o.name AS org_name, ",
             version_columns!()
         )
     });
@@ -148,8 +153,12 @@ fn catalog_sql(postgres: bool, text: bool, domain: bool, sort: CatalogSort, coun
          AND ($4 IS NULL OR v.duration_minutes <= $4) \
          AND ($5 IS NULL OR v.language = $5) \
          AND ($6 IS NULL OR v.format = $6) \
-         AND ($7 = FALSE OR m.accredited) \
-         AND ($8 IS NULL OR EXISTS (SELECT 1 FROM module_alignments a WHERE a.version_id = v.id AND a.competency_id = $8))",
+         AND ($7 = FALSE OR ",
+    );
+    // Both queries name $10 (the time), so PostgreSQL can type it in each.
+    sql.push_str(accredited_at!("v.id", "$10"));
+    sql.push_str(
+        ") AND ($8 IS NULL OR EXISTS (SELECT 1 FROM module_alignments a WHERE a.version_id = v.id AND a.competency_id = $8))",
     );
     if domain {
         sql.push_str(
@@ -175,17 +184,16 @@ fn catalog_sql(postgres: bool, text: bool, domain: bool, sort: CatalogSort, coun
         (CatalogSort::Duration, _, _) => "v.duration_minutes, LOWER(v.title), m.id",
         (CatalogSort::Newest, _, _) => "v.published_at DESC, m.id",
     });
-    sql.push_str(" LIMIT $10 OFFSET $11");
+    sql.push_str(" LIMIT $11 OFFSET $12");
     sql
 }
 
 impl Conn<'_> {
     pub async fn insert_module(&mut self, m: &ModuleRow) -> Result<()> {
-        let q = "INSERT INTO modules (id, org_id, accredited, current_version_id, created_at) VALUES ($1, $2, $3, $4, $5)";
+        let q = "INSERT INTO modules (id, org_id, current_version_id, created_at) VALUES ($1, $2, $3, $4)";
         on!(self, |c| sqlx::query(q)
             .bind(m.id)
             .bind(m.org_id)
-            .bind(m.accredited)
             .bind(m.current_version_id)
             .bind(m.created_at)
             .execute(c)
@@ -195,7 +203,7 @@ impl Conn<'_> {
     }
 
     pub async fn module_by_id(&mut self, id: Uuid) -> Result<Option<ModuleRow>> {
-        let q = "SELECT id, org_id, accredited, current_version_id, created_at FROM modules WHERE id = $1";
+        let q = "SELECT id, org_id, current_version_id, created_at FROM modules WHERE id = $1";
         Ok(on!(self, |c| sqlx::query_as(q)
             .bind(id)
             .fetch_optional(c)
@@ -407,6 +415,7 @@ impl Conn<'_> {
         let has_text = text.is_some();
         // The domain filter reads the frameworks' table, so it is only mentioned when used.
         let domain = q.domain.is_some();
+        let at = whole_seconds(q.at.unwrap_or_else(OffsetDateTime::now_utc));
         let list_sql = catalog_sql(postgres, has_text, domain, q.sort, false);
         let count_sql = catalog_sql(postgres, has_text, domain, q.sort, true);
         macro_rules! bind_filters {
@@ -421,6 +430,7 @@ impl Conn<'_> {
                     .bind(q.accredited_only)
                     .bind(q.competency)
                     .bind(q.domain)
+                    .bind(at)
             };
         }
         let rows: Vec<CatalogRow> = on!(self, |c| bind_filters!(sqlx::query_as(AssertSqlSafe(
@@ -436,17 +446,6 @@ impl Conn<'_> {
         .fetch_one(&mut *c)
         .await)?;
         Ok((rows, total))
-    }
-
-    pub async fn set_module_accredited(&mut self, module: Uuid, accredited: bool) -> Result<()> {
-        let q = "UPDATE modules SET accredited = $2 WHERE id = $1";
-        on!(self, |c| sqlx::query(q)
-            .bind(module)
-            .bind(accredited)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(())
     }
 
     /// A competency's code and statement, for copying into an alignment.
@@ -537,7 +536,7 @@ mod tests {
                 kinds: vec![cairn_core::OrgKind::Provider],
                 created_at: now,
             };
-            let m = ModuleRow { id: Uuid::now_v7(), org_id: org.id, accredited: false, current_version_id: None, created_at: now };
+            let m = ModuleRow { id: Uuid::now_v7(), org_id: org.id, current_version_id: None, created_at: now };
             let v = ModuleVersionRow {
                 id: Uuid::now_v7(), module_id: m.id, number: 1, state: "draft".into(), title: "T".into(),
                 duration_minutes: 5, language: "en".into(), format: "link".into(), content: "{}".into(),
