@@ -626,6 +626,16 @@ fn verified_list_proofs(
 }
 
 fn ob3_check(b: &mut Builder, credential: &Value) {
+    if has_type(credential, "EndorsementCredential") {
+        match endorsement_shape(credential) {
+            Ok(()) => b.pass(
+                checks::OB3,
+                "has the shape of an Open Badges 3.0 endorsement",
+            ),
+            Err(m) => b.fail(checks::OB3, m),
+        }
+        return;
+    }
     let is_ob = has_type(credential, "OpenBadgeCredential")
         || has_type(credential, "AchievementCredential");
     if !is_ob {
@@ -641,9 +651,9 @@ fn ob3_check(b: &mut Builder, credential: &Value) {
     }
 }
 
-/// The structural rules of OB 3.0 that JSON-LD does not enforce (a subset of the
-/// 1EdTech JSON Schema).
-pub fn ob3_shape(c: &Value) -> Result<(), String> {
+/// What every OB 3.0 credential, badge or endorsement, must have: the OB context, an id,
+/// an issuer Profile and `validFrom`.
+fn ob3_common(c: &Value) -> Result<(), String> {
     let contexts: Vec<&str> = match c.get("@context") {
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
@@ -668,6 +678,33 @@ pub fn ob3_shape(c: &Value) -> Result<(), String> {
     if c.get("validFrom").is_none() {
         return Err("an Open Badges 3.0 credential needs `validFrom`".into());
     }
+    Ok(())
+}
+
+/// The structural rules of an OB 3.0 EndorsementCredential (a subset of the 1EdTech
+/// EndorsementCredential JSON Schema): a `name`, and one EndorsementSubject naming what
+/// is endorsed.
+pub fn endorsement_shape(c: &Value) -> Result<(), String> {
+    ob3_common(c)?;
+    if c.get("name").and_then(Value::as_str).is_none() {
+        return Err("an endorsement needs a `name`".into());
+    }
+    let Some(subject) = c.get("credentialSubject").filter(|s| s.is_object()) else {
+        return Err("`credentialSubject` must be a single EndorsementSubject object".into());
+    };
+    if !has_type(subject, "EndorsementSubject") {
+        return Err("credentialSubject.type must include \"EndorsementSubject\"".into());
+    }
+    if subject.get("id").and_then(Value::as_str).is_none() {
+        return Err("credentialSubject needs the `id` of what is endorsed".into());
+    }
+    Ok(())
+}
+
+/// The structural rules of OB 3.0 that JSON-LD does not enforce (a subset of the
+/// 1EdTech JSON Schema).
+pub fn ob3_shape(c: &Value) -> Result<(), String> {
+    ob3_common(c)?;
     let subject = match c.get("credentialSubject") {
         Some(Value::Object(_)) => c.get("credentialSubject").ok_or("no credentialSubject")?,
         _ => return Err("`credentialSubject` must be a single AchievementSubject object".into()),
@@ -723,6 +760,41 @@ mod tests {
         let c =
             status_list_credential(url, &key.did_key(), StatusPurpose::Revocation, &l, t).unwrap();
         di::sign_credential(&c, key, &key.did_key_verification_method(), t).unwrap()
+    }
+
+    #[test]
+    fn an_endorsement_has_its_own_shape() {
+        let good = serde_json::json!({
+            "@context": [VC_V2, OB_V3P0_3],
+            "id": "https://cairn.example/credentials/1",
+            "type": ["VerifiableCredential", "EndorsementCredential"],
+            "name": "Accreditation",
+            "issuer": {"id": "did:key:z6Mk", "type": ["Profile"], "name": "Council"},
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": "https://cairn.example/modules/1", "type": ["EndorsementSubject"]}
+        });
+        assert_eq!(endorsement_shape(&good), Ok(()));
+        let mut b = Builder { checks: Vec::new() };
+        ob3_check(&mut b, &good);
+        assert_eq!(b.checks[0].status, CheckStatus::Passed);
+        for (pointer, fix) in [
+            ("/name", "`name`"),
+            ("/credentialSubject/type", "EndorsementSubject"),
+            ("/credentialSubject/id", "`id` of what is endorsed"),
+        ] {
+            let mut bad = good.clone();
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            bad.pointer_mut(if parent.is_empty() { "" } else { parent })
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .remove(key);
+            let e = endorsement_shape(&bad).unwrap_err();
+            assert!(e.contains(fix), "{pointer}: {e}");
+            let mut b = Builder { checks: Vec::new() };
+            ob3_check(&mut b, &bad);
+            assert_eq!(b.checks[0].status, CheckStatus::Failed, "{pointer}");
+        }
     }
 
     #[test]
