@@ -141,12 +141,38 @@ pub struct VersionRef {
     id: Uuid,
 }
 
+/// Who accredits the module's current published version, until when, and the signed
+/// endorsement to verify.
+#[derive(Serialize, ToSchema)]
+pub struct EndorsementOut {
+    accreditation_id: Uuid,
+    accreditor_slug: String,
+    accreditor_name: String,
+    /// accredited or conditional.
+    outcome: String,
+    /// For a conditional accreditation: the day the conditions are due (YYYY-MM-DD).
+    #[schema(format = Date)]
+    conditions_due: Option<String>,
+    conditions_met: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    valid_until: OffsetDateTime,
+    credential_id: Uuid,
+    /// The endorsement's page, with its checks.
+    credential_url: String,
+    /// The signed OB 3.0 EndorsementCredential.
+    credential_json_url: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ModuleOut {
     module_id: Uuid,
     provider_slug: String,
     provider_name: String,
+    /// A valid, unrevoked endorsement covers the current published version.
     accredited: bool,
+    /// The endorsements that make it accredited now.
+    endorsements: Vec<EndorsementOut>,
     /// The current published version.
     published: Option<ModuleVersion>,
     /// The draft being written (for the provider's authors only).
@@ -162,6 +188,22 @@ impl From<ModuleView> for ModuleOut {
             provider_slug: v.provider_slug,
             provider_name: v.provider_name,
             accredited: v.accredited,
+            endorsements: v
+                .endorsements
+                .into_iter()
+                .map(|e| EndorsementOut {
+                    accreditation_id: e.accreditation_id,
+                    accreditor_slug: e.accreditor_slug,
+                    accreditor_name: e.accreditor_name,
+                    outcome: e.outcome,
+                    conditions_due: e.conditions_due.map(cairn_app::assignments::iso_date),
+                    conditions_met: e.conditions_met_at.is_some(),
+                    valid_until: e.valid_until,
+                    credential_id: e.credential_id,
+                    credential_url: format!("/credentials/{}", e.credential_id),
+                    credential_json_url: format!("/credentials/{}.json", e.credential_id),
+                })
+                .collect(),
             published: v.published,
             draft: v.draft,
             can_author: v.can_author,
