@@ -15,4 +15,5 @@ pub mod clr;
 pub mod jwt;
 pub mod ob3;
 pub mod status;
+pub mod trust;
 pub mod verify;
