@@ -521,7 +521,7 @@ impl App {
 
     /// Give the credential its status entries, sign it, store it and record it.
     #[allow(clippy::too_many_arguments)]
-    async fn sign_and_store(
+    pub(crate) async fn sign_and_store(
         &self,
         tx: &mut Tx,
         by: &Principal,
