@@ -24,6 +24,7 @@ pub mod notify;
 pub mod orgs;
 pub mod pathways;
 pub mod ratelimit;
+pub mod registry;
 pub mod reviews;
 pub mod role_templates;
 pub mod security;

@@ -86,6 +86,9 @@ pub const MAX_ENTRIES: usize = 10_000;
 pub const MAX_DID_CHARS: usize = 500;
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_NOTE_CHARS: usize = 1000;
+/// Embedded endorsements reported (and verified) per credential, so that a document full
+/// of them cannot make a verifier do unbounded work.
+pub const MAX_ENDORSEMENTS: usize = 50;
 
 impl RegistryDocument {
     pub fn new(entries: Vec<RegistryEntry>) -> Self {
@@ -367,7 +370,8 @@ pub struct Embedded<'a> {
 }
 
 /// The OB 3.0 `endorsement` arrays of a credential: on the credential itself, on its
-/// achievement(s) and on the issuer's profile, in that order.
+/// achievement(s) and on the issuer's profile, in that order (the first
+/// [`MAX_ENDORSEMENTS`]).
 pub fn embedded_endorsements(credential: &Value) -> Vec<Embedded<'_>> {
     fn take<'a>(out: &mut Vec<Embedded<'a>>, on: &'static str, holder: Option<&'a Value>) {
         if let Some(Value::Array(a)) = holder.and_then(|h| h.get("endorsement")) {
@@ -389,6 +393,7 @@ pub fn embedded_endorsements(credential: &Value) -> Vec<Embedded<'_>> {
         take(&mut out, "achievement", s.get("achievement"));
     }
     take(&mut out, "issuer profile", credential.get("issuer"));
+    out.truncate(MAX_ENDORSEMENTS);
     out
 }
 
