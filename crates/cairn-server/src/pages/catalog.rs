@@ -226,6 +226,9 @@ struct ModulePageT {
     provider_slug: String,
     provider_name: String,
     accredited: bool,
+    /// Who accredits the current published version: (accreditor, until, with conditions,
+    /// endorsement credential).
+    endorsements: Vec<(String, String, bool, Uuid)>,
     v: ModuleVersion,
     is_draft_view: bool,
     can_author: bool,
@@ -278,6 +281,18 @@ async fn module_page(
         provider_slug: view.provider_slug,
         provider_name: view.provider_name,
         accredited: view.accredited,
+        endorsements: view
+            .endorsements
+            .iter()
+            .map(|e| {
+                (
+                    e.accreditor_name.clone(),
+                    cairn_app::assignments::iso_date(e.valid_until.date()),
+                    e.outcome == cairn_core::accreditation::Outcome::Conditional.as_str(),
+                    e.credential_id,
+                )
+            })
+            .collect(),
         format_label: v.content.format.label(),
         v,
         is_draft_view,
