@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod accreditation;
+mod accreditation_demo;
 pub mod assessments;
 pub mod assignments;
 pub mod awards;

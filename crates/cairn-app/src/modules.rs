@@ -767,6 +767,41 @@ impl App {
         }
         Ok(())
     }
+
+    /// Seed step: publish `content` as a demo module's next version under a fixed id, so
+    /// every demo database has the same versions (as `update_module` and `publish_module`
+    /// would, which draw random ids).
+    pub(crate) async fn seed_demo_version(
+        &self,
+        module_id: Uuid,
+        content: ModuleContent,
+        version_id: Uuid,
+    ) -> Result<ModuleVersion> {
+        let mut tx = self.store.begin().await?;
+        let content = self.checked_content(&mut tx, content).await?;
+        let number = tx
+            .conn()
+            .module_versions(module_id)
+            .await?
+            .first()
+            .map_or(1, |v| v.number + 1);
+        let v = ModuleVersion {
+            id: version_id,
+            module_id,
+            number,
+            state: VersionState::Draft,
+            content,
+            content_hash: None,
+            created_at: now(),
+            published_at: None,
+        };
+        tx.conn()
+            .insert_module_version(&version_row(&v, "system")?, &alignment_pairs(&v.content))
+            .await?;
+        let v = publish_in(&mut tx, v).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
 }
 
 fn progress_from(row: Option<ProgressRow>, v: &ModuleVersion) -> Result<Progress> {

@@ -84,9 +84,10 @@ backend_tests! {
         assert!(p1.modules[4].title.to_lowercase() <= p2.modules[0].title.to_lowercase());
         let ranked = app.search_catalog(&CatalogSearch { q: Some("ICD-11".into()), provider: Some("rhwc".into()), ..Default::default() }).await.unwrap();
         assert!(ranked.total >= 1 && ranked.modules.iter().all(|m| m.provider_slug == "rhwc"));
-        // Nobody is accredited yet: the flag is filled by accreditation.
+        // The demo's council accredits four modules (one with conditions, one overdue, one
+        // carried over to its second version); its other decisions do not count.
         let acc = app.search_catalog(&CatalogSearch { accredited_only: true, ..Default::default() }).await.unwrap();
-        assert_eq!(acc.total, 0);
+        assert_eq!(acc.total, 4);
         // The demo's modules have the same ids in every demo database.
         let other_db = cairn_store::testing::TestDb::sqlite().await;
         let other = app_for(&other_db);
