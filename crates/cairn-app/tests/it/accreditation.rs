@@ -196,7 +196,7 @@ async fn endorsement(app: &App, v: &AccreditationView) -> serde_json::Value {
 }
 
 fn status(report: &cairn_vc::verify::VerificationReport, check: &str) -> CheckStatus {
-    report.check(check).unwrap().status.clone()
+    report.check(check).unwrap().status
 }
 
 backend_tests! {
@@ -551,5 +551,55 @@ backend_tests! {
         let input = SubmissionInput { version: Some(2), standard_id: current.id, ..submission_input(&w) };
         let err = app.submit_for_accreditation(&w.author, ACADEMY, input).await.unwrap_err();
         assert!(err.to_string().contains("draft"), "{err}");
+    }
+}
+
+backend_tests! {
+    async fn the_demo_council_has_modules_in_every_state(db: TestDb) {
+        let app = app(&db);
+        app.seed_demo().await.unwrap();
+        let helen = app.sign_in(cairn_app::demo::PERSONAS[4].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
+        let helen = app.session(&helen.session_secret).await.unwrap().principal;
+        // Helen's review is due on one submission.
+        let mine = app.my_accreditation_reviews(&helen).await.unwrap();
+        assert_eq!(mine.iter().map(|s| s.module_title.as_str()).collect::<Vec<_>>(), ["Data quality at the point of entry"]);
+        assert!(app.submission(&helen, mine[0].id).await.unwrap().can_review);
+        // The unassigned submission lists the reviewer who writes for Northbridge, barred.
+        let waiting = app.accreditor_queue(&helen, "cheq", Some("submitted")).await.unwrap();
+        assert_eq!(waiting.len(), 1);
+        let view = app.submission(&helen, waiting[0].id).await.unwrap();
+        let barred: Vec<_> = view.candidates.iter().filter(|c| c.conflict.is_some()).map(|c| c.name.as_str()).collect();
+        assert_eq!(barred, ["Marta Oyelaran"]);
+        assert_eq!(view.candidates.len(), 3);
+        let mut standings: Vec<(String, Standing)> = app
+            .accreditor_decisions(&helen, "cheq")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.row.module_title, a.standing))
+            .collect();
+        standings.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            standings,
+            [
+                ("Budgeting for a clinical unit".to_owned(), Standing::NotAccredited),
+                ("Claims, denials and appeals".to_owned(), Standing::Withdrawn),
+                ("Clinical documentation integrity for ICD-11".to_owned(), Standing::ConditionsOverdue),
+                ("ICD-11 foundations: stem codes and the MMS".to_owned(), Standing::Current),
+                ("Leading interprofessional teams".to_owned(), Standing::Current),
+                ("Patient privacy and confidentiality essentials".to_owned(), Standing::Current),
+                ("Value-based care: from volume to outcomes".to_owned(), Standing::Lapsed),
+            ]
+        );
+        // Every current endorsement verifies.
+        for a in app.accreditor_decisions(&helen, "cheq").await.unwrap() {
+            if a.standing.counts() {
+                let doc = app.public_credential(a.row.credential_id.unwrap()).await.unwrap().document;
+                let report = app.verify_value(doc).await.unwrap();
+                assert!(report.verified, "{}: {:?}", a.row.module_title, report.errors());
+            }
+        }
+        let carried = app.accreditor_decisions(&helen, "cheq").await.unwrap().into_iter().find(|a| a.row.module_title == "Leading interprofessional teams").unwrap();
+        assert_eq!(carried.versions.iter().map(|v| (v.number, v.via.as_str())).collect::<Vec<_>>(), [(1, "review"), (2, "minor_change")]);
     }
 }
