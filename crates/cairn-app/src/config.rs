@@ -49,8 +49,8 @@ pub struct AppConfig {
     pub clock: Clock,
 }
 
-/// Real time, which tests may move forward to see what happens when periods end. Clones
-/// share one offset.
+/// Real time, which tests may move to see what happens when periods end. Clones share one
+/// offset.
 #[derive(Debug, Clone, Default)]
 pub struct Clock(std::sync::Arc<std::sync::atomic::AtomicI64>);
 
@@ -61,7 +61,9 @@ impl Clock {
         crate::now() + Duration::seconds(offset)
     }
 
-    /// Move this clock forward (tests only: nothing in the application calls it).
+    /// Move this clock (by a negative duration: back). Tests move it to see periods end;
+    /// the demo moves a copy back to make decisions whose periods have already ended, as
+    /// they would have been made. Serving never moves it.
     pub fn advance(&self, by: Duration) {
         self.0
             .fetch_add(by.whole_seconds(), std::sync::atomic::Ordering::Relaxed);
