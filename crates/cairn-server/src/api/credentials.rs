@@ -335,6 +335,12 @@ pub struct VcApiVerified {
     /// Every check with its outcome and explanation.
     #[schema(value_type = Object)]
     report: Value,
+    /// Beside the checks, never instead of them: whether this platform's registry
+    /// recognizes the issuer and each endorser (`recognized`, `other_scope`, `unknown`).
+    /// Absent when the input holds no readable credential.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Object)]
+    trust: Option<Value>,
 }
 
 /// VC-API: verify a credential. Public: no account needed. Only this server's own DID
@@ -346,14 +352,11 @@ pub async fn vc_api_verify(
     State(s): State<AppState>,
     ApiJson(b): ApiJson<VcApiVerify>,
 ) -> ApiResult<Json<VcApiVerified>> {
-    let report = match b.verifiable_credential {
-        Value::String(jwt) => {
-            s.app
-                .verify_input(cairn_vc::bake::CredentialInput::Jwt(jwt))
-                .await?
-        }
-        v => s.app.verify_value(v).await?,
+    let input = match b.verifiable_credential {
+        Value::String(jwt) => cairn_vc::bake::CredentialInput::Jwt(jwt),
+        v => cairn_vc::bake::CredentialInput::Json(v),
     };
+    let (report, trust) = s.app.verify_with_trust(input).await?;
     let checks = report
         .checks
         .iter()
@@ -366,5 +369,6 @@ pub async fn vc_api_verify(
         warnings: Vec::new(),
         errors: report.errors(),
         report: report.to_json(),
+        trust: trust.and_then(|t| serde_json::to_value(t).ok()),
     }))
 }

@@ -169,6 +169,7 @@ const PUBLIC_OPERATIONS: &[&str] = &[
     "GET /api/v1/module-versions/{id}",
     "GET /api/v1/modules/{id}",
     "GET /api/v1/orgs/{slug}/achievements",
+    "GET /api/v1/registry",
     "POST /credentials/verify",
 ];
 
