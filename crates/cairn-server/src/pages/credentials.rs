@@ -93,6 +93,8 @@ struct CredentialPage {
     first_error: String,
     /// (class, name, message)
     checks: Vec<CheckRow>,
+    /// What the registry says about the issuer and endorsers, beside the checks.
+    trust: Option<super::registry::TrustView>,
     qr_svg: String,
     has_jwt: bool,
 }
@@ -187,7 +189,12 @@ async fn credential_page(
     s: &AppState,
     public: PublicCredential,
 ) -> Result<CredentialPage, AppError> {
-    let report = s.app.verify_value(public.document.clone()).await?;
+    let (report, trust) = s
+        .app
+        .verify_with_trust(cairn_vc::bake::CredentialInput::Json(
+            public.document.clone(),
+        ))
+        .await?;
     let doc = &public.document;
     let text = |ptr: &str| {
         doc.pointer(ptr)
@@ -235,6 +242,7 @@ async fn credential_page(
         verified: report.verified,
         first_error,
         checks: check_rows(&report),
+        trust: super::registry::trust_view(trust, report.verified),
         qr_svg: qr_svg(&url),
         has_jwt: public.jwt.is_some(),
     })
@@ -303,6 +311,8 @@ struct VerifyPage {
     error: Option<String>,
     /// (verified, checks)
     result: Option<(bool, Vec<CheckRow>)>,
+    /// What the registry says about the issuer and endorsers, beside the checks.
+    trust: Option<super::registry::TrustView>,
 }
 
 async fn verify_form() -> VerifyPage {
@@ -310,6 +320,7 @@ async fn verify_form() -> VerifyPage {
         pasted: String::new(),
         error: None,
         result: None,
+        trust: None,
     }
 }
 
@@ -350,11 +361,12 @@ async fn verify_submit(State(s): State<AppState>, mut form: Multipart) -> Respon
             );
         }
     };
-    match s.app.verify_bytes(&input).await {
-        Ok(report) => VerifyPage {
+    match s.app.verify_bytes_with_trust(&input).await {
+        Ok((report, trust)) => VerifyPage {
             pasted,
             error: None,
             result: Some((report.verified, check_rows(&report))),
+            trust: super::registry::trust_view(trust, report.verified),
         }
         .into_response(),
         Err(AppError::Invalid(inv)) => verify_error(pasted, inv.message),
@@ -369,6 +381,7 @@ fn verify_error(pasted: String, msg: String) -> Response {
             pasted,
             error: Some(msg),
             result: None,
+            trust: None,
         },
     )
         .into_response()
