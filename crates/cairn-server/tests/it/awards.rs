@@ -200,7 +200,7 @@ async fn take(
 
 /// The reference harness's `run` copies its sources into one cache folder on every call, so
 /// two calls at once can collide ("File exists"); tests in this binary take turns.
-static HARNESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+pub(crate) static HARNESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// What the independent verifier says of a credential, given the issuer's DID document and
 /// status list as this server serves them. None when the harness is not available.
@@ -211,7 +211,7 @@ async fn reference_verifier(h: &Harness, credential: &Value) -> Option<(bool, St
 /// [`reference_verifier`]; `schema`: also check the OB 3.0 JSON Schema (for achievement
 /// credentials, not transcripts). The CLR 2.0 context, which the harness does not bundle,
 /// is given to it as a document (the published bytes, with an `id` for its loader).
-async fn reference_verifier_with(
+pub(crate) async fn reference_verifier_with(
     h: &Harness,
     credential: &Value,
     schema: bool,
