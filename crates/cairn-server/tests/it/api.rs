@@ -157,6 +157,9 @@ backend_tests! {
 /// Every other operation in the OpenAPI document must refuse an anonymous caller with 401. A new route has to be placed here
 /// (or not) on purpose: the test fails when the document and this list disagree.
 const PUBLIC_OPERATIONS: &[&str] = &[
+    "GET /api/v1/accreditation/default-standard",
+    "GET /api/v1/accreditations/{id}",
+    "GET /api/v1/accreditors",
     "GET /api/v1/achievements/{id}/stack",
     "GET /api/v1/catalog",
     "GET /api/v1/frameworks",
@@ -168,8 +171,11 @@ const PUBLIC_OPERATIONS: &[&str] = &[
     "GET /api/v1/icd11/validate",
     "GET /api/v1/module-versions/{id}",
     "GET /api/v1/modules/{id}",
+    "GET /api/v1/modules/{id}/accreditations",
     "GET /api/v1/orgs/{slug}/achievements",
+    "GET /api/v1/orgs/{slug}/standards",
     "GET /api/v1/registry",
+    "GET /api/v1/standards/{id}",
     "POST /credentials/verify",
 ];
 
