@@ -12,7 +12,7 @@ use cairn_vc::trust::{Recognition, Scope};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{app, member, org_of};
+use super::{app, lesson, member, org_of};
 
 fn operator() -> Principal {
     Principal {
@@ -238,6 +238,65 @@ backend_tests! {
         let (report, trust) = app.verify_with_trust(CredentialInput::Jwt(doc.jwt.unwrap())).await.unwrap();
         assert!(report.verified, "{:?}", report.errors());
         assert_eq!(trust.unwrap().issuer.unwrap().status, Recognition::Recognized);
+    }
+    async fn an_accreditation_held_here_names_its_accreditor_as_endorser_while_valid(db: TestDb) {
+        use cairn_app::accreditation::SubmissionInput;
+        use cairn_core::accreditation::{CriterionScore, Decision, Outcome, ReviewInput};
+        let app = app(&db);
+        let op = operator();
+        org_of(&app, "academy", vec![OrgKind::Provider, OrgKind::Issuer]).await;
+        org_of(&app, "council", vec![OrgKind::Accreditor]).await;
+        let author = member(&app, "academy", Role::Author).await;
+        let academy_admin = member(&app, "academy", Role::Admin).await;
+        let admin = member(&app, "council", Role::Admin).await;
+        let reviewer = member(&app, "council", Role::Reviewer).await;
+        let standard = app.create_default_standard(&admin, "council").await.unwrap();
+        let draft = app.create_module(&author, "academy", lesson("Hand hygiene in five moments")).await.unwrap();
+        let module = app.publish_module(&author, draft.module_id).await.unwrap().module_id;
+        let badge = app.create_achievement(&academy_admin, "academy", NewAchievement {
+            kind: AchievementKind::Badge, name: "Hand hygiene".into(),
+            description: "Cleans hands at the five moments.".into(), criteria: "Complete the module.".into(),
+            spec: cairn_core::AchievementSpec {
+                rule: Some(cairn_core::criteria::Criteria::CompletedModule { module_id: module, min_version: None }),
+                ..Default::default()
+            },
+        }).await.unwrap();
+        let held = app.issue_credential(&Principal::system(), "academy", IssueRequest {
+            achievement_id: badge.id, recipient: Recipient::Id("did:example:l".into()), valid_until: None, jwt: false,
+        }).await.unwrap().document;
+        let endorsers = |r: &cairn_vc::trust::TrustReport| r.endorsers.iter().map(|f| (f.source.clone(), f.status)).collect::<Vec<_>>();
+        assert!(app.trust_report(&held).await.unwrap().endorsers.is_empty(), "not accredited yet");
+
+        let s = app.submit_for_accreditation(&author, "academy", SubmissionInput {
+            module_id: module, version: None, accreditor: "council".into(), standard_id: standard.id, note: None,
+        }).await.unwrap();
+        app.assign_reviewer(&admin, s.id, reviewer.user_id().unwrap()).await.unwrap();
+        let scores = standard.criteria.iter().map(|c| CriterionScore { criterion: c.key.clone(), score: 3, comment: "Met.".into() }).collect();
+        app.submit_accreditation_review(&reviewer, s.id, ReviewInput { scores, comment: "Sound.".into(), recommendation: Outcome::Accredited }).await.unwrap();
+        let decided = app.decide_accreditation(&admin, s.id, Decision {
+            outcome: Outcome::Accredited, rationale: "Every criterion met.".into(), conditions: None, conditions_due: None,
+            valid_until: Some(app.now().date() + time::Duration::days(30)),
+        }).await.unwrap();
+
+        let report = app.trust_report(&held).await.unwrap();
+        assert_eq!(endorsers(&report), [("endorsement held by this server".to_owned(), Recognition::Unknown)]);
+        let f = &report.endorsers[0];
+        assert_eq!(f.signature_verified, Some(true));
+        assert_eq!(f.endorsement.as_deref(), Some(app.credential_url(decided.row.credential_id.unwrap()).as_str()));
+        let council = app.recognize_org(&op, "council", None, None).await.unwrap();
+        assert_eq!(council.entry.scopes, vec![Scope::Accreditation]);
+        assert_eq!(f.did, council.entry.did);
+        let report = app.trust_report(&held).await.unwrap();
+        assert_eq!(report.endorsers[0].status, Recognition::Recognized);
+        assert_eq!(report.endorsers[0].message, "Recognized by this platform as an accreditor (accreditation)");
+
+        // Past its period the endorsement no longer counts (seen by an app whose clock is
+        // a month ahead); nor once withdrawn.
+        let later = App::new(app.store.clone(), cairn_app::AppConfig::for_tests());
+        later.config.clock.advance(time::Duration::days(31));
+        assert!(later.trust_report(&held).await.unwrap().endorsers.is_empty(), "lapsed");
+        app.withdraw_accreditation(&admin, decided.row.id, "The video misstates the fourth moment.").await.unwrap();
+        assert!(app.trust_report(&held).await.unwrap().endorsers.is_empty(), "withdrawn");
     }
 }
 
