@@ -12,6 +12,7 @@ mod auth;
 mod layers;
 mod pages;
 pub mod problem;
+mod xapi;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_router)
         .merge(pages::routes())
         .merge(assets::routes())
+        .nest("/xapi", xapi::routes())
         .fallback(layers::not_found)
         .layer(axum::middleware::from_fn(layers::problem_for_api_errors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
