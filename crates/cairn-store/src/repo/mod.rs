@@ -8,6 +8,7 @@ mod awards;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod lrs_docs;
 mod modules;
 mod notifications;
 mod orgs;
@@ -34,6 +35,7 @@ pub use frameworks::{
     AssociationRow, CompetencyRow, DefinitionRow, FrameworkRow, LevelRow, ScaleRow,
 };
 pub use icd11::{ICD11_SEARCH_MAX_WORDS, Icd11Counts, Icd11Entity, Icd11Release};
+pub use lrs_docs::{DocScope, DocumentRow, DocumentStamp};
 pub use modules::{
     CatalogQuery, CatalogRow, CatalogSort, ModuleRow, ModuleVersionRow, ProgressRow, SearchText,
     fts5_query,
