@@ -6,8 +6,14 @@
 //! what storage indexes (actor, verb, activities, agents, registration, voided target).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod format;
 pub mod query;
 pub mod statement;
+pub mod text;
+mod validate;
+
+#[cfg(test)]
+mod tests;
 
 pub use query::{Format, StatementQuery, parse_statement_query};
 pub use statement::{

@@ -17,8 +17,14 @@ pub enum Version {
 impl Version {
     /// From the header value: "1.0", "1.0.x" or "2.0.x"; anything else is refused.
     pub fn parse(header: &str) -> Result<Self, XapiError> {
-        let _ = header;
-        Err(XapiError::new("XAPI-00000", "not yet"))
+        match header.trim() {
+            "1.0" | "1.0.0" | "1.0.1" | "1.0.2" | "1.0.3" => Ok(Version::V1_0),
+            "2.0" | "2.0.0" => Ok(Version::V2_0),
+            other => Err(XapiError::new(
+                "XAPI-00331",
+                format!("X-Experience-API-Version {other:?} is not supported; send 2.0.0 or 1.0.3"),
+            )),
+        }
     }
 
     /// What the LRS writes back in `X-Experience-API-Version` and `version`.
@@ -58,8 +64,7 @@ pub struct ValidStatement {
 /// Validate one statement strictly, as a client sent it. Every violation names its
 /// requirement. `authority`/`stored`/`version` set by a client are checked, not trusted.
 pub fn validate_statement(v: &Value, version: Version) -> Result<ValidStatement, XapiError> {
-    let _ = (v, version);
-    Err(XapiError::new("XAPI-00000", "not yet"))
+    crate::validate::statement(v, version)
 }
 
 /// What the LRS adds before storing: `id` (when absent), `stored`, `timestamp` (= stored
@@ -71,19 +76,39 @@ pub fn finalize_statement(
     authority: &Value,
     version: Version,
 ) {
-    let _ = (s, id, stored, authority, version);
+    let id = *s.id.get_or_insert(id);
+    if let Value::Object(m) = &mut s.value {
+        m.entry("id")
+            .or_insert_with(|| Value::String(id.to_string()));
+        m.insert("stored".to_owned(), Value::String(stored.to_owned()));
+        m.entry("timestamp")
+            .or_insert_with(|| Value::String(stored.to_owned()));
+        // The LRS vouches for who sent it; a client's claim is replaced (Data 2.4.9).
+        m.insert("authority".to_owned(), authority.clone());
+        m.entry("version")
+            .or_insert_with(|| Value::String(version.as_str().to_owned()));
+    }
+    let members = authority.get("member").and_then(Value::as_array);
+    for a in std::iter::once(authority).chain(members.into_iter().flatten()) {
+        if let Some(ifi) = agent_ifi(a)
+            && !s.related_agents.contains(&ifi)
+        {
+            s.related_agents.push(ifi);
+        }
+    }
 }
 
 /// A stored statement in the requested `format` (exact, ids, canonical with languages).
+/// Context activities always come back as arrays (XAPI-00096).
 pub fn format_statement(stored: &Value, format: crate::Format, languages: &[String]) -> Value {
-    let _ = (format, languages);
-    stored.clone()
+    let mut out = stored.clone();
+    crate::format::apply(&mut out, format, languages);
+    out
 }
 
 /// The inverse functional identifier of an Agent or Group as one comparable string:
 /// `mbox:mailto:…`, `mbox_sha1sum:…`, `openid:…` or `account:{homePage}|{name}`; None for
 /// an anonymous group or a value that is not an agent.
 pub fn agent_ifi(agent: &Value) -> Option<String> {
-    let _ = agent;
-    None
+    crate::validate::ifi_of(agent)
 }
