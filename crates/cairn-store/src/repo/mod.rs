@@ -8,6 +8,7 @@ mod awards;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod lrs;
 mod lrs_docs;
 mod modules;
 mod notifications;
@@ -36,6 +37,9 @@ pub use frameworks::{
 };
 pub use icd11::{ICD11_SEARCH_MAX_WORDS, Icd11Counts, Icd11Entity, Icd11Release};
 pub use lrs_docs::{DocScope, DocumentRow, DocumentStamp};
+pub use lrs::{
+    LrsKeyAuthRow, LrsKeyRow, NewStatementRow, OBJECT_AGENT_REF, StatementFilter, StatementRow,
+};
 pub use modules::{
     CatalogQuery, CatalogRow, CatalogSort, ModuleRow, ModuleVersionRow, ProgressRow, SearchText,
     fts5_query,

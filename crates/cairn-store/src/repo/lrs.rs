@@ -1,0 +1,451 @@
+//! The Learning Record Store: LRS keys, and xAPI statements with what their queries index.
+
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+// Dynamic SQL here is placeholders and fixed fragments only; every value is bound.
+use sqlx::{AssertSqlSafe, Postgres, Sqlite};
+use time::OffsetDateTime;
+use time::macros::format_description;
+use uuid::Uuid;
+
+use crate::conn::{Conn, on};
+use crate::{Result, StoreError};
+
+/// An LRS key without its secret.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LrsKeyRow {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub name: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// What authenticating with a key needs: the key, its secret's hash and its organization.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LrsKeyAuthRow {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub org_slug: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// A statement to store, with the values its queries match.
+#[derive(Debug, Clone)]
+pub struct NewStatementRow {
+    pub id: Uuid,
+    pub stored: OffsetDateTime,
+    pub verb_id: String,
+    pub actor_ifi: String,
+    pub activity_id: Option<String>,
+    pub registration: Option<Uuid>,
+    pub voids: Option<Uuid>,
+    pub voided: bool,
+    /// The statement as stored, JSON.
+    pub statement: String,
+    /// `(kind, value)` with kind `activity` or `agent`.
+    pub refs: Vec<(&'static str, String)>,
+}
+
+/// A stored statement.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StatementRow {
+    pub seq: i64,
+    pub id: Uuid,
+    pub voided: bool,
+    pub voids: Option<Uuid>,
+    pub statement: String,
+}
+
+/// Filters of a statement list; every present one must match.
+#[derive(Debug, Clone, Default)]
+pub struct StatementFilter {
+    /// An agent IFI matched against the actor, and the object through the `object ` refs
+    /// (or anywhere when `related_agents`).
+    pub agent: Option<String>,
+    pub related_agents: bool,
+    pub verb: Option<String>,
+    pub activity: Option<String>,
+    pub related_activities: bool,
+    pub registration: Option<Uuid>,
+    pub since: Option<OffsetDateTime>,
+    pub until: Option<OffsetDateTime>,
+    /// Only statements stored up to this sequence number: keeps later pages consistent.
+    pub through_seq: Option<i64>,
+    /// Continue after this sequence number (in the list's order).
+    pub after_seq: Option<i64>,
+    pub ascending: bool,
+    pub limit: i64,
+}
+
+/// Prefix of the agent refs naming a statement's object (the plain agent filter matches
+/// actor or object; `related_agents` matches any ref without the prefix).
+pub const OBJECT_AGENT_REF: &str = "object ";
+
+/// `stored` as SQLite keeps it: fixed width, so that text comparison is time order (the
+/// driver's own form drops trailing zeros of the fraction).
+struct StoredAt(OffsetDateTime);
+
+impl sqlx::Type<Sqlite> for StoredAt {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<Sqlite>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Sqlite> for StoredAt {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Sqlite as sqlx::Database>::ArgumentBuffer,
+    ) -> std::result::Result<IsNull, BoxDynError> {
+        let f = format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+        );
+        let utc = self.0.to_offset(time::UtcOffset::UTC);
+        <String as sqlx::Encode<'q, Sqlite>>::encode(utc.format(&f)?, buf)
+    }
+}
+
+impl sqlx::Type<Postgres> for StoredAt {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <OffsetDateTime as sqlx::Type<Postgres>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Postgres> for StoredAt {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Postgres as sqlx::Database>::ArgumentBuffer,
+    ) -> std::result::Result<IsNull, BoxDynError> {
+        <OffsetDateTime as sqlx::Encode<'q, Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+/// Rows per multi-row INSERT: well under both backends' limits on bound parameters.
+const STATEMENT_CHUNK: usize = 200;
+const REF_CHUNK: usize = 1000;
+
+fn placeholders(rows: usize, cols: usize, first: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(first + r * cols + c).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+fn in_list(n: usize, first: usize) -> String {
+    (0..n)
+        .map(|i| format!("${}", first + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Conn<'_> {
+    /// Store an LRS key by the SHA-256 hex of its secret.
+    pub async fn insert_lrs_key(&mut self, k: &LrsKeyRow, secret_hash: &str) -> Result<()> {
+        let q = "INSERT INTO lrs_keys (id, org_id, name, secret_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+        on!(self, |c| sqlx::query(q)
+            .bind(k.id)
+            .bind(k.org_id)
+            .bind(&k.name)
+            .bind(secret_hash)
+            .bind(k.created_by)
+            .bind(k.created_at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(StoreError::conflict_as("an LRS key with this id"))?;
+        Ok(())
+    }
+
+    pub async fn lrs_key_for_auth(&mut self, id: Uuid) -> Result<Option<LrsKeyAuthRow>> {
+        let q = "SELECT k.id, k.org_id, o.slug AS org_slug, k.name, k.secret_hash, k.revoked_at \
+                 FROM lrs_keys k JOIN organizations o ON o.id = k.org_id WHERE k.id = $1";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(id)
+            .fetch_optional(c)
+            .await)?)
+    }
+
+    pub async fn lrs_keys_of_org(&mut self, org: Uuid) -> Result<Vec<LrsKeyRow>> {
+        let q = "SELECT id, org_id, name, created_by, created_at, revoked_at FROM lrs_keys \
+                 WHERE org_id = $1 ORDER BY created_at DESC, id";
+        Ok(on!(self, |c| sqlx::query_as(q)
+            .bind(org)
+            .fetch_all(c)
+            .await)?)
+    }
+
+    /// Revoke a key of `org`. False when the organization has no such key.
+    pub async fn revoke_lrs_key(
+        &mut self,
+        org: Uuid,
+        id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<bool> {
+        let q = "UPDATE lrs_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE org_id = $1 AND id = $2";
+        let done = on!(self, |c| sqlx::query(q)
+            .bind(org)
+            .bind(id)
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// The statements of `org` with these ids, voided or not.
+    pub async fn xapi_statements_by_ids(
+        &mut self,
+        org: Uuid,
+        ids: &[Uuid],
+    ) -> Result<Vec<StatementRow>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(REF_CHUNK) {
+            let q = format!(
+                "SELECT seq, id, voided, voids, statement FROM xapi_statements \
+                 WHERE org_id = $1 AND id IN ({})",
+                in_list(chunk.len(), 2)
+            );
+            let rows: Vec<StatementRow> = on!(self, |c| {
+                let mut query = sqlx::query_as(AssertSqlSafe(q.as_str())).bind(org);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(c).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// Which of `ids` stored voiding statements of `org` already target: statements that
+    /// arrive after their voiding are stored voided.
+    pub async fn xapi_voided_before(&mut self, org: Uuid, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(REF_CHUNK) {
+            let q = format!(
+                "SELECT voids FROM xapi_statements WHERE org_id = $1 AND voids IN ({})",
+                in_list(chunk.len(), 2)
+            );
+            let rows: Vec<(Uuid,)> = on!(self, |c| {
+                let mut query = sqlx::query_as(AssertSqlSafe(q.as_str())).bind(org);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(c).await
+            })?;
+            out.extend(rows.into_iter().map(|r| r.0));
+        }
+        Ok(out)
+    }
+
+    /// Mark these statements of `org` voided (voiding statements themselves never are).
+    pub async fn void_xapi_statements(&mut self, org: Uuid, ids: &[Uuid]) -> Result<()> {
+        for chunk in ids.chunks(REF_CHUNK) {
+            let q = format!(
+                "UPDATE xapi_statements SET voided = TRUE \
+                 WHERE org_id = $1 AND voids IS NULL AND id IN ({})",
+                in_list(chunk.len(), 2)
+            );
+            on!(self, |c| {
+                let mut query = sqlx::query(AssertSqlSafe(q.as_str())).bind(org);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Insert statements and their refs with multi-row INSERTs. Duplicate ids are the
+    /// caller's to prevent; one here is a conflict.
+    pub async fn insert_xapi_statements(
+        &mut self,
+        org: Uuid,
+        key_id: Option<Uuid>,
+        rows: &[NewStatementRow],
+    ) -> Result<()> {
+        let mut seqs: std::collections::HashMap<Uuid, i64> =
+            std::collections::HashMap::with_capacity(rows.len());
+        for chunk in rows.chunks(STATEMENT_CHUNK) {
+            let q = format!(
+                "INSERT INTO xapi_statements (org_id, key_id, id, stored, verb_id, actor_ifi, \
+                 activity_id, registration, voids, voided, statement) VALUES {} RETURNING seq, id",
+                placeholders(chunk.len(), 11, 1)
+            );
+            let back: Vec<(i64, Uuid)> = on!(self, |c| {
+                let mut query = sqlx::query_as(AssertSqlSafe(q.as_str()));
+                for r in chunk {
+                    query = query
+                        .bind(org)
+                        .bind(key_id)
+                        .bind(r.id)
+                        .bind(StoredAt(r.stored))
+                        .bind(&r.verb_id)
+                        .bind(&r.actor_ifi)
+                        .bind(&r.activity_id)
+                        .bind(r.registration)
+                        .bind(r.voids)
+                        .bind(r.voided)
+                        .bind(&r.statement);
+                }
+                query.fetch_all(c).await
+            })
+            .map_err(StoreError::conflict_as("a statement with this id"))?;
+            seqs.extend(back.into_iter().map(|(seq, id)| (id, seq)));
+        }
+        let mut refs: Vec<(i64, &'static str, &str)> = Vec::new();
+        for r in rows {
+            let seq = seqs.get(&r.id).copied().ok_or(StoreError::NotFound(
+                "the sequence number of a stored statement",
+            ))?;
+            let mut seen = std::collections::HashSet::new();
+            for (kind, value) in &r.refs {
+                if seen.insert((*kind, value.as_str())) {
+                    refs.push((seq, kind, value));
+                }
+            }
+        }
+        for chunk in refs.chunks(REF_CHUNK) {
+            let q = format!(
+                "INSERT INTO xapi_statement_refs (seq, kind, value) VALUES {}",
+                placeholders(chunk.len(), 3, 1)
+            );
+            on!(self, |c| {
+                let mut query = sqlx::query(AssertSqlSafe(q.as_str()));
+                for (seq, kind, value) in chunk {
+                    query = query.bind(*seq).bind(*kind).bind(*value);
+                }
+                query.execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The highest sequence number of `org`'s statements (0 when none).
+    pub async fn xapi_last_seq(&mut self, org: Uuid) -> Result<i64> {
+        let q = "SELECT COALESCE(MAX(seq), 0) FROM xapi_statements WHERE org_id = $1";
+        let (n,): (i64,) = on!(self, |c| sqlx::query_as(q).bind(org).fetch_one(c).await)?;
+        Ok(n)
+    }
+
+    /// One page of `org`'s statements that are not voided, in storing order.
+    pub async fn xapi_statements_query(
+        &mut self,
+        org: Uuid,
+        f: &StatementFilter,
+    ) -> Result<Vec<StatementRow>> {
+        let mut sql = String::from(
+            "SELECT s.seq, s.id, s.voided, s.voids, s.statement FROM xapi_statements s \
+             WHERE s.org_id = $1 AND s.voided = FALSE",
+        );
+        let mut n = 1;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        let mut strings: Vec<String> = Vec::new();
+        let mut agent_object = None;
+        if let Some(a) = &f.agent {
+            if f.related_agents {
+                let p = next();
+                sql.push_str(&format!(
+                    " AND s.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'agent' AND value = {p})"
+                ));
+            } else {
+                let (p, q) = (next(), next());
+                sql.push_str(&format!(
+                    " AND (s.actor_ifi = {p} OR s.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'agent' AND value = {q}))"
+                ));
+                agent_object = Some(format!("{OBJECT_AGENT_REF}{a}"));
+            }
+            strings.push(a.clone());
+            if let Some(o) = agent_object.take() {
+                strings.push(o);
+            }
+        }
+        if let Some(v) = &f.verb {
+            let p = next();
+            sql.push_str(&format!(" AND s.verb_id = {p}"));
+            strings.push(v.clone());
+        }
+        if let Some(a) = &f.activity {
+            let p = next();
+            if f.related_activities {
+                sql.push_str(&format!(
+                    " AND s.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'activity' AND value = {p})"
+                ));
+            } else {
+                sql.push_str(&format!(" AND s.activity_id = {p}"));
+            }
+            strings.push(a.clone());
+        }
+        let registration = f.registration.map(|r| {
+            let p = next();
+            sql.push_str(&format!(" AND s.registration = {p}"));
+            r
+        });
+        let since = f.since.map(|t| {
+            let p = next();
+            sql.push_str(&format!(" AND s.stored > {p}"));
+            StoredAt(t)
+        });
+        let until = f.until.map(|t| {
+            let p = next();
+            sql.push_str(&format!(" AND s.stored <= {p}"));
+            StoredAt(t)
+        });
+        let through = f.through_seq.map(|s| {
+            let p = next();
+            sql.push_str(&format!(" AND s.seq <= {p}"));
+            s
+        });
+        let after = f.after_seq.map(|s| {
+            let p = next();
+            let op = if f.ascending { ">" } else { "<" };
+            sql.push_str(&format!(" AND s.seq {op} {p}"));
+            s
+        });
+        let p = next();
+        let dir = if f.ascending { "ASC" } else { "DESC" };
+        sql.push_str(&format!(" ORDER BY s.seq {dir} LIMIT {p}"));
+        let rows: Vec<StatementRow> = on!(self, |c| {
+            let mut query = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org);
+            for s in &strings {
+                query = query.bind(s);
+            }
+            if let Some(r) = registration {
+                query = query.bind(r);
+            }
+            if let Some(t) = &since {
+                query = query.bind(StoredAt(t.0));
+            }
+            if let Some(t) = &until {
+                query = query.bind(StoredAt(t.0));
+            }
+            if let Some(s) = through {
+                query = query.bind(s);
+            }
+            if let Some(s) = after {
+                query = query.bind(s);
+            }
+            query.bind(f.limit).fetch_all(c).await
+        })?;
+        Ok(rows)
+    }
+}
