@@ -20,6 +20,7 @@ mod error;
 pub mod frameworks;
 pub mod icd11;
 pub mod keys;
+pub mod lrs;
 pub mod modules;
 pub mod notify;
 pub mod orgs;
