@@ -64,7 +64,17 @@ pub struct ValidStatement {
 /// Validate one statement strictly, as a client sent it. Every violation names its
 /// requirement. `authority`/`stored`/`version` set by a client are checked, not trusted.
 pub fn validate_statement(v: &Value, version: Version) -> Result<ValidStatement, XapiError> {
-    crate::validate::statement(v, version)
+    let mut s = crate::validate::statement(v, version)?;
+    s.value = v.clone();
+    Ok(s)
+}
+
+/// [`validate_statement`] for a statement the caller owns: the value moves into the
+/// result instead of being copied, which matters on batch ingest.
+pub fn validate_statement_owned(v: Value, version: Version) -> Result<ValidStatement, XapiError> {
+    let mut s = crate::validate::statement(&v, version)?;
+    s.value = v;
+    Ok(s)
 }
 
 /// What the LRS adds before storing: `id` (when absent), `stored`, `timestamp` (= stored

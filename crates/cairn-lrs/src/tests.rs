@@ -969,3 +969,15 @@ fn version_header_accepts_1_0_and_2_0_only() {
         assert!(Version::parse(h).is_err(), "{h}");
     }
 }
+
+#[test]
+fn owned_validation_keeps_the_statement_and_refuses_alike() {
+    let v = crate::validate_statement_owned(base(), Version::V2_0).unwrap();
+    assert_eq!(v.value, base());
+    assert_eq!(
+        crate::validate_statement_owned(without("verb"), Version::V2_0)
+            .unwrap_err()
+            .requirement,
+        "XAPI-00004"
+    );
+}

@@ -286,7 +286,8 @@ pub(crate) fn statement(v: &Value, version: Version) -> Result<ValidStatement, X
     }
     Ok(ValidStatement {
         id,
-        value: v.clone(),
+        // Filled by the caller, which owns or clones the input.
+        value: Value::Null,
         verb_id: core.verb_id,
         actor_ifi: core.actor_ifi,
         activity_id: core.activity_id,
