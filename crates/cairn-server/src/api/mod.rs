@@ -9,6 +9,7 @@ mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod lrs_keys;
 mod notifications;
 mod registry;
 pub(crate) mod reviews;
@@ -85,6 +86,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let router = notifications::register(stacks::register(router));
     let router = assignments::register(workforce::register(router));
     let router = registry::register(accreditation::register(router));
+    let router = lrs_keys::register(router);
     router
         .routes(routes!(me))
         .routes(routes!(list_orgs, create_org))

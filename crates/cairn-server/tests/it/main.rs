@@ -17,6 +17,7 @@ mod registry;
 mod reviews;
 mod stacks;
 mod workforce;
+mod xapi;
 
 use axum::Router;
 use axum::body::Body;
