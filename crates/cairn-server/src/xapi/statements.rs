@@ -304,5 +304,12 @@ async fn get_statements(
         ))
     }
     .await;
-    versioned(res.unwrap_or_else(|e| e), &lrs)
+    // Whatever the answer, a refusal too (XAPI-00153).
+    let mut res = res.unwrap_or_else(|e| e);
+    if let Some(v) = consistent_through() {
+        res.headers_mut()
+            .entry("x-experience-api-consistent-through")
+            .or_insert(v);
+    }
+    versioned(res, &lrs)
 }

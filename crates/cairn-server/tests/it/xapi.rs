@@ -296,6 +296,16 @@ backend_tests! {
         let res = c.get(&h, &format!("voidedStatementId={voider}")).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         assert_eq!(c.ids(&h, "").await, vec![voider.clone()]);
+        // Filters follow the reference: the voiding statement matches its target's verb,
+        // actor and activity; a refusal still says how consistent the LRS is.
+        let passed = format!("verb={}", form_encode(&verb("passed")));
+        assert_eq!(c.ids(&h, &passed).await, vec![voider.clone()]);
+        let ann = json!({"mbox": "mailto:ann@example.org"}).to_string();
+        let by_ann = format!("agent={}&activity={}", form_encode(&ann), form_encode(&act("icd")));
+        assert_eq!(c.ids(&h, &by_ann).await, vec![voider.clone()]);
+        assert!(c.ids(&h, &format!("verb={}", form_encode(&verb("failed")))).await.is_empty());
+        let res = c.get(&h, &format!("statementId={target}")).await;
+        assert!(res.headers().contains_key("x-experience-api-consistent-through"));
 
         // A voiding statement cannot be voided.
         let msg = error_of(c.post(&h, voiding(&voider)).await, StatusCode::BAD_REQUEST).await;

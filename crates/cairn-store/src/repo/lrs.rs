@@ -344,108 +344,118 @@ impl Conn<'_> {
         Ok(n)
     }
 
-    /// One page of `org`'s statements that are not voided, in storing order.
+    /// One page of `org`'s statements that are not voided, in storing order. A statement
+    /// matches the agent, verb, activity and registration filters itself or through the
+    /// statement it voids (xAPI 2.1.3: filters follow StatementRefs); `since`, `until` and
+    /// paging apply to the statement itself.
     pub async fn xapi_statements_query(
         &mut self,
         org: Uuid,
         f: &StatementFilter,
     ) -> Result<Vec<StatementRow>> {
+        let mut n = 1;
+        let mut binds: Vec<Bind> = Vec::new();
+        let own = match_conditions(f, "s", &mut n, &mut binds);
         let mut sql = String::from(
             "SELECT s.seq, s.id, s.voided, s.voids, s.statement FROM xapi_statements s \
              WHERE s.org_id = $1 AND s.voided = FALSE",
         );
-        let mut n = 1;
+        if !own.is_empty() {
+            let target = match_conditions(f, "t", &mut n, &mut binds);
+            sql.push_str(&format!(
+                " AND (({own}) OR EXISTS (SELECT 1 FROM xapi_statements t \
+                 WHERE t.org_id = s.org_id AND t.id = s.voids AND {target}))"
+            ));
+        }
         let mut next = || {
             n += 1;
             format!("${n}")
         };
-        let mut strings: Vec<String> = Vec::new();
-        let mut agent_object = None;
-        if let Some(a) = &f.agent {
-            if f.related_agents {
-                let p = next();
-                sql.push_str(&format!(
-                    " AND s.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'agent' AND value = {p})"
-                ));
-            } else {
-                let (p, q) = (next(), next());
-                sql.push_str(&format!(
-                    " AND (s.actor_ifi = {p} OR s.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'agent' AND value = {q}))"
-                ));
-                agent_object = Some(format!("{OBJECT_AGENT_REF}{a}"));
-            }
-            strings.push(a.clone());
-            if let Some(o) = agent_object.take() {
-                strings.push(o);
-            }
+        if let Some(t) = f.since {
+            sql.push_str(&format!(" AND s.stored > {}", next()));
+            binds.push(Bind::Time(t));
         }
-        if let Some(v) = &f.verb {
-            let p = next();
-            sql.push_str(&format!(" AND s.verb_id = {p}"));
-            strings.push(v.clone());
+        if let Some(t) = f.until {
+            sql.push_str(&format!(" AND s.stored <= {}", next()));
+            binds.push(Bind::Time(t));
         }
-        if let Some(a) = &f.activity {
-            let p = next();
-            if f.related_activities {
-                sql.push_str(&format!(
-                    " AND s.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'activity' AND value = {p})"
-                ));
-            } else {
-                sql.push_str(&format!(" AND s.activity_id = {p}"));
-            }
-            strings.push(a.clone());
+        if let Some(seq) = f.through_seq {
+            sql.push_str(&format!(" AND s.seq <= {}", next()));
+            binds.push(Bind::Int(seq));
         }
-        let registration = f.registration.map(|r| {
-            let p = next();
-            sql.push_str(&format!(" AND s.registration = {p}"));
-            r
-        });
-        let since = f.since.map(|t| {
-            let p = next();
-            sql.push_str(&format!(" AND s.stored > {p}"));
-            StoredAt(t)
-        });
-        let until = f.until.map(|t| {
-            let p = next();
-            sql.push_str(&format!(" AND s.stored <= {p}"));
-            StoredAt(t)
-        });
-        let through = f.through_seq.map(|s| {
-            let p = next();
-            sql.push_str(&format!(" AND s.seq <= {p}"));
-            s
-        });
-        let after = f.after_seq.map(|s| {
-            let p = next();
+        if let Some(seq) = f.after_seq {
             let op = if f.ascending { ">" } else { "<" };
-            sql.push_str(&format!(" AND s.seq {op} {p}"));
-            s
-        });
-        let p = next();
+            sql.push_str(&format!(" AND s.seq {op} {}", next()));
+            binds.push(Bind::Int(seq));
+        }
         let dir = if f.ascending { "ASC" } else { "DESC" };
-        sql.push_str(&format!(" ORDER BY s.seq {dir} LIMIT {p}"));
+        sql.push_str(&format!(" ORDER BY s.seq {dir} LIMIT {}", next()));
+        binds.push(Bind::Int(f.limit));
         let rows: Vec<StatementRow> = on!(self, |c| {
             let mut query = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(org);
-            for s in &strings {
-                query = query.bind(s);
+            for b in &binds {
+                query = match b {
+                    Bind::Text(v) => query.bind(v.as_str()),
+                    Bind::Uuid(v) => query.bind(*v),
+                    Bind::Time(v) => query.bind(StoredAt(*v)),
+                    Bind::Int(v) => query.bind(*v),
+                };
             }
-            if let Some(r) = registration {
-                query = query.bind(r);
-            }
-            if let Some(t) = &since {
-                query = query.bind(StoredAt(t.0));
-            }
-            if let Some(t) = &until {
-                query = query.bind(StoredAt(t.0));
-            }
-            if let Some(s) = through {
-                query = query.bind(s);
-            }
-            if let Some(s) = after {
-                query = query.bind(s);
-            }
-            query.bind(f.limit).fetch_all(c).await
+            query.fetch_all(c).await
         })?;
         Ok(rows)
     }
+}
+
+enum Bind {
+    Text(String),
+    Uuid(Uuid),
+    Time(OffsetDateTime),
+    Int(i64),
+}
+
+/// The agent, verb, activity and registration filters over the statement aliased `a`,
+/// joined with AND; empty when there are none.
+fn match_conditions(f: &StatementFilter, a: &str, n: &mut usize, binds: &mut Vec<Bind>) -> String {
+    let mut next = || {
+        *n += 1;
+        format!("${n}")
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(agent) = &f.agent {
+        if f.related_agents {
+            parts.push(format!(
+                "{a}.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'agent' AND value = {})",
+                next()
+            ));
+            binds.push(Bind::Text(agent.clone()));
+        } else {
+            let (p, q) = (next(), next());
+            parts.push(format!(
+                "({a}.actor_ifi = {p} OR {a}.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'agent' AND value = {q}))"
+            ));
+            binds.push(Bind::Text(agent.clone()));
+            binds.push(Bind::Text(format!("{OBJECT_AGENT_REF}{agent}")));
+        }
+    }
+    if let Some(v) = &f.verb {
+        parts.push(format!("{a}.verb_id = {}", next()));
+        binds.push(Bind::Text(v.clone()));
+    }
+    if let Some(act) = &f.activity {
+        if f.related_activities {
+            parts.push(format!(
+                "{a}.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'activity' AND value = {})",
+                next()
+            ));
+        } else {
+            parts.push(format!("{a}.activity_id = {}", next()));
+        }
+        binds.push(Bind::Text(act.clone()));
+    }
+    if let Some(r) = f.registration {
+        parts.push(format!("{a}.registration = {}", next()));
+        binds.push(Bind::Uuid(r));
+    }
+    parts.join(" AND ")
 }
