@@ -21,6 +21,7 @@ pub mod frameworks;
 pub mod icd11;
 pub mod keys;
 pub mod lrs;
+pub mod lrs_docs;
 pub mod modules;
 pub mod notify;
 pub mod orgs;
