@@ -18,6 +18,7 @@ mod reviews;
 mod stacks;
 mod workforce;
 mod xapi;
+mod xapi_documents;
 
 use axum::Router;
 use axum::body::Body;
