@@ -476,10 +476,8 @@ fn row_of(
         .and_then(|o| o.get("objectType"))
         .and_then(Value::as_str)
         .is_some_and(|t| t == "Agent" || t == "Group");
-    if object_is_agent {
-        if let Some(ifi) = object.and_then(cairn_lrs::agent_ifi) {
-            refs.push(("agent", format!("{OBJECT_AGENT_REF}{ifi}")));
-        }
+    if object_is_agent && let Some(ifi) = object.and_then(cairn_lrs::agent_ifi) {
+        refs.push(("agent", format!("{OBJECT_AGENT_REF}{ifi}")));
     }
     let statement = serde_json::to_string(&s.value)
         .map_err(|e| LrsError::App(AppError::Internal(format!("statement: {e}"))))?;
