@@ -553,13 +553,10 @@ impl App {
                     Value::Object(stored).to_string().into_bytes(),
                 )
             }
-            Some(_)
-                if t.kind != DocKind::State
-                    && pre.if_match.is_none()
-                    && pre.if_none_match.is_none() =>
-            {
+            // xAPI 2.0 asks this of every Document Resource, State too (1.0.3 only of profiles).
+            Some(_) if pre.if_match.is_none() && pre.if_none_match.is_none() => {
                 return Err(DocError::Conflict(
-                    "this profile document exists: send If-Match with its ETag to replace it (or If-None-Match: * to create only)".into(),
+                    "this document exists: send If-Match with its ETag to replace it (or If-None-Match: * to create only)".into(),
                 ));
             }
             _ if merge && is_json(content_type) => {
@@ -637,23 +634,42 @@ impl App {
         Ok(person)
     }
 
-    /// The Activity with the definition from the latest stored statement that has one.
+    /// The Activity with the definitions stored statements gave it, merged oldest first: a
+    /// later statement's values replace earlier ones, and language maps and extensions gain
+    /// its entries without losing others (XAPI-00254).
     pub async fn xapi_activity(&self, org: Uuid, activity_id: &str) -> Result<Value, DocError> {
         let mut r = self.store.reader().await?;
         let statements = r
             .conn()
             .xapi_statements_about_activity(org, activity_id, 100)
             .await?;
-        let definition = statements.iter().find_map(|s| {
-            let v: Value = serde_json::from_str(s).ok()?;
-            let object = v.get("object")?;
-            (object.get("id")?.as_str()? == activity_id)
-                .then(|| object.get("definition").cloned())
-                .flatten()
-        });
+        let mut definition: Option<Map<String, Value>> = None;
+        for s in statements.iter().rev() {
+            let Ok(v) = serde_json::from_str::<Value>(s) else {
+                continue;
+            };
+            let Some(Value::Object(d)) = v
+                .get("object")
+                .filter(|o| o.get("id").and_then(Value::as_str) == Some(activity_id))
+                .and_then(|o| o.get("definition"))
+            else {
+                continue;
+            };
+            let merged = definition.get_or_insert_with(Map::new);
+            for (k, new) in d {
+                match (merged.get_mut(k), new) {
+                    (Some(Value::Object(old)), Value::Object(entries)) => {
+                        old.extend(entries.clone());
+                    }
+                    _ => {
+                        merged.insert(k.clone(), new.clone());
+                    }
+                }
+            }
+        }
         let mut activity = json!({ "objectType": "Activity", "id": activity_id });
         if let Some(d) = definition {
-            activity["definition"] = d;
+            activity["definition"] = Value::Object(d);
         }
         Ok(activity)
     }

@@ -1,5 +1,5 @@
 //! The xAPI Document Resources over HTTP with an LRS key: State, Activity Profile and Agent
-//! Profile round trips, JSON merging, ETag concurrency (412, and 409 for blind profile
+//! Profile round trips, JSON merging, ETag concurrency (412, and 409 for blind
 //! replacement), id lists with `since`, deletion, organizations kept apart, strict
 //! parameters; and the Agents and Activities resources.
 
@@ -158,6 +158,12 @@ backend_tests! {
         assert_eq!(etag(&res), put_tag);
         assert!(res.headers()[header::LAST_MODIFIED].to_str().unwrap().ends_with(" GMT"));
         assert_eq!(body_text(res).await, "page 7");
+
+        // Replacing it blindly is a conflict (xAPI 2.0, every document resource).
+        let res = call(&h, &key, Method::PUT, &bookmark, &[], Some(("text/plain", b"page 9"))).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let res = call(&h, &key, Method::PUT, &bookmark, &[("If-Match", &put_tag)], Some(("text/plain", b"page 7"))).await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
 
         // HEAD answers like GET, without a body.
         let res = call(&h, &key, Method::HEAD, &bookmark, &[], None).await;
@@ -354,6 +360,41 @@ backend_tests! {
         assert_eq!(res.status(), StatusCode::OK);
         let res = call(&h, &key, Method::GET, &format!("/xapi/activities?{}", query(&[("activityId", ACTIVITY)])), &[], None).await;
         assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(body_json(res).await, json!({"objectType": "Activity", "id": ACTIVITY}));
+    }
+
+    async fn agents_and_activities_read_stored_statements(db: TestDb) {
+        let h = Harness::new(db);
+        h.org("clinic").await;
+        let key = lrs_key(&h, "clinic").await;
+        for (name, lang, title) in [("Ana", "en-US", "CPR"), ("Ana Lopes", "fr-FR", "RCP")] {
+            let statement = json!({
+                "actor": {"name": name, "mbox": "mailto:ana@clinic.example"},
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+                "object": {"id": ACTIVITY, "definition": {"name": {lang: title}}},
+            });
+            let res = post_json(&h, &key, "/xapi/statements", statement).await;
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        let a = json!({"mbox": "mailto:ana@clinic.example"}).to_string();
+        let res = call(&h, &key, Method::GET, &format!("/xapi/agents?{}", query(&[("agent", &a)])), &[], None).await;
+        let person = body_json(res).await;
+        let mut names: Vec<String> = serde_json::from_value(person["name"].clone()).unwrap();
+        names.sort();
+        assert_eq!(names, ["Ana", "Ana Lopes"]);
+        assert_eq!(person["mbox"], json!(["mailto:ana@clinic.example"]));
+
+        // Both statements' language entries are kept.
+        let res = call(&h, &key, Method::GET, &format!("/xapi/activities?{}", query(&[("activityId", ACTIVITY)])), &[], None).await;
+        assert_eq!(
+            body_json(res).await,
+            json!({"objectType": "Activity", "id": ACTIVITY, "definition": {"name": {"en-US": "CPR", "fr-FR": "RCP"}}})
+        );
+
+        // Another organization's statements say nothing here.
+        h.org("hospital").await;
+        let other = lrs_key(&h, "hospital").await;
+        let res = call(&h, &other, Method::GET, &format!("/xapi/activities?{}", query(&[("activityId", ACTIVITY)])), &[], None).await;
         assert_eq!(body_json(res).await, json!({"objectType": "Activity", "id": ACTIVITY}));
     }
 }
