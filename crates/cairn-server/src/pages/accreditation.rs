@@ -322,7 +322,13 @@ async fn queue_page(
             who: who(&session),
             org_slug: org.slug,
             org_name: org.name,
-            open: open.iter().map(|r| sub_line!(r)).collect(),
+            // The queue is what still needs the accreditor; decided ones are listed below
+            // with their decisions.
+            open: open
+                .iter()
+                .filter(|r| SubmissionState::parse(&r.state).is_some_and(SubmissionState::is_open))
+                .map(|r| sub_line!(r))
+                .collect(),
             decisions: decisions.iter().map(decision_line).collect(),
         })
     };

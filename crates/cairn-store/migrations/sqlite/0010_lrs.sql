@@ -39,6 +39,9 @@ CREATE INDEX xapi_statements_verb ON xapi_statements(org_id, verb_id, seq);
 CREATE INDEX xapi_statements_actor ON xapi_statements(org_id, actor_ifi, seq);
 CREATE INDEX xapi_statements_activity ON xapi_statements(org_id, activity_id, seq);
 CREATE INDEX xapi_statements_registration ON xapi_statements(org_id, registration, seq);
+-- A statement that arrives after its voiding statement is stored already voided: looked up
+-- by what voids it.
+CREATE INDEX xapi_statements_voids ON xapi_statements(org_id, voids);
 
 -- Every activity and agent a statement mentions anywhere: what related_activities and
 -- related_agents match.

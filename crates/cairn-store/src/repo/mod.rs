@@ -36,10 +36,10 @@ pub use frameworks::{
     AssociationRow, CompetencyRow, DefinitionRow, FrameworkRow, LevelRow, ScaleRow,
 };
 pub use icd11::{ICD11_SEARCH_MAX_WORDS, Icd11Counts, Icd11Entity, Icd11Release};
-pub use lrs_docs::{DocScope, DocumentRow, DocumentStamp};
 pub use lrs::{
     LrsKeyAuthRow, LrsKeyRow, NewStatementRow, OBJECT_AGENT_REF, StatementFilter, StatementRow,
 };
+pub use lrs_docs::{DocScope, DocumentRow, DocumentStamp};
 pub use modules::{
     CatalogQuery, CatalogRow, CatalogSort, ModuleRow, ModuleVersionRow, ProgressRow, SearchText,
     fts5_query,
