@@ -62,7 +62,8 @@ fn activity(a: &mut Value, format: Format, languages: &[String]) {
     let Value::Object(m) = a else { return };
     match format {
         Format::Exact => {}
-        Format::Ids => m.retain(|k, _| k == "id" || k == "objectType"),
+        // XAPI-00171: an Activity is its id alone, objectType too is left out.
+        Format::Ids => m.retain(|k, _| k == "id"),
         Format::Canonical => {
             let Some(Value::Object(def)) = m.get_mut("definition") else {
                 return;

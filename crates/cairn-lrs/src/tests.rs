@@ -852,10 +852,7 @@ fn xapi_00168_to_00171_formats() {
         ids["verb"],
         json!({"id": "http://adlnet.gov/expapi/verbs/attempted"})
     );
-    assert_eq!(
-        ids["object"],
-        json!({"objectType": "Activity", "id": "http://example.org/act/1"})
-    );
+    assert_eq!(ids["object"], json!({"id": "http://example.org/act/1"}));
     assert_eq!(
         ids["context"]["contextActivities"]["parent"],
         json!([{"id": "http://e.org/p"}])
