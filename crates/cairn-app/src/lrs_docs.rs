@@ -169,7 +169,7 @@ pub fn parse_doc_params(
 
     let activity_id = if allowed.contains(&"activityId") {
         let a = need("activityId")?;
-        if !is_iri(a) {
+        if !cairn_lrs::text::is_iri(a) {
             return Err(XapiError::new(
                 sec,
                 format!("activityId '{a}' must be an IRI (a scheme, ':' and no spaces)"),
@@ -183,7 +183,7 @@ pub fn parse_doc_params(
         let raw = need("agent")?;
         let v: Value = serde_json::from_str(raw)
             .map_err(|e| XapiError::new(sec, format!("parameter 'agent' must be JSON: {e}")))?;
-        agent_ifi(&v).map_err(|m| XapiError::new(sec, format!("parameter 'agent': {m}")))?
+        cairn_lrs::agent_parameter(&v, "agent")?
     } else {
         String::new()
     };
@@ -246,7 +246,7 @@ pub fn parse_agents_params(params: &[(String, String)]) -> Result<(Value, String
     let raw = only_param(sec, params, "agent")?;
     let v: Value = serde_json::from_str(raw)
         .map_err(|e| XapiError::new(sec, format!("parameter 'agent' must be JSON: {e}")))?;
-    let ifi = agent_ifi(&v).map_err(|m| XapiError::new(sec, format!("parameter 'agent': {m}")))?;
+    let ifi = cairn_lrs::agent_parameter(&v, "agent")?;
     Ok((v, ifi))
 }
 
@@ -254,7 +254,7 @@ pub fn parse_agents_params(params: &[(String, String)]) -> Result<(Value, String
 pub fn parse_activities_params(params: &[(String, String)]) -> Result<String, XapiError> {
     let sec = "xAPI 2.0 Activities Resource";
     let a = only_param(sec, params, "activityId")?;
-    if !is_iri(a) {
+    if !cairn_lrs::text::is_iri(a) {
         return Err(XapiError::new(
             sec,
             format!("activityId '{a}' must be an IRI (a scheme, ':' and no spaces)"),
@@ -284,98 +284,6 @@ fn only_param<'p>(
             sec,
             format!("parameter '{name}' is given more than once"),
         )),
-    }
-}
-
-/// An absolute IRI as far as xAPI cares: a scheme, a colon, something after, no whitespace.
-fn is_iri(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !rest.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// Validate an Agent (or identified Group) strictly and give its inverse functional
-/// identifier in the form stored statements index (`mbox:mailto:…`, `mbox_sha1sum:…`,
-/// `openid:…`, `account:{homePage}|{name}`).
-pub fn agent_ifi(v: &Value) -> Result<String, String> {
-    let Some(o) = v.as_object() else {
-        return Err("an Agent must be a JSON object".into());
-    };
-    let group = match o.get("objectType") {
-        None => false,
-        Some(Value::String(t)) if t == "Agent" => false,
-        Some(Value::String(t)) if t == "Group" => true,
-        Some(t) => return Err(format!("objectType {t} is not Agent")),
-    };
-    for k in o.keys() {
-        let known = matches!(
-            k.as_str(),
-            "objectType" | "name" | "mbox" | "mbox_sha1sum" | "openid" | "account"
-        ) || (group && k == "member");
-        if !known {
-            return Err(format!("'{k}' is not a property of an Agent"));
-        }
-    }
-    if let Some(n) = o.get("name")
-        && !n.is_string()
-    {
-        return Err("name must be a string".into());
-    }
-    let ifis: Vec<&str> = ["mbox", "mbox_sha1sum", "openid", "account"]
-        .into_iter()
-        .filter(|k| o.contains_key(*k))
-        .collect();
-    let [ifi] = ifis.as_slice() else {
-        return Err(format!(
-            "an Agent must have exactly one of mbox, mbox_sha1sum, openid and account (it has {})",
-            if ifis.is_empty() {
-                "none".to_owned()
-            } else {
-                ifis.join(", ")
-            }
-        ));
-    };
-    let value = &o[*ifi];
-    match *ifi {
-        "mbox" => match value.as_str() {
-            Some(m) if m.starts_with("mailto:") && m.len() > 7 && m.contains('@') => {
-                Ok(format!("mbox:{m}"))
-            }
-            _ => Err("mbox must be a mailto: IRI such as \"mailto:a@example.org\"".into()),
-        },
-        "mbox_sha1sum" => match value.as_str() {
-            Some(h) if h.len() == 40 && h.chars().all(|c| c.is_ascii_hexdigit()) => {
-                Ok(format!("mbox_sha1sum:{h}"))
-            }
-            _ => Err("mbox_sha1sum must be 40 hexadecimal digits".into()),
-        },
-        "openid" => match value.as_str() {
-            Some(u) if is_iri(u) => Ok(format!("openid:{u}")),
-            _ => Err("openid must be an IRI".into()),
-        },
-        _ => {
-            let account = value
-                .as_object()
-                .ok_or("account must be an object with homePage and name")?;
-            if let Some(k) = account
-                .keys()
-                .find(|k| k.as_str() != "homePage" && k.as_str() != "name")
-            {
-                return Err(format!("'{k}' is not a property of an account"));
-            }
-            match (
-                account.get("homePage").and_then(Value::as_str),
-                account.get("name").and_then(Value::as_str),
-            ) {
-                (Some(h), Some(n)) if is_iri(h) => Ok(format!("account:{h}|{n}")),
-                _ => Err("account needs homePage (an IRI) and name (a string)".into()),
-            }
-        }
     }
 }
 
@@ -684,6 +592,10 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    fn agent_ifi(v: &Value) -> Result<String, XapiError> {
+        cairn_lrs::agent_parameter(v, "agent")
     }
 
     #[test]

@@ -17,8 +17,8 @@ mod tests;
 
 pub use query::{Format, StatementQuery, parse_statement_query};
 pub use statement::{
-    ValidStatement, Version, agent_ifi, finalize_statement, format_statement, validate_statement,
-    validate_statement_owned,
+    ValidStatement, Version, agent_ifi, agent_parameter, finalize_statement, format_statement,
+    validate_statement, validate_statement_owned,
 };
 
 /// A violation of the xAPI specification, with the requirement it breaks.

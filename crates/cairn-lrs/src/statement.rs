@@ -116,6 +116,12 @@ pub fn format_statement(stored: &Value, format: crate::Format, languages: &[Stri
     out
 }
 
+/// An Agent or identified Group given as the parameter `name` of a query or document
+/// request, checked as strictly as in a statement, as its IFI (see [`agent_ifi`]).
+pub fn agent_parameter(agent: &Value, name: &str) -> Result<String, XapiError> {
+    crate::validate::agent_parameter(agent, &crate::validate::Path::root(name))
+}
+
 /// The inverse functional identifier of an Agent or Group as one comparable string:
 /// `mbox:mailto:…`, `mbox_sha1sum:…`, `openid:…` or `account:{homePage}|{name}`; None for
 /// an anonymous group or a value that is not an agent.
