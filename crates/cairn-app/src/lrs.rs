@@ -369,8 +369,70 @@ impl App {
                 .void_xapi_statements(client.org_id, &to_void)
                 .await?;
         }
+        let awarded = self
+            .awards_after_statements(&mut tx, client.org_id, &rows, &to_void)
+            .await?;
         tx.commit().await?;
+        if !awarded.is_empty() {
+            self.process_awards().await;
+        }
         Ok(ids)
+    }
+
+    /// Store statements Cairn itself makes (its lessons and assessments report what a
+    /// learner did), inside the caller's transaction, in `org_id`'s LRS with Cairn as the
+    /// authority. They are validated like any client's, so a bug here is refused rather
+    /// than stored. Returns the awards the statements decided; the caller runs
+    /// [`App::process_awards`] after commit.
+    #[allow(dead_code)] // until the lessons and assessments report (issue 9)
+    pub(crate) async fn record_statements(
+        &self,
+        tx: &mut cairn_store::Tx,
+        org_id: Uuid,
+        statements: Vec<Value>,
+    ) -> Result<Vec<Uuid>> {
+        if statements.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (stored_at, stored_text) = stored_now();
+        let authority = self.platform_authority();
+        let mut rows = Vec::with_capacity(statements.len());
+        for v in statements {
+            let mut s = cairn_lrs::validate_statement_owned(v, Version::V2_0).map_err(|e| {
+                AppError::Internal(format!("a statement Cairn made is invalid: {e}"))
+            })?;
+            let id = s.id.unwrap_or_else(Uuid::now_v7);
+            cairn_lrs::finalize_statement(&mut s, id, &stored_text, &authority, Version::V2_0);
+            let row = row_of(&s, id, stored_at, &HashSet::new()).map_err(|e| match e {
+                LrsError::App(e) => e,
+                other => AppError::Internal(other.to_string()),
+            })?;
+            rows.push(row);
+        }
+        tx.conn()
+            .insert_xapi_statements(org_id, None, &rows)
+            .await?;
+        self.awards_after_statements(tx, org_id, &rows, &[]).await
+    }
+
+    /// The agent Cairn records as the authority of the statements it makes itself.
+    pub fn platform_authority(&self) -> Value {
+        json!({
+            "objectType": "Agent",
+            "name": "Cairn",
+            "account": {"homePage": self.config.public_url, "name": "cairn"}
+        })
+    }
+
+    /// The xAPI agent for a Cairn user, as Cairn's own statements name them: an account
+    /// on this server whose name is the user's id. Statements from other tools name the
+    /// same person by this account or by their e-mail address (see decision 0021).
+    pub fn learner_agent(&self, user_id: Uuid, name: &str) -> Value {
+        json!({
+            "objectType": "Agent",
+            "name": name,
+            "account": {"homePage": self.config.public_url, "name": user_id.to_string()}
+        })
     }
 
     /// One statement by id: a voided one only when asked for as voided, and a statement
