@@ -1239,6 +1239,30 @@ mod tests {
     }
 
     proptest! {
+        /// What the `case_package` fuzz target checks, in CI: a package's text with random
+        /// edits parses to a package (which then round-trips) or to problems, never a panic.
+        #[test]
+        fn edited_package_text_is_parsed_or_refused(
+            parents in forest(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, prop::sample::select(vec!['"', '{', '}', '[', ']', ',', ':', 'a', '0', ' ', '-'])), 1..6),
+        ) {
+            let mut chars: Vec<char> = forest_package(&parents).to_string().chars().collect();
+            for (at, op, c) in edits {
+                let i = at.index(chars.len() + 1);
+                match op {
+                    0 if i < chars.len() => { chars.remove(i); }
+                    1 => chars.insert(i, c),
+                    _ if i < chars.len() => chars[i] = c,
+                    _ => {}
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            if let Ok(pkg) = parse_package(&text) {
+                let again = parse_package(&pkg.to_case_json().to_string());
+                prop_assert_eq!(again.ok(), Some(pkg));
+            }
+        }
+
         #[test]
         fn forests_are_valid_and_round_trip(parents in forest()) {
             let v = forest_package(&parents);

@@ -7,6 +7,7 @@ mod fixtures;
 mod hostile;
 mod interop;
 mod jwt_report;
+mod mutations;
 mod roundtrip;
 mod shared;
 mod tamper;
