@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use cairn_core::Principal;
 use cairn_core::authz::Action;
 use cairn_core::validate::{self, Invalid};
-use cairn_lrs::{StatementQuery, ValidStatement, Version, XapiError};
+use cairn_lrs::{AttachmentPart, StatementQuery, ValidStatement, Version, XapiError};
 use cairn_store::{LrsKeyRow, NewStatementRow, OBJECT_AGENT_REF, StatementFilter, StatementRow};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -16,6 +16,9 @@ use uuid::Uuid;
 
 use crate::security::random_secret;
 use crate::{App, AppError, Result, audit_entry, now, require};
+
+/// An attachment's stored content, as a response with `attachments=true` carries it.
+pub use cairn_store::AttachmentRow;
 
 /// The most statements one page of a list returns.
 pub const MAX_PAGE: u32 = 500;
@@ -250,6 +253,22 @@ impl App {
         sent: &[Value],
         put_id: Option<Uuid>,
     ) -> Result<Vec<Uuid>, LrsError> {
+        self.store_statements_with_attachments(client, version, sent, put_id, &[])
+            .await
+    }
+
+    /// [`App::store_statements`] with the attachment parts of a multipart request: each
+    /// must be declared by a statement and each declared attachment without `fileUrl`
+    /// must be among them; signature attachments must sign their statement. Their
+    /// contents are stored in the same transaction as the statements.
+    pub async fn store_statements_with_attachments(
+        &self,
+        client: &LrsClient,
+        version: Version,
+        sent: &[Value],
+        put_id: Option<Uuid>,
+        attachments: &[AttachmentPart],
+    ) -> Result<Vec<Uuid>, LrsError> {
         if sent.is_empty() {
             return Err(LrsError::Bad(
                 "the request holds no statement; send one statement or an array of them (xAPI 2.1.2)"
@@ -283,6 +302,7 @@ impl App {
             cairn_lrs::finalize_statement(&mut s, id, &stored_text, &client.authority, version);
             valid.push(s);
         }
+        cairn_lrs::check_attachments(sent, attachments)?;
         let ids: Vec<Uuid> = valid.iter().map(|s| s.id.unwrap_or_default()).collect();
         let mut seen = HashSet::with_capacity(ids.len());
         for id in &ids {
@@ -367,6 +387,19 @@ impl App {
         if !to_void.is_empty() {
             tx.conn()
                 .void_xapi_statements(client.org_id, &to_void)
+                .await?;
+        }
+        if !attachments.is_empty() {
+            let contents: Vec<AttachmentRow> = attachments
+                .iter()
+                .map(|a| AttachmentRow {
+                    sha2: a.sha2.clone(),
+                    content_type: a.content_type.clone(),
+                    content: a.content.clone(),
+                })
+                .collect();
+            tx.conn()
+                .put_xapi_attachments(client.org_id, &contents)
                 .await?;
         }
         let awarded = self
@@ -455,6 +488,24 @@ impl App {
             return Ok(None);
         }
         Ok(Some(parse_stored(&row)?))
+    }
+
+    /// The stored contents of the attachments `statements` declare, each once, for a
+    /// response with `attachments=true`. Attachments known only by `fileUrl` have none.
+    pub async fn statement_attachments(
+        &self,
+        client: &LrsClient,
+        statements: &[Value],
+    ) -> Result<Vec<AttachmentRow>, LrsError> {
+        let hashes: Vec<String> = statements
+            .iter()
+            .flat_map(cairn_lrs::attachments::declared_hashes)
+            .collect();
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut r = self.store.reader().await?;
+        Ok(r.conn().xapi_attachments(client.org_id, &hashes).await?)
     }
 
     /// A page of the filtered list, ordered by `stored`, voided statements left out.

@@ -6,15 +6,21 @@
 //! what storage indexes (actor, verb, activities, agents, registration, voided target).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod attachments;
 mod format;
+pub mod multipart;
 pub mod query;
+pub mod signature;
 pub mod statement;
 pub mod text;
 mod validate;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_attachments;
 
+pub use attachments::{AttachmentPart, check_attachments, split_request};
 pub use query::{Format, StatementQuery, parse_statement_query};
 pub use statement::{
     ValidStatement, Version, agent_ifi, agent_parameter, finalize_statement, format_statement,

@@ -7,8 +7,9 @@ use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use cairn_app::lrs::{Cursor, StatementPage};
-use cairn_lrs::{StatementQuery, format_statement, parse_statement_query};
+use cairn_app::lrs::{AttachmentRow, Cursor, StatementPage};
+use cairn_lrs::multipart::{self, Part};
+use cairn_lrs::{AttachmentPart, StatementQuery, format_statement, parse_statement_query};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -39,30 +40,80 @@ fn params_of(raw: Option<&str>) -> Result<Vec<(String, String)>, Response> {
     })
 }
 
-fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
+/// The statements of a PUT or POST body and the attachment parts that came with them:
+/// application/json carries statements only, multipart/mixed the statements first and then
+/// one part per attachment (xAPI Communication 1.5.2).
+fn statements_body(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(Value, Vec<AttachmentPart>), Response> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if ct.starts_with("multipart/") {
+        .unwrap_or_default();
+    let media = multipart::media_type_of(ct);
+    let bad = |e: cairn_lrs::XapiError| refusal(StatusCode::BAD_REQUEST, &e.to_string());
+    if media == "multipart/mixed" {
+        let boundary = multipart::boundary_of(ct).map_err(bad)?;
+        let parts = multipart::parse(&boundary, body).map_err(bad)?;
+        return cairn_lrs::split_request(parts).map_err(bad);
+    }
+    if media.starts_with("multipart/") {
         return Err(refusal(
             StatusCode::BAD_REQUEST,
-            "statements with attachments (multipart/mixed) are not accepted by this LRS yet; send application/json",
+            &format!(
+                "statements with attachments are sent as multipart/mixed, not {media} (XAPI-00127)"
+            ),
         ));
     }
-    if !ct.starts_with("application/json") {
+    if media != "application/json" {
         return Err(refusal(
             StatusCode::BAD_REQUEST,
-            "send statements as Content-Type: application/json (xAPI 2.1.2)",
+            "send statements as Content-Type: application/json, or multipart/mixed with attachments (xAPI 2.1.2)",
         ));
     }
-    serde_json::from_slice(body).map_err(|e| {
+    let v = serde_json::from_slice(body).map_err(|e| {
         refusal(
             StatusCode::BAD_REQUEST,
             &format!("the body is not JSON: {e} (xAPI Data 2.2)"),
         )
-    })
+    })?;
+    Ok((v, Vec::new()))
+}
+
+/// A `multipart/mixed` response: `first` as application/json, then each attachment
+/// (xAPI Communication 2.1.3, `attachments=true`).
+fn multipart_response(first: &Value, attachments: Vec<AttachmentRow>) -> Response {
+    let json = serde_json::to_vec(first).unwrap_or_default();
+    let mut parts = vec![Part {
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: json,
+    }];
+    for a in attachments {
+        parts.push(Part {
+            headers: vec![
+                ("Content-Type".to_owned(), a.content_type),
+                ("Content-Transfer-Encoding".to_owned(), "binary".to_owned()),
+                ("X-Experience-API-Hash".to_owned(), a.sha2),
+            ],
+            body: a.content,
+        });
+    }
+    // A random boundary is all but sure not to occur in the parts; try another if it does.
+    for _ in 0..4 {
+        let boundary = format!("cairn-{}", Uuid::new_v4().simple());
+        if let Ok(body) = multipart::write(&boundary, &parts) {
+            let mut res = body.into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("multipart/mixed; boundary={boundary}")) {
+                res.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            return res;
+        }
+    }
+    refusal(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the LRS could not write the attachments as multipart/mixed; ask without attachments=true",
+    )
 }
 
 fn versioned(mut res: Response, lrs: &Lrs) -> Response {
@@ -106,7 +157,7 @@ async fn put_statement(
                 "PUT /statements needs the statementId parameter; POST stores statements without one (xAPI 2.1.2)",
             ));
         };
-        let v = json_body(&headers, &body)?;
+        let (v, attachments) = statements_body(&headers, &body)?;
         if !v.is_object() {
             return Err(refusal(
                 StatusCode::BAD_REQUEST,
@@ -114,7 +165,13 @@ async fn put_statement(
             ));
         }
         s.app
-            .store_statements(&lrs.client(), lrs.version, &[v], Some(id))
+            .store_statements_with_attachments(
+                &lrs.client(),
+                lrs.version,
+                &[v],
+                Some(id),
+                &attachments,
+            )
             .await
             .map_err(lrs_refusal)?;
         Ok(StatusCode::NO_CONTENT.into_response())
@@ -140,7 +197,7 @@ async fn post_statements(
                 ),
             ));
         }
-        let v = json_body(&headers, &body)?;
+        let (v, attachments) = statements_body(&headers, &body)?;
         let batch = match v {
             Value::Array(items) => items,
             v @ Value::Object(_) => vec![v],
@@ -153,7 +210,13 @@ async fn post_statements(
         };
         let ids = s
             .app
-            .store_statements(&lrs.client(), lrs.version, &batch, None)
+            .store_statements_with_attachments(
+                &lrs.client(),
+                lrs.version,
+                &batch,
+                None,
+                &attachments,
+            )
             .await
             .map_err(lrs_refusal)?;
         let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
@@ -273,10 +336,17 @@ async fn get_statements(
             };
             let stored = st.get("stored").and_then(Value::as_str).map(str::to_owned);
             let body = format_statement(&st, q.format, &langs);
-            return Ok(with_read_headers(
-                axum::Json(body).into_response(),
-                stored.as_deref(),
-            ));
+            let res = if q.attachments {
+                let found = s
+                    .app
+                    .statement_attachments(&client, std::slice::from_ref(&st))
+                    .await
+                    .map_err(lrs_refusal)?;
+                multipart_response(&body, found)
+            } else {
+                axum::Json(body).into_response()
+            };
+            return Ok(with_read_headers(res, stored.as_deref()));
         }
         let page: StatementPage = s
             .app
@@ -298,10 +368,18 @@ async fn get_statements(
             .more
             .map(|c| format!("/xapi/statements?more={}", c.encode()))
             .unwrap_or_default();
-        Ok(with_read_headers(
-            axum::Json(json!({"statements": statements, "more": more})).into_response(),
-            last_stored.as_deref(),
-        ))
+        let result = json!({"statements": statements, "more": more});
+        let res = if q.attachments {
+            let found = s
+                .app
+                .statement_attachments(&client, &page.statements)
+                .await
+                .map_err(lrs_refusal)?;
+            multipart_response(&result, found)
+        } else {
+            axum::Json(result).into_response()
+        };
+        Ok(with_read_headers(res, last_stored.as_deref()))
     }
     .await;
     // Whatever the answer, a refusal too (XAPI-00153).

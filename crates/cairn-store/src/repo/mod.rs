@@ -9,6 +9,7 @@ mod credentials;
 mod frameworks;
 mod icd11;
 mod lrs;
+mod lrs_attachments;
 mod lrs_docs;
 mod modules;
 mod notifications;
@@ -39,6 +40,7 @@ pub use icd11::{ICD11_SEARCH_MAX_WORDS, Icd11Counts, Icd11Entity, Icd11Release};
 pub use lrs::{
     LrsKeyAuthRow, LrsKeyRow, NewStatementRow, OBJECT_AGENT_REF, StatementFilter, StatementRow,
 };
+pub use lrs_attachments::AttachmentRow;
 pub use lrs_docs::{DocScope, DocumentRow, DocumentStamp};
 pub use modules::{
     CatalogQuery, CatalogRow, CatalogSort, ModuleRow, ModuleVersionRow, ProgressRow, SearchText,
