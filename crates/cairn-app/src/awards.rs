@@ -136,16 +136,23 @@ fn rule_refs(c: &Criteria, out: &mut Vec<(&'static str, Uuid)>) {
         }
         Criteria::EvidenceAccepted { rubric_id } => out.push(("rubric", *rubric_id)),
         Criteria::CompletedModule { module_id, .. } => out.push(("module", *module_id)),
+        // The module must exist, and completing it re-judges the rule too. Activities and
+        // cmi5 units are IRIs, not rows: statements find these rules by their organization
+        // (see `awards_after_statements`).
+        Criteria::XapiStatement {
+            module_id: Some(m), ..
+        } => out.push(("module", *m)),
+        Criteria::XapiStatement { .. } | Criteria::Cmi5MoveOn { .. } => {}
         Criteria::All { of } | Criteria::Any { of } => of.iter().for_each(|c| rule_refs(c, out)),
     }
 }
 
 /// What a learner has done towards one rule, with the words to describe each part.
 #[derive(Default)]
-struct Gathered {
-    set: EvidenceSet,
-    described: HashMap<EvidenceRef, (AwardEvidence, Option<AwardResult>)>,
-    names: BTreeMap<Uuid, String>,
+pub(crate) struct Gathered {
+    pub(crate) set: EvidenceSet,
+    pub(crate) described: HashMap<EvidenceRef, (AwardEvidence, Option<AwardResult>)>,
+    pub(crate) names: BTreeMap<Uuid, String>,
 }
 
 /// A review decision as a credential states it: the outcome and how it was reached,
@@ -281,55 +288,10 @@ impl App {
         id: Uuid,
     ) -> Result<Vec<Uuid>> {
         let mut decided = Vec::new();
+        let because = format!("{kind}:{id}");
         for achievement_id in tx.conn().achievements_referring_to(kind, id).await? {
-            if tx.conn().has_active_award(achievement_id, learner).await? {
-                continue;
-            }
-            let Some(achievement) = tx.conn().achievement(achievement_id).await? else {
-                continue;
-            };
-            let Some(rule) = achievement.spec.rule.clone() else {
-                continue;
-            };
-            let g = self.gather(tx, learner, &rule).await?;
-            let outcome = evaluate(&rule, &g.set);
-            if !outcome.met {
-                continue;
-            }
-            let mut evidence = Vec::new();
-            let mut results = Vec::new();
-            for r in &outcome.satisfied_by {
-                if let Some((e, result)) = g.described.get(r) {
-                    evidence.push(e.clone());
-                    results.extend(result.clone());
-                }
-            }
-            let names = |id: Uuid| g.names.get(&id).cloned();
-            let explanation = format!(
-                "{} met its rule, {}: {}.",
-                achievement.name,
-                rule.describe_with(&names),
-                evidence
-                    .iter()
-                    .map(|e| format!("{} ({})", e.name, e.description))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-            let because = format!("{kind}:{id}");
             if let Some(award) = self
-                .insert_award(
-                    tx,
-                    NewAward {
-                        achievement: &achievement,
-                        learner,
-                        basis: "rule",
-                        renews: None,
-                        evidence,
-                        results,
-                        explanation: &explanation,
-                        because: &because,
-                    },
-                )
+                .decide_award(tx, learner, achievement_id, &because)
                 .await?
             {
                 decided.push(award);
@@ -338,8 +300,73 @@ impl App {
         Ok(decided)
     }
 
-    /// Everything the learner has done that the rule could count.
-    async fn gather(&self, tx: &mut Tx, learner: Uuid, rule: &Criteria) -> Result<Gathered> {
+    /// Judge one achievement's rule for the learner and, when met, insert the award with
+    /// the evidence that met it. None when the learner holds it already or does not meet it.
+    pub(crate) async fn decide_award(
+        &self,
+        tx: &mut Tx,
+        learner: Uuid,
+        achievement_id: Uuid,
+        because: &str,
+    ) -> Result<Option<Uuid>> {
+        if tx.conn().has_active_award(achievement_id, learner).await? {
+            return Ok(None);
+        }
+        let Some(achievement) = tx.conn().achievement(achievement_id).await? else {
+            return Ok(None);
+        };
+        let Some(rule) = achievement.spec.rule.clone() else {
+            return Ok(None);
+        };
+        let g = self.gather(tx, learner, achievement.org_id, &rule).await?;
+        let outcome = evaluate(&rule, &g.set);
+        if !outcome.met {
+            return Ok(None);
+        }
+        let mut evidence = Vec::new();
+        let mut results = Vec::new();
+        for r in &outcome.satisfied_by {
+            if let Some((e, result)) = g.described.get(r) {
+                evidence.push(e.clone());
+                results.extend(result.clone());
+            }
+        }
+        let names = |id: Uuid| g.names.get(&id).cloned();
+        let explanation = format!(
+            "{} met its rule, {}: {}.",
+            achievement.name,
+            rule.describe_with(&names),
+            evidence
+                .iter()
+                .map(|e| format!("{} ({})", e.name, e.description))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        self.insert_award(
+            tx,
+            NewAward {
+                achievement: &achievement,
+                learner,
+                basis: "rule",
+                renews: None,
+                evidence,
+                results,
+                explanation: &explanation,
+                because,
+            },
+        )
+        .await
+    }
+
+    /// Everything the learner has done that the rule could count; statements from the LRS
+    /// of `org`, the achievement's issuer.
+    pub(crate) async fn gather(
+        &self,
+        tx: &mut Tx,
+        learner: Uuid,
+        org: Uuid,
+        rule: &Criteria,
+    ) -> Result<Gathered> {
         let mut refs = Vec::new();
         rule_refs(rule, &mut refs);
         refs.sort();
@@ -447,6 +474,8 @@ impl App {
                 }
             }
         }
+        self.gather_statements(tx, learner, org, rule, &mut g)
+            .await?;
         Ok(g)
     }
 
@@ -609,6 +638,7 @@ impl App {
                 EvidenceRef::Evidence { evidence_id } => evidence_id,
                 EvidenceRef::ModuleCompletion { module_version_id } => module_version_id,
                 EvidenceRef::Credential { credential_id } => credential_id,
+                EvidenceRef::Statement { statement_id } => statement_id,
             };
             // A component credential has a public page to point to; the rest are private
             // records, named by their ids only.
@@ -723,6 +753,9 @@ impl App {
                     }
                     EvidenceRef::Credential { credential_id } => {
                         format!("credential:{credential_id}")
+                    }
+                    EvidenceRef::Statement { statement_id } => {
+                        format!("xapi_statement:{statement_id}")
                     }
                 });
             }

@@ -603,7 +603,11 @@ impl StepCache {
             Criteria::CompletedModule { module_id, .. } => (0u8, *module_id),
             Criteria::PassedAssessment { assessment_id, .. } => (1, *assessment_id),
             Criteria::EvidenceAccepted { rubric_id } => (2, *rubric_id),
-            Criteria::All { .. } | Criteria::Any { .. } => return Ok(None),
+            // Statement rules name no module, assessment or rubric step the planner can time.
+            Criteria::All { .. }
+            | Criteria::Any { .. }
+            | Criteria::XapiStatement { .. }
+            | Criteria::Cmi5MoveOn { .. } => return Ok(None),
         };
         if let Some(s) = self.seen.get(&(tag, id)) {
             return Ok(s.clone());

@@ -21,6 +21,7 @@ mod teams;
 mod tokens;
 mod users;
 mod workforce;
+mod xapi_evidence;
 
 pub use accreditation::{
     AccreditationRow, AccreditedVersionRow, EndorsementRow, NewAccreditationRow, NewSubmissionRow,
@@ -57,3 +58,4 @@ pub use stacks::{ExpiringRow, HeldRow, StackSpecRow};
 pub use teams::TeamSummary;
 pub use users::SignInFacts;
 pub use workforce::{RoleProfileRow, ShareRow, VisibleAchievementRow, VisibleHeldRow, WorkerRow};
+pub use xapi_evidence::LearnerStatementRow;
