@@ -5,6 +5,7 @@ mod accreditation;
 mod api;
 mod assessments;
 mod assignments;
+mod authz_matrix;
 mod awards;
 mod catalog;
 mod credentials;
