@@ -435,9 +435,8 @@ impl App {
             return Ok(*known);
         }
         let found = if let Some(address) = ifi.strip_prefix("mbox:mailto:") {
-            tx.conn()
-                .org_member_by_email(org, &address.to_lowercase())
-                .await?
+            // Matched exactly, as the learner's statements are gathered by the same IFI.
+            tx.conn().org_member_by_email(org, address).await?
         } else if let Some(hash) = ifi.strip_prefix("mbox_sha1sum:") {
             if cache.sha1.is_none() {
                 let mut by_hash = HashMap::new();
