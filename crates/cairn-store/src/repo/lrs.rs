@@ -123,12 +123,21 @@ impl<'q> sqlx::Encode<'q, Postgres> for StoredAt {
     }
 }
 
-/// Rows per multi-row INSERT: well under both backends' limits on bound parameters.
-const STATEMENT_CHUNK: usize = 200;
-const REF_CHUNK: usize = 1000;
+/// Rows per multi-row INSERT, and ids per `IN` list: well under both backends' limits on
+/// bound parameters (SQLite 32,766, PostgreSQL 65,535), and large enough that a batch of
+/// 1,000 statements is two INSERTs and a handful of ref INSERTs.
+const STATEMENT_CHUNK: usize = 500;
+const REF_CHUNK: usize = 2000;
 
-fn placeholders(rows: usize, cols: usize, first: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
+/// Placeholders of `rows` rows of `cols` values, numbered from `first` on PostgreSQL.
+///
+/// SQLite gets anonymous `?` instead: for each numbered parameter the driver asks SQLite
+/// its name, and SQLite finds it by walking the statement's list of names, so binding n
+/// numbered parameters costs n² — with thousands per multi-row INSERT that was a third of
+/// batch ingest. Anonymous ones have no name to look up. A query that uses them must use
+/// them for every parameter, in the order they are bound.
+fn placeholders(sqlite: bool, rows: usize, cols: usize, first: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 6);
     for r in 0..rows {
         if r > 0 {
             s.push_str(", ");
@@ -138,19 +147,45 @@ fn placeholders(rows: usize, cols: usize, first: usize) -> String {
             if c > 0 {
                 s.push_str(", ");
             }
-            s.push('$');
-            s.push_str(&(first + r * cols + c).to_string());
+            push_param(&mut s, sqlite, first + r * cols + c);
         }
         s.push(')');
     }
     s
 }
 
-fn in_list(n: usize, first: usize) -> String {
-    (0..n)
-        .map(|i| format!("${}", first + i))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn push_param(s: &mut String, sqlite: bool, n: usize) {
+    use std::fmt::Write;
+    if sqlite {
+        s.push('?');
+    } else {
+        let _ = write!(s, "${n}");
+    }
+}
+
+/// `n` placeholders for an `IN` list, numbered from `first` on PostgreSQL (see
+/// [`placeholders`] for SQLite's).
+fn in_list(sqlite: bool, n: usize, first: usize) -> String {
+    let mut s = String::with_capacity(n * 6);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        push_param(&mut s, sqlite, first + i);
+    }
+    s
+}
+
+fn on_sqlite(c: &Conn<'_>) -> bool {
+    matches!(c, Conn::Sqlite(_))
+}
+
+/// The parameter that precedes an `IN` list built by [`in_list`]: `?` on SQLite, where
+/// all of a query's parameters must be anonymous, `$n` on PostgreSQL.
+fn param(sqlite: bool, n: usize) -> String {
+    let mut s = String::new();
+    push_param(&mut s, sqlite, n);
+    s
 }
 
 impl Conn<'_> {
@@ -213,12 +248,14 @@ impl Conn<'_> {
         org: Uuid,
         ids: &[Uuid],
     ) -> Result<Vec<StatementRow>> {
+        let sqlite = on_sqlite(self);
         let mut out = Vec::new();
         for chunk in ids.chunks(REF_CHUNK) {
             let q = format!(
                 "SELECT seq, id, voided, voids, statement FROM xapi_statements \
-                 WHERE org_id = $1 AND id IN ({})",
-                in_list(chunk.len(), 2)
+                 WHERE org_id = {} AND id IN ({})",
+                param(sqlite, 1),
+                in_list(sqlite, chunk.len(), 2)
             );
             let rows: Vec<StatementRow> = on!(self, |c| {
                 let mut query = sqlx::query_as(AssertSqlSafe(q.as_str())).bind(org);
@@ -235,11 +272,13 @@ impl Conn<'_> {
     /// Which of `ids` stored voiding statements of `org` already target: statements that
     /// arrive after their voiding are stored voided.
     pub async fn xapi_voided_before(&mut self, org: Uuid, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+        let sqlite = on_sqlite(self);
         let mut out = Vec::new();
         for chunk in ids.chunks(REF_CHUNK) {
             let q = format!(
-                "SELECT voids FROM xapi_statements WHERE org_id = $1 AND voids IN ({})",
-                in_list(chunk.len(), 2)
+                "SELECT voids FROM xapi_statements WHERE org_id = {} AND voids IN ({})",
+                param(sqlite, 1),
+                in_list(sqlite, chunk.len(), 2)
             );
             let rows: Vec<(Uuid,)> = on!(self, |c| {
                 let mut query = sqlx::query_as(AssertSqlSafe(q.as_str())).bind(org);
@@ -255,11 +294,13 @@ impl Conn<'_> {
 
     /// Mark these statements of `org` voided (voiding statements themselves never are).
     pub async fn void_xapi_statements(&mut self, org: Uuid, ids: &[Uuid]) -> Result<()> {
+        let sqlite = on_sqlite(self);
         for chunk in ids.chunks(REF_CHUNK) {
             let q = format!(
                 "UPDATE xapi_statements SET voided = TRUE \
-                 WHERE org_id = $1 AND voids IS NULL AND id IN ({})",
-                in_list(chunk.len(), 2)
+                 WHERE org_id = {} AND voids IS NULL AND id IN ({})",
+                param(sqlite, 1),
+                in_list(sqlite, chunk.len(), 2)
             );
             on!(self, |c| {
                 let mut query = sqlx::query(AssertSqlSafe(q.as_str())).bind(org);
@@ -280,13 +321,14 @@ impl Conn<'_> {
         key_id: Option<Uuid>,
         rows: &[NewStatementRow],
     ) -> Result<()> {
+        let sqlite = on_sqlite(self);
         let mut seqs: std::collections::HashMap<Uuid, i64> =
             std::collections::HashMap::with_capacity(rows.len());
         for chunk in rows.chunks(STATEMENT_CHUNK) {
             let q = format!(
                 "INSERT INTO xapi_statements (org_id, key_id, id, stored, verb_id, actor_ifi, \
                  activity_id, registration, voids, voided, statement) VALUES {} RETURNING seq, id",
-                placeholders(chunk.len(), 11, 1)
+                placeholders(sqlite, chunk.len(), 11, 1)
             );
             let back: Vec<(i64, Uuid)> = on!(self, |c| {
                 let mut query = sqlx::query_as(AssertSqlSafe(q.as_str()));
@@ -324,7 +366,7 @@ impl Conn<'_> {
         for chunk in refs.chunks(REF_CHUNK) {
             let q = format!(
                 "INSERT INTO xapi_statement_refs (seq, kind, value) VALUES {}",
-                placeholders(chunk.len(), 3, 1)
+                placeholders(sqlite, chunk.len(), 3, 1)
             );
             on!(self, |c| {
                 let mut query = sqlx::query(AssertSqlSafe(q.as_str()));

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 mod bench_seed;
+mod lrs;
 
 fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
