@@ -31,6 +31,10 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+// A child module, so that it shares this file's database set-up and clean-up.
+#[path = "bench_xapi.rs"]
+mod xapi;
+
 const ORG: &str = "bench-council";
 /// Untimed calls before each case, on learners of their own.
 const WARMUP: u64 = 50;
@@ -44,6 +48,9 @@ pub enum BenchCommand {
     /// what the employer may see, every worker's gap against each of the seven shipped
     /// roles with the heat map counts, and both together.
     Workforce(WorkforceArgs),
+    /// Time xAPI statement ingest: `App::store_statements` in-process on SQLite or
+    /// PostgreSQL with batches of 1, 100 and 1,000, or POSTs to any LRS over HTTP (--url).
+    Xapi(xapi::XapiArgs),
 }
 
 #[derive(Args)]
@@ -96,6 +103,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Stacks(args) => stacks(args).await,
         BenchCommand::Workforce(args) => workforce(args).await,
+        BenchCommand::Xapi(args) => xapi::run(args).await,
     }
 }
 
