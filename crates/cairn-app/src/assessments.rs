@@ -1072,6 +1072,8 @@ impl App {
         tx.conn().append_audit(&entry, at).await?;
         self.awards_after_attempt(&mut tx, me, row.assessment_id)
             .await?;
+        self.report_attempt(&mut tx, &assessment_row, &row, &result, at)
+            .await?;
         tx.commit().await?;
         self.process_awards().await;
         let scored = AttemptRow {

@@ -36,6 +36,7 @@ pub mod stacks;
 pub mod tabular;
 pub mod workforce;
 mod workforce_demo;
+mod xapi_emit;
 mod xapi_evidence;
 
 use cairn_core::Principal;

@@ -417,7 +417,6 @@ impl App {
     /// authority. They are validated like any client's, so a bug here is refused rather
     /// than stored. Returns the awards the statements decided; the caller runs
     /// [`App::process_awards`] after commit.
-    #[allow(dead_code)] // until the lessons and assessments report (issue 9)
     pub(crate) async fn record_statements(
         &self,
         tx: &mut cairn_store::Tx,

@@ -720,8 +720,11 @@ impl App {
             self.awards_after_completion(&mut tx, user, v.module_id)
                 .await?;
         }
+        let awarded = self
+            .report_lesson(&mut tx, user, &v, &before, &p, update.page_reached)
+            .await?;
         tx.commit().await?;
-        if newly_completed {
+        if newly_completed || !awarded.is_empty() {
             self.process_awards().await;
         }
         Ok(p)

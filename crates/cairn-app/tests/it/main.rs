@@ -17,6 +17,7 @@ mod stacks;
 mod workforce;
 mod workforce_demo;
 mod xapi_evidence;
+mod xapi_emit;
 
 use cairn_app::accounts::NewUser;
 use cairn_app::orgs::{NewMember, NewOrg, NewToken};
