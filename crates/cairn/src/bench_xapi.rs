@@ -316,6 +316,18 @@ fn percentile(sorted: &[Duration], p: usize) -> Option<Duration> {
     sorted.get((p * n).div_ceil(100).saturating_sub(1)).copied()
 }
 
+/// CPU time this process has used so far (user + system, Linux), to tell the work done
+/// from the waiting on a machine that others share.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    // The kernel reports these in USER_HZ, which is 100 on Linux whatever the kernel's HZ.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     match v.len() {
@@ -427,6 +439,7 @@ async fn in_process_on(app: &App, args: &XapiArgs, url: &str) -> Result<Value> {
             calls * size as u64
         );
         let mut rates = Vec::new();
+        let mut cpu_rates = Vec::new();
         let mut latencies = Vec::new();
         for run in 0..=args.runs {
             let batches: Vec<Vec<Value>> = (0..calls)
@@ -439,6 +452,7 @@ async fn in_process_on(app: &App, args: &XapiArgs, url: &str) -> Result<Value> {
                 .collect();
             next += calls * size as u64;
             let mut these = Vec::with_capacity(batches.len());
+            let cpu = cpu_time();
             let t = Instant::now();
             for b in &batches {
                 let c = Instant::now();
@@ -446,13 +460,19 @@ async fn in_process_on(app: &App, args: &XapiArgs, url: &str) -> Result<Value> {
                 these.push(c.elapsed());
             }
             let d = t.elapsed();
+            let used = cpu.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
             if run > 0 {
-                rates.push((calls * size as u64) as f64 / d.as_secs_f64().max(1e-9));
+                let n = (calls * size as u64) as f64;
+                rates.push(n / d.as_secs_f64().max(1e-9));
+                if let Some(u) = used {
+                    cpu_rates.push(n / u.as_secs_f64().max(1e-3));
+                }
                 latencies.extend(these);
             }
         }
         latencies.sort();
         let mut sorted = rates.clone();
+        let mut cpu_sorted = cpu_rates.clone();
         cases.push(json!({
             "mode": "in-process",
             "batch": size,
@@ -461,6 +481,7 @@ async fn in_process_on(app: &App, args: &XapiArgs, url: &str) -> Result<Value> {
             "runs": rates.len(),
             "statements_per_second": median(&mut sorted),
             "runs_statements_per_second": rates,
+            "statements_per_cpu_second": (!cpu_sorted.is_empty()).then(|| median(&mut cpu_sorted)),
             "p50_ms": percentile(&latencies, 50).map(millis),
             "p99_ms": percentile(&latencies, 99).map(millis),
             "errors": 0,
@@ -871,21 +892,34 @@ fn print_table(r: &Value) {
         );
     }
     println!();
+    let num = |v: &Value| match v {
+        Value::Number(n) => n.to_string(),
+        _ => "—".into(),
+    };
     println!(
-        "{:<11} {:>6} {:>5} {:>10} {:>14} {:>10} {:>10} {:>7}",
-        "mode", "batch", "conns", "statements", "statements/s", "p50 ms", "p99 ms", "errors"
+        "{:<11} {:>6} {:>5} {:>10} {:>13} {:>13} {:>9} {:>9} {:>6}",
+        "mode",
+        "batch",
+        "conns",
+        "statements",
+        "statements/s",
+        "per CPU-s",
+        "p50 ms",
+        "p99 ms",
+        "errors"
     );
     for c in r["cases"].as_array().into_iter().flatten() {
         println!(
-            "{:<11} {:>6} {:>5} {:>10} {:>14} {:>10} {:>10} {:>7}",
+            "{:<11} {:>6} {:>5} {:>10} {:>13} {:>13} {:>9} {:>9} {:>6}",
             c["mode"].as_str().unwrap_or_default(),
-            c["batch"],
-            c["connections"],
-            c["statements"],
+            num(&c["batch"]),
+            num(&c["connections"]),
+            num(&c["statements"]),
             f(&c["statements_per_second"], 0),
+            f(&c["statements_per_cpu_second"], 0),
             f(&c["p50_ms"], 2),
             f(&c["p99_ms"], 2),
-            c["errors"],
+            num(&c["errors"]),
         );
         if let Some(e) = c["first_error"].as_str() {
             println!(
