@@ -382,7 +382,6 @@ fn concrete(path: &str, home: Home, w: &World) -> String {
             ("{evidence_id}", _) => w.id("evidence"),
             ("{file_id}", _) => w.id("random"),
             ("{id}", p) => w.id(match p {
-                "achievements" if path.ends_with("/stack") => "achievement",
                 "achievements" => "achievement",
                 "credentials" => "credential",
                 "frameworks" => "framework",
@@ -775,12 +774,10 @@ async fn discover(h: &Harness, c: &Callers) -> World {
     .await;
 
     // Content the write routes accept, copied from what is there.
+    let item_id = World { ids: ids.clone() }.id("item");
     let item = body_json(
-        h.get(
-            &format!("/api/v1/items/{}", World { ids: ids.clone() }.id("item")),
-            Some(&admin(Provider)),
-        )
-        .await,
+        h.get(&format!("/api/v1/items/{item_id}"), Some(&admin(Provider)))
+            .await,
     )
     .await;
     ids.push(("item_content", item["content"].to_string()));
