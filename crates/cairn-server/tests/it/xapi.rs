@@ -453,3 +453,197 @@ backend_tests! {
         assert_eq!(c.post(&h, good).await.status(), StatusCode::OK);
     }
 }
+
+/// A multipart/mixed statements body: the statements, then each `(content type, content,
+/// hash header)` as an attachment part.
+fn multipart_body(boundary: &str, statements: &Value, parts: &[(&str, &[u8], String)]) -> Vec<u8> {
+    let mut out = format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n{statements}")
+        .into_bytes();
+    for (ct, content, hash) in parts {
+        out.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Type: {ct}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {hash}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(content);
+    }
+    out.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    out
+}
+
+async fn post_multipart(h: &Harness, c: &Client, content_type: &str, body: Vec<u8>) -> Response<Body> {
+    let req = Request::post("/xapi/statements")
+        .header(header::AUTHORIZATION, &c.basic)
+        .header("X-Experience-API-Version", "2.0.0")
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    h.send(req).await
+}
+
+fn with_attachment(id: Uuid, content: &[u8], usage: &str, content_type: &str) -> Value {
+    let mut s = statement("ann@example.org", &verb("attached"), &act("report"));
+    s["id"] = json!(id.to_string());
+    s["attachments"] = json!([{
+        "usageType": usage,
+        "display": {"en-US": "report"},
+        "contentType": content_type,
+        "length": content.len(),
+        "sha2": cairn_lrs::attachments::sha256_hex(content)
+    }]);
+    s
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    base64(bytes)
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
+}
+
+/// A JWS compact serialization of `payload` (the signature bytes are not checked by the LRS).
+fn jws(alg: &str, payload: &Value) -> Vec<u8> {
+    let header = json!({"alg": alg}).to_string();
+    format!(
+        "{}.{}.{}",
+        base64url(header.as_bytes()),
+        base64url(payload.to_string().as_bytes()),
+        base64url(b"not checked signature bytes")
+    )
+    .into_bytes()
+}
+
+const SIGNATURE: &str = "http://adlnet.gov/expapi/attachments/signature";
+const BOUNDARY: &str = "-------314159265358979323846";
+
+backend_tests! {
+    async fn attachments_round_trip_through_multipart(db: TestDb) {
+        let h = Harness::new(db);
+        let c = setup(&h, "north").await;
+        let id = Uuid::new_v4();
+        let content: &[u8] = b"here is a simple attachment\r\n--not the boundary";
+        let s = with_attachment(id, content, "http://example.org/usage/report", "text/plain");
+        let hash = cairn_lrs::attachments::sha256_hex(content);
+        let body = multipart_body(BOUNDARY, &s, &[("text/plain", content, hash.clone())]);
+        let res = post_multipart(&h, &c, &format!("multipart/mixed; boundary={BOUNDARY}"), body).await;
+        assert_eq!(res.status(), StatusCode::OK);
+
+        // attachments=false (the default) is JSON as before.
+        let res = c.get(&h, &format!("statementId={id}")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(body_json(res).await["id"], id.to_string());
+
+        // attachments=true: the statement first, then its attachment with its hash.
+        for query in [format!("statementId={id}&attachments=true"), "attachments=true".to_owned()] {
+            let res = c.get(&h, &query).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let ct = res.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+            let boundary = cairn_lrs::multipart::boundary_of(&ct).unwrap();
+            let bytes = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+            let parts = cairn_lrs::multipart::parse(&boundary, &bytes).unwrap();
+            assert_eq!(parts.len(), 2, "{query}");
+            let first: Value = serde_json::from_slice(&parts[0].body).unwrap();
+            let got = if query.starts_with("statementId") { first } else { first["statements"][0].clone() };
+            assert_eq!(got["id"], id.to_string());
+            assert_eq!(parts[1].body, content);
+            assert_eq!(parts[1].header("X-Experience-API-Hash"), Some(hash.as_str()));
+            assert_eq!(parts[1].header("Content-Transfer-Encoding"), Some("binary"));
+            assert_eq!(parts[1].header("Content-Type"), Some("text/plain"));
+        }
+
+        // application/json: fine when every attachment has a fileUrl, refused otherwise.
+        let mut by_url = with_attachment(Uuid::new_v4(), b"elsewhere", "http://example.org/usage/report", "text/plain");
+        by_url["attachments"][0]["fileUrl"] = json!("http://example.org/files/1.txt");
+        assert_eq!(c.post(&h, by_url).await.status(), StatusCode::OK);
+        let inline = with_attachment(Uuid::new_v4(), b"inline", "http://example.org/usage/report", "text/plain");
+        let msg = error_of(c.post(&h, inline).await, StatusCode::BAD_REQUEST).await;
+        assert!(msg.contains("fileUrl"), "{msg}");
+    }
+
+    async fn malformed_multipart_is_refused_with_nothing_stored(db: TestDb) {
+        let h = Harness::new(db);
+        let c = setup(&h, "north").await;
+        let ct = format!("multipart/mixed; boundary={BOUNDARY}");
+        let content: &[u8] = b"the attachment";
+        let hash = cairn_lrs::attachments::sha256_hex(content);
+        let other_hash = cairn_lrs::attachments::sha256_hex(b"something else");
+        let fresh = || with_attachment(Uuid::new_v4(), content, "http://example.org/usage/report", "text/plain");
+
+        let cases: Vec<(&str, String, Vec<u8>)> = vec![
+            ("hash mismatch", ct.clone(), multipart_body(BOUNDARY, &fresh(), &[("text/plain", b"tampered", hash.clone())])),
+            ("missing part", ct.clone(), multipart_body(BOUNDARY, &fresh(), &[])),
+            ("extra part", ct.clone(), multipart_body(BOUNDARY, &fresh(), &[
+                ("text/plain", content, hash.clone()),
+                ("text/plain", b"something else", other_hash),
+            ])),
+            ("bad boundary", "multipart/mixed; boundary=\"unclosed".to_owned(), multipart_body(BOUNDARY, &fresh(), &[("text/plain", content, hash.clone())])),
+            ("other boundary", "multipart/mixed; boundary=elsewhere".to_owned(), multipart_body(BOUNDARY, &fresh(), &[("text/plain", content, hash.clone())])),
+            ("no boundary", "multipart/mixed".to_owned(), multipart_body(BOUNDARY, &fresh(), &[("text/plain", content, hash.clone())])),
+            ("form-data", format!("multipart/form-data; boundary={BOUNDARY}"), multipart_body(BOUNDARY, &fresh(), &[("text/plain", content, hash.clone())])),
+        ];
+        let mut cases = cases;
+        let full = multipart_body(BOUNDARY, &fresh(), &[("text/plain", content, hash.clone())]);
+        cases.push(("truncated", ct.clone(), full[..full.len() - 20].to_vec()));
+        for (what, content_type, body) in cases {
+            let res = post_multipart(&h, &c, &content_type, body).await;
+            let msg = error_of(res, StatusCode::BAD_REQUEST).await;
+            assert!(!msg.is_empty(), "{what}");
+        }
+        // Nothing was stored, and the server still answers.
+        assert!(c.ids(&h, "").await.is_empty());
+        let ok = multipart_body(BOUNDARY, &fresh(), &[("text/plain", content, hash)]);
+        assert_eq!(post_multipart(&h, &c, &ct, ok).await.status(), StatusCode::OK);
+        assert_eq!(c.ids(&h, "").await.len(), 1);
+    }
+
+    async fn signed_statements_are_checked_against_their_payload(db: TestDb) {
+        let h = Harness::new(db);
+        let c = setup(&h, "north").await;
+        let ct = format!("multipart/mixed; boundary={BOUNDARY}");
+        let signed = |alg: &str, payload: &Value, sent: &Value| {
+            let sig = jws(alg, payload);
+            let mut s = sent.clone();
+            s["attachments"] = json!([{
+                "usageType": SIGNATURE,
+                "display": {"en-US": "signature"},
+                "contentType": "application/octet-stream",
+                "length": sig.len(),
+                "sha2": cairn_lrs::attachments::sha256_hex(&sig)
+            }]);
+            let hash = cairn_lrs::attachments::sha256_hex(&sig);
+            multipart_body(BOUNDARY, &s, &[("application/octet-stream", &sig, hash)])
+        };
+        let mut s = statement("ann@example.org", &verb("passed"), &act("exam"));
+        s["id"] = json!(Uuid::new_v4().to_string());
+        s["result"] = json!({"duration": "PT1.1237S"});
+        let mut payload = s.clone();
+        payload["result"]["duration"] = json!("PT1.12S");
+        for alg in ["RS256", "RS384", "RS512"] {
+            let mut sent = s.clone();
+            sent["id"] = json!(Uuid::new_v4().to_string());
+            let mut p = payload.clone();
+            p["id"] = sent["id"].clone();
+            let res = post_multipart(&h, &c, &ct, signed(alg, &p, &sent)).await;
+            assert_eq!(res.status(), StatusCode::OK, "{alg}");
+        }
+
+        // A payload that differs, another algorithm, a JWS that is not one: 400.
+        let mut differs = payload.clone();
+        differs["verb"]["id"] = json!(verb("failed"));
+        let msg = error_of(post_multipart(&h, &c, &ct, signed("RS256", &differs, &s)).await, StatusCode::BAD_REQUEST).await;
+        assert!(msg.contains("XAPI-00116"), "{msg}");
+        let msg = error_of(post_multipart(&h, &c, &ct, signed("HS256", &payload, &s)).await, StatusCode::BAD_REQUEST).await;
+        assert!(msg.contains("XAPI-00117"), "{msg}");
+        let sig = b"no.jws".to_vec();
+        let mut broken = s.clone();
+        broken["attachments"] = json!([{
+            "usageType": SIGNATURE, "display": {"en-US": "signature"},
+            "contentType": "application/octet-stream", "length": sig.len(),
+            "sha2": cairn_lrs::attachments::sha256_hex(&sig)
+        }]);
+        let body = multipart_body(BOUNDARY, &broken, &[("application/octet-stream", &sig, cairn_lrs::attachments::sha256_hex(&sig))]);
+        error_of(post_multipart(&h, &c, &ct, body).await, StatusCode::BAD_REQUEST).await;
+        assert_eq!(c.ids(&h, "").await.len(), 3);
+    }
+}
