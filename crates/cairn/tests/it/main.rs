@@ -3,9 +3,11 @@
 
 mod backup;
 mod crash;
+mod crash_awards;
 mod framework;
 mod icd11;
 mod secrets;
+mod two_servers;
 mod vc;
 
 use std::process::{Command, Output};
