@@ -20,6 +20,7 @@ mod stacks;
 mod workforce;
 mod xapi;
 mod xapi_documents;
+mod xapi_evidence;
 
 use axum::Router;
 use axum::body::Body;
