@@ -11,6 +11,7 @@ mod icd11;
 mod lrs;
 mod lrs_attachments;
 mod lrs_docs;
+mod metrics;
 mod modules;
 mod notifications;
 mod orgs;
@@ -43,6 +44,7 @@ pub use lrs::{
 };
 pub use lrs_attachments::AttachmentRow;
 pub use lrs_docs::{DocScope, DocumentRow, DocumentStamp};
+pub use metrics::Backlog;
 pub use modules::{
     CatalogQuery, CatalogRow, CatalogSort, ModuleRow, ModuleVersionRow, ProgressRow, SearchText,
     fts5_query,
