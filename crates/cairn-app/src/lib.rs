@@ -22,6 +22,7 @@ pub mod icd11;
 pub mod keys;
 pub mod lrs;
 pub mod lrs_docs;
+mod metrics;
 pub mod modules;
 pub mod notify;
 pub mod orgs;
