@@ -30,6 +30,10 @@ pub struct AppConfig {
     /// Sign-in attempts one client address may make per window.
     pub sign_in_attempts_per_window: u32,
     pub sign_in_window: std::time::Duration,
+    /// Public verifications (the VC API and the verify page) one client address may ask
+    /// for per minute, per server; 0: no limit. Verification costs real work (canonical
+    /// RDF, signatures), so an anonymous caller cannot occupy the server with it.
+    pub verifications_per_minute: u32,
     /// How people and other systems reach this server, without a trailing slash, e.g.
     /// `https://cairn.example.org`. Credential ids, did:web identifiers and status list
     /// URLs are made from it, so it must stay stable once credentials are issued.
@@ -79,6 +83,7 @@ impl Default for AppConfig {
             password_cost: PasswordCost::STANDARD,
             sign_in_attempts_per_window: 30,
             sign_in_window: std::time::Duration::from_secs(300),
+            verifications_per_minute: 600,
             public_url: "http://127.0.0.1:8080".into(),
             master_key: None,
             sign_awards_inline: true,

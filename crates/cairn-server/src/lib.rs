@@ -10,6 +10,7 @@ mod api;
 mod assets;
 mod auth;
 mod layers;
+mod metrics;
 mod pages;
 pub mod problem;
 mod xapi;
@@ -43,6 +44,9 @@ pub struct AppState {
     pub app: App,
     pub config: Arc<ServerConfig>,
     pub sign_in_limiter: Arc<RateLimiter>,
+    /// Per client address; None when the configuration sets no limit.
+    pub verify_limiter: Option<Arc<RateLimiter>>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -51,11 +55,33 @@ impl AppState {
             app.config.sign_in_attempts_per_window,
             app.config.sign_in_window,
         );
+        let per_minute = app.config.verifications_per_minute;
+        let verify_limiter = (per_minute > 0)
+            .then(|| Arc::new(RateLimiter::new(per_minute, Duration::from_secs(60))));
         Self {
             app,
             config: Arc::new(config),
             sign_in_limiter: Arc::new(limiter),
+            verify_limiter,
+            metrics: Arc::default(),
         }
+    }
+}
+
+impl AppState {
+    /// Count one public verification from `peer`; refused while its address is over the
+    /// limit, with the seconds to wait.
+    pub(crate) fn check_verify_rate(
+        &self,
+        peer: Option<std::net::SocketAddr>,
+    ) -> Result<(), cairn_app::AppError> {
+        let Some(limiter) = &self.verify_limiter else {
+            return Ok(());
+        };
+        let key = peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string());
+        limiter
+            .check(&key)
+            .map_err(|retry_after_secs| cairn_app::AppError::RateLimited { retry_after_secs })
     }
 }
 
@@ -65,6 +91,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/api/openapi.json", get(api::openapi_json))
         .merge(api_router)
         .merge(pages::routes())
@@ -86,6 +113,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             layers::panic_response,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
         ))
         .with_state(state)
 }

@@ -23,6 +23,7 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
     pub platform_issuer: Option<String>,
+    pub verifications_per_minute: Option<u32>,
 }
 
 impl FileConfig {
@@ -50,6 +51,7 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
     pub platform_issuer: Option<String>,
+    pub verifications_per_minute: u32,
 }
 
 pub fn db_url(args: &DbArgs, file: &FileConfig, default: &str) -> String {
@@ -82,6 +84,10 @@ impl Settings {
                 .platform_issuer
                 .clone()
                 .or_else(|| file.platform_issuer.clone()),
+            verifications_per_minute: args
+                .verifications_per_minute
+                .or(file.verifications_per_minute)
+                .unwrap_or(cairn_app::AppConfig::default().verifications_per_minute),
         }
     }
 }

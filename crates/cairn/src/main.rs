@@ -91,6 +91,11 @@ struct ServeArgs {
     /// such as learners' CLR transcripts. The demo uses its workforce council.
     #[arg(long, env = "CAIRN_PLATFORM_ISSUER")]
     platform_issuer: Option<String>,
+    /// Public verifications (VC API and the verify page) one client address may ask for
+    /// per minute on this server; 0 turns the limit off (e.g. behind a proxy that limits,
+    /// or for load tests). Default: 600.
+    #[arg(long, env = "CAIRN_VERIFICATIONS_PER_MINUTE")]
+    verifications_per_minute: Option<u32>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -445,6 +450,7 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
         public_url: public_url.clone(),
         master_key,
         sign_awards_inline: s.sign_awards_inline,
+        verifications_per_minute: s.verifications_per_minute,
         smtp,
         platform_issuer: s
             .platform_issuer

@@ -347,11 +347,14 @@ pub struct VcApiVerified {
 /// documents and status lists are consulted; other hosts are not contacted.
 #[utoipa::path(post, path = "/credentials/verify", tag = "vc-api", request_body = VcApiVerify, security(()),
     responses((status = 200, body = VcApiVerified), (status = 400, body = Problem, content_type = "application/problem+json"),
-               (status = 422, body = Problem, content_type = "application/problem+json")))]
+               (status = 422, body = Problem, content_type = "application/problem+json"),
+               (status = 429, description = "Too many verifications from this address; see Retry-After", body = Problem, content_type = "application/problem+json")))]
 pub async fn vc_api_verify(
     State(s): State<AppState>,
+    crate::auth::ClientAddr(peer): crate::auth::ClientAddr,
     ApiJson(b): ApiJson<VcApiVerify>,
 ) -> ApiResult<Json<VcApiVerified>> {
+    s.check_verify_rate(peer)?;
     let input = match b.verifiable_credential {
         Value::String(jwt) => cairn_vc::bake::CredentialInput::Jwt(jwt),
         v => cairn_vc::bake::CredentialInput::Json(v),

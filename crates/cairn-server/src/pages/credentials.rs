@@ -324,7 +324,24 @@ async fn verify_form() -> VerifyPage {
     }
 }
 
-async fn verify_submit(State(s): State<AppState>, mut form: Multipart) -> Response {
+async fn verify_submit(
+    State(s): State<AppState>,
+    crate::auth::ClientAddr(peer): crate::auth::ClientAddr,
+    mut form: Multipart,
+) -> Response {
+    if let Err(AppError::RateLimited { retry_after_secs }) = s.check_verify_rate(peer) {
+        let mut res = verify_error(
+            String::new(),
+            format!(
+                "Too many verifications from your network. Wait {retry_after_secs} seconds and try again."
+            ),
+        );
+        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        return res;
+    }
     let mut pasted = String::new();
     let mut file: Option<Vec<u8>> = None;
     loop {

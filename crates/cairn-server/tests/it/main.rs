@@ -11,6 +11,8 @@ mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod limits;
+mod metrics;
 mod notifications;
 mod pages;
 mod pages_workforce;
