@@ -488,6 +488,7 @@ impl App {
         let credentials = credentials + self.seed_demo_validation(&orgs).await?;
         let credentials = credentials + self.seed_workforce_demo().await?;
         self.seed_accreditation_demo().await?;
+        let credentials = credentials + self.seed_xapi_demo().await?;
         Ok(Seeded::Created {
             organizations: orgs.len(),
             people,

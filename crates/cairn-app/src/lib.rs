@@ -37,6 +37,7 @@ pub mod stacks;
 pub mod tabular;
 pub mod workforce;
 mod workforce_demo;
+mod xapi_demo;
 mod xapi_emit;
 mod xapi_evidence;
 

@@ -231,3 +231,50 @@ backend_tests! {
         assert!(all(&app, &north).await.is_empty());
     }
 }
+
+backend_tests! {
+    async fn the_demos_external_xapi_module_awards_only_the_learner_who_passed_well(db: TestDb) {
+        use cairn_app::demo::{DEMO_PASSWORD, PERSONAS};
+        let app = app(&db);
+        let seeded = app.seed_demo().await.unwrap();
+        let cairn_app::demo::Seeded::Created { credentials, .. } = seeded else { panic!("{seeded:?}") };
+        let sys = Principal::system();
+        let (_, rhwc) = app.credentials(&sys, "rhwc", 1, 0).await.unwrap();
+        let (_, academy) = app.credentials(&sys, "northbridge-academy", 1, 0).await.unwrap();
+        assert_eq!((rhwc + academy) as usize, credentials, "the count seed_demo reports is what is stored");
+
+        // The learner persona sees the badge among her awards, issued for the statement.
+        let amara = app.sign_in(PERSONAS[0].email, DEMO_PASSWORD).await.unwrap();
+        let p = app.session(&amara.session_secret).await.unwrap().principal;
+        let awards = app.my_awards(&p).await.unwrap();
+        assert_eq!(awards.len(), 3, "{awards:?}");
+        let badge: Vec<_> = app.my_credentials(&p).await.unwrap().into_iter().filter(|c| c.name == "Hand Hygiene Simulation").collect();
+        assert_eq!(badge.len(), 1);
+        assert_eq!(badge[0].state, cairn_core::CredentialState::Active);
+
+        // Only she holds it: the colleague short of 0.8 and the withdrawn pass earn nothing.
+        let (all, _) = app.credentials(&sys, "northbridge-academy", 500, 0).await.unwrap();
+        assert_eq!(all.iter().filter(|c| c.name == "Hand Hygiene Simulation").count(), 1);
+
+        // The simulation's statements are in the academy's LRS: two passes readable, the
+        // withdrawn one voided, and the voiding statement itself.
+        let academy_admin = member(&app, "northbridge-academy", Role::Admin).await;
+        let key = app.create_lrs_key(&academy_admin, "northbridge-academy", "reader").await.unwrap();
+        let client = app.lrs_authenticate(&key.key.id.to_string(), &key.secret).await.unwrap();
+        let q = StatementQuery {
+            activity: Some("https://sim.handhygiene.example/xapi/activities/hand-hygiene".into()),
+            ..StatementQuery::default()
+        };
+        let sim = app.query_statements(&client, &q, &[], None).await.unwrap().statements;
+        let (voiding, passes): (Vec<&Value>, Vec<&Value>) = sim
+            .iter()
+            .partition(|s| s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided");
+        assert_eq!(voiding.len(), 1);
+        let mut scores: Vec<f64> = passes
+            .iter()
+            .map(|s| s["result"]["score"]["scaled"].as_f64().unwrap())
+            .collect();
+        scores.sort_by(f64::total_cmp);
+        assert_eq!(scores, vec![0.74, 0.92]);
+    }
+}
