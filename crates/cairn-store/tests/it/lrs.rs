@@ -122,4 +122,19 @@ backend_tests! {
         let mut r = db.store.reader().await.unwrap();
         assert_eq!(r.conn().xapi_last_seq(o.id).await.unwrap(), 0, "{}", db.backend);
     }
+
+    async fn statements_of_an_unknown_organization_are_refused_by_commit_at_the_latest(db: TestDb) {
+        // SQLite checks this batch's foreign keys at commit; PostgreSQL at the INSERT.
+        let mut tx = db.store.begin().await.unwrap();
+        let outcome = match tx.conn().insert_xapi_statements(Uuid::new_v4(), None, &rows(3)).await {
+            Ok(()) => tx.commit().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        assert!(outcome.is_err(), "{}: stored statements of no organization", db.backend);
+        let o = org("after", "After", &[OrgKind::Provider]);
+        let mut tx = db.store.begin().await.unwrap();
+        tx.conn().insert_org(&o).await.unwrap();
+        tx.conn().insert_xapi_statements(o.id, None, &rows(2)).await.unwrap();
+        tx.commit().await.unwrap();
+    }
 }
