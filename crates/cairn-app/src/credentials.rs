@@ -146,16 +146,29 @@ impl App {
             Some(row) => master.open(org.id, &row.secret_sealed)?,
             None => {
                 let kp = KeyPair::generate().map_err(|e| AppError::Internal(e.to_string()))?;
-                conn.insert_signing_key(&SigningKeyRow {
-                    id: Uuid::now_v7(),
-                    org_id: org.id,
-                    public_multibase: kp.public_multibase(),
-                    secret_sealed: master.seal(org.id, &kp.seed())?,
-                    created_at: now(),
-                    retired_at: None,
-                })
-                .await?;
-                kp
+                let made = conn
+                    .insert_first_signing_key(&SigningKeyRow {
+                        id: Uuid::now_v7(),
+                        org_id: org.id,
+                        public_multibase: kp.public_multibase(),
+                        secret_sealed: master.seal(org.id, &kp.seed())?,
+                        created_at: now(),
+                        retired_at: None,
+                    })
+                    .await?;
+                if made {
+                    kp
+                } else {
+                    // Another server made the organization's key at the same moment.
+                    let keys = conn.signing_keys(org.id).await?;
+                    let row = keys
+                        .iter()
+                        .find(|k| k.retired_at.is_none())
+                        .ok_or_else(|| {
+                            AppError::Internal("the organization's new signing key is gone".into())
+                        })?;
+                    master.open(org.id, &row.secret_sealed)?
+                }
             }
         };
         Ok(match conn.issuer_did_method(org.id).await?.as_str() {

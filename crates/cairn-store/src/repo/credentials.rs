@@ -175,6 +175,24 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// Insert an organization's first active key, unless another transaction (another
+    /// server) made one meanwhile: false then, and that key is the one to use. On
+    /// PostgreSQL this waits for the other transaction to end.
+    pub async fn insert_first_signing_key(&mut self, k: &SigningKeyRow) -> Result<bool> {
+        let q = "INSERT INTO signing_keys (id, org_id, public_multibase, secret_sealed, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, NULL) \
+                 ON CONFLICT (org_id) WHERE retired_at IS NULL DO NOTHING";
+        let n = on!(self, |c| sqlx::query(q)
+            .bind(k.id)
+            .bind(k.org_id)
+            .bind(&k.public_multibase)
+            .bind(&k.secret_sealed)
+            .bind(k.created_at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
     /// All keys of an organization, newest first; the first unretired one signs.
     pub async fn signing_keys(&mut self, org: Uuid) -> Result<Vec<SigningKeyRow>> {
         let q = "SELECT id, org_id, public_multibase, secret_sealed, created_at, retired_at FROM signing_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC";

@@ -91,19 +91,37 @@ pub(crate) fn serve(db: &str, log: &Path, extra: &[&str]) -> Server {
 
 /// What the servers logged at WARN or ERROR: nothing is expected.
 pub(crate) fn complaints(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
+    plain_log(log)
         .lines()
         .filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("panicked"))
         .map(str::to_owned)
         .collect()
 }
 
+/// The log as plain text: the server colours its log even into a file.
+fn plain_log(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // An escape sequence: ESC [ parameters, ending in a letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The sum of `field=N` over the log's lines that carry `message`.
 pub(crate) fn logged(log: &Path, message: &str, field: &str) -> usize {
     let key = format!("{field}=");
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
+    plain_log(log)
         .lines()
         .filter(|l| l.contains(message))
         .filter_map(|l| l.split_once(&key))

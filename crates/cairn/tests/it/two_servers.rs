@@ -237,3 +237,78 @@ fn two_servers_on_one_postgres_do_nothing_twice() {
     rt.block_on(app.store.close());
     drop(db);
 }
+
+// The race the two servers ran into, step by step: while one transaction's new key for an
+// issuer is uncommitted, another that finds no key and makes one ends up with the first's,
+// not a second active key. Rotation still makes a fresh one.
+cairn_store::backend_tests! {
+    async fn an_issuers_first_signing_key_is_made_once(db: TestDb) {
+        use cairn_store::{Backend, SigningKeyRow};
+        let app = App::new(db.store.clone(), AppConfig::for_tests());
+        let org = app
+            .create_org(
+                &cairn_core::Principal::system(),
+                cairn_app::orgs::NewOrg {
+                    slug: Some("keys".into()),
+                    name: "Keys".into(),
+                    kinds: vec![cairn_core::OrgKind::Issuer],
+                },
+            )
+            .await
+            .unwrap();
+        let key = |n: u8| SigningKeyRow {
+            id: uuid::Uuid::now_v7(),
+            org_id: org.id,
+            public_multibase: format!("z-test-{n}"),
+            secret_sealed: vec![n; 8],
+            created_at: time::OffsetDateTime::now_utc(),
+            retired_at: None,
+        };
+        let mut first = db.store.begin().await.unwrap();
+        assert!(first.conn().insert_first_signing_key(&key(1)).await.unwrap());
+        let made = match db.store.backend() {
+            // The second waits for the first to commit, then does nothing.
+            Backend::Postgres => {
+                let second = async {
+                    let mut tx = db.store.begin().await.unwrap();
+                    let made = tx.conn().insert_first_signing_key(&key(2)).await.unwrap();
+                    tx.commit().await.unwrap();
+                    made
+                };
+                let commit = async {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    first.commit().await.unwrap();
+                };
+                tokio::join!(second, commit).0
+            }
+            // One writer: the second transaction begins once the first has ended.
+            Backend::Sqlite => {
+                first.commit().await.unwrap();
+                let mut tx = db.store.begin().await.unwrap();
+                let made = tx.conn().insert_first_signing_key(&key(2)).await.unwrap();
+                tx.commit().await.unwrap();
+                made
+            }
+        };
+        assert!(!made, "a second active key was made");
+        let active = |keys: Vec<SigningKeyRow>| -> Vec<String> {
+            keys.into_iter()
+                .filter(|k| k.retired_at.is_none())
+                .map(|k| k.public_multibase)
+                .collect()
+        };
+        let keys = db.store.reader().await.unwrap().conn().signing_keys(org.id).await.unwrap();
+        assert_eq!(active(keys), ["z-test-1"]);
+
+        let mut tx = db.store.begin().await.unwrap();
+        tx.conn()
+            .retire_signing_keys(org.id, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        assert!(tx.conn().insert_first_signing_key(&key(3)).await.unwrap());
+        tx.commit().await.unwrap();
+        let keys = db.store.reader().await.unwrap().conn().signing_keys(org.id).await.unwrap();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(active(keys), ["z-test-3"]);
+    }
+}
