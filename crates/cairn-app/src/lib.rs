@@ -56,6 +56,8 @@ pub use error::{AppError, Result};
 pub struct App {
     pub store: Store,
     pub config: std::sync::Arc<AppConfig>,
+    /// Shared by clones, so every request of one server sees the same cache.
+    trust_cache: std::sync::Arc<registry::TrustCache>,
 }
 
 impl App {
@@ -63,6 +65,7 @@ impl App {
         Self {
             store,
             config: std::sync::Arc::new(config),
+            trust_cache: Default::default(),
         }
     }
 

@@ -6,7 +6,11 @@
 //! Verification reports what the registry says about a credential's issuer and endorsers
 //! beside its checks ([`App::trust_report`]), never instead of them.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use cairn_core::authz::Action;
 use cairn_core::validate::Invalid;
@@ -18,6 +22,7 @@ use cairn_vc::verify::VerificationReport;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use crate::{App, AppError, Result, audit_entry, now, require};
 
@@ -102,6 +107,81 @@ impl From<AppError> for RegistryImportError {
 impl From<StoreError> for RegistryImportError {
     fn from(e: StoreError) -> Self {
         RegistryImportError::Other(e.into())
+    }
+}
+
+/// What public verification would otherwise read and re-verify on every call: the
+/// registry, and the endorsements this server holds with whether each verifies.
+///
+/// The registry is dropped when this server edits it and otherwise kept for
+/// [`TrustCache::REGISTRY_TTL`], so an edit made by another server on the same database
+/// shows here within that time. An endorsement's signature and issuer do not change
+/// under its id, so its verification is kept for [`TrustCache::ENDORSEMENT_TTL`]; its
+/// withdrawal, revocation, suspension and expiry are never cached (see
+/// [`App::trust_report`]).
+#[derive(Default)]
+pub struct TrustCache {
+    /// Bumped on every registry edit, so a read that raced an edit is not stored.
+    generation: AtomicU64,
+    registry: Mutex<Option<(Instant, u64, Arc<Vec<RegistryEntry>>)>>,
+    endorsements: Mutex<HashMap<Uuid, (Instant, Arc<HeldEndorsement>)>>,
+}
+
+/// An endorsement credential this server holds, and whether it verified.
+pub struct HeldEndorsement {
+    document: Value,
+    verified: bool,
+}
+
+impl TrustCache {
+    pub const REGISTRY_TTL: Duration = Duration::from_secs(2);
+    pub const ENDORSEMENT_TTL: Duration = Duration::from_secs(30);
+    /// More endorsements than a platform holds; past it the map starts again.
+    const MAX_ENDORSEMENTS: usize = 4096;
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn registry(&self) -> Option<Arc<Vec<RegistryEntry>>> {
+        let g = self.registry.lock().ok()?;
+        match &*g {
+            Some((at, generation, r))
+                if at.elapsed() < Self::REGISTRY_TTL && *generation == self.generation() =>
+            {
+                Some(r.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn put_registry(&self, generation: u64, entries: Arc<Vec<RegistryEntry>>) {
+        if let Ok(mut g) = self.registry.lock() {
+            *g = Some((Instant::now(), generation, entries));
+        }
+    }
+
+    fn registry_changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut g) = self.registry.lock() {
+            *g = None;
+        }
+    }
+
+    fn endorsement(&self, id: Uuid) -> Option<Arc<HeldEndorsement>> {
+        let g = self.endorsements.lock().ok()?;
+        g.get(&id)
+            .filter(|(at, _)| at.elapsed() < Self::ENDORSEMENT_TTL)
+            .map(|(_, h)| h.clone())
+    }
+
+    fn put_endorsement(&self, id: Uuid, held: Arc<HeldEndorsement>) {
+        if let Ok(mut g) = self.endorsements.lock() {
+            if g.len() >= Self::MAX_ENDORSEMENTS {
+                g.clear();
+            }
+            g.insert(id, (Instant::now(), held));
+        }
     }
 }
 
@@ -226,6 +306,7 @@ impl App {
                 AppError::Internal("a registry entry just written is gone".into())
             })?;
         tx.commit().await?;
+        self.trust_cache.registry_changed();
         to_entity(row)
     }
 
@@ -245,6 +326,7 @@ impl App {
         );
         tx.conn().append_audit(&audit, now()).await?;
         tx.commit().await?;
+        self.trust_cache.registry_changed();
         Ok(())
     }
 
@@ -304,6 +386,7 @@ impl App {
         );
         tx.conn().append_audit(&audit, at).await?;
         tx.commit().await?;
+        self.trust_cache.registry_changed();
         Ok(outcome)
     }
 
@@ -379,13 +462,12 @@ impl App {
     /// What the registry says about a credential's issuer and endorsers: those embedded
     /// in it (each verified as this server verifies credentials) and, for a badge, the
     /// accreditors whose endorsement of its achievement this server holds and is valid now.
+    ///
+    /// This runs beside every public verification, so what does not change between two of
+    /// them comes from [`TrustCache`]; whether an endorsement is withdrawn, revoked,
+    /// suspended or lapsed is read from the database each time.
     pub async fn trust_report(&self, credential: &Value) -> Result<TrustReport> {
-        let registry: Vec<RegistryEntry> = self
-            .registry()
-            .await?
-            .into_iter()
-            .map(|e| e.entry)
-            .collect();
+        let registry = self.cached_registry().await?;
         let mut verified = Vec::new();
         for e in trust::embedded_endorsements(credential) {
             verified.push(self.verify_value(e.endorsement.clone()).await?.verified);
@@ -406,14 +488,50 @@ impl App {
                 if a.withdrawn_at.is_some() || a.credential_inactive || a.valid_until <= t {
                     continue;
                 }
-                let endorsement = self.public_credential(id).await?.document;
-                let ok = self.verify_value(endorsement.clone()).await?.verified;
-                let mut f = trust::endorser_finding(&endorsement, &registry, SERVER_SOURCE, ok);
+                let held = self.held_endorsement(id).await?;
+                let mut f = trust::endorser_finding(
+                    &held.document,
+                    &registry,
+                    SERVER_SOURCE,
+                    held.verified,
+                );
                 f.endorsement = Some(self.credential_url(id));
                 report.endorsers.push(f);
             }
         }
         Ok(report)
+    }
+
+    /// The registry's entries, read at most once per [`TrustCache::REGISTRY_TTL`] unless
+    /// this server changed them.
+    async fn cached_registry(&self) -> Result<Arc<Vec<RegistryEntry>>> {
+        if let Some(r) = self.trust_cache.registry() {
+            return Ok(r);
+        }
+        let generation = self.trust_cache.generation();
+        let entries: Arc<Vec<RegistryEntry>> = Arc::new(
+            self.registry()
+                .await?
+                .into_iter()
+                .map(|e| e.entry)
+                .collect(),
+        );
+        self.trust_cache.put_registry(generation, entries.clone());
+        Ok(entries)
+    }
+
+    /// An endorsement this server holds, with whether it verifies, from the cache when it
+    /// was verified in the last [`TrustCache::ENDORSEMENT_TTL`]. Its signature and issuer
+    /// do not change under one id; its status and expiry are checked by the caller.
+    async fn held_endorsement(&self, id: Uuid) -> Result<Arc<HeldEndorsement>> {
+        if let Some(h) = self.trust_cache.endorsement(id) {
+            return Ok(h);
+        }
+        let document = self.public_credential(id).await?.document;
+        let verified = self.verify_value(document.clone()).await?.verified;
+        let held = Arc::new(HeldEndorsement { document, verified });
+        self.trust_cache.put_endorsement(id, held.clone());
+        Ok(held)
     }
 
     /// [`App::trust_report`] for whatever a verifier was given: the credential of a JSON
