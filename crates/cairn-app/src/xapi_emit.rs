@@ -170,18 +170,29 @@ fn timestamp(at: OffsetDateTime) -> String {
         .unwrap_or_else(|_| at.unix_timestamp().to_string())
 }
 
-/// One statement: `actor` did `verb` to `object` at `at`, in `language`, with the module
-/// as parent and the version as category when given.
+/// Where a statement happened: its language, and the module as parent and the version as
+/// category when given.
+#[derive(Clone, Copy)]
+struct Setting<'a> {
+    language: &'a str,
+    parent: Option<&'a Activity>,
+    category: Option<&'a Activity>,
+}
+
+/// One statement: `actor` did `verb` to `object` at `at`.
 fn statement(
     actor: &Value,
     verb: Verb,
     object: &Activity,
     outcome: &Outcome,
-    language: &str,
-    parent: Option<&Activity>,
-    category: Option<&Activity>,
+    setting: &Setting<'_>,
     at: OffsetDateTime,
 ) -> Value {
+    let Setting {
+        language,
+        parent,
+        category,
+    } = *setting;
     let mut activities = Map::new();
     if let Some(p) = parent {
         activities.insert("parent".into(), json!([p.json(language)]));
@@ -227,9 +238,11 @@ pub(crate) fn page_experienced(
         Verb::Experienced,
         &object,
         &Outcome::default(),
-        &m.language,
-        Some(&m.module),
-        Some(&m.version),
+        &Setting {
+            language: &m.language,
+            parent: Some(&m.module),
+            category: Some(&m.version),
+        },
         at,
     )
 }
@@ -255,9 +268,11 @@ pub(crate) fn lesson_completed(
         Verb::Completed,
         &m.module,
         &outcome,
-        &m.language,
-        None,
-        Some(&m.version),
+        &Setting {
+            language: &m.language,
+            parent: None,
+            category: Some(&m.version),
+        },
         at,
     )
 }
@@ -285,18 +300,18 @@ pub(crate) fn attempt_scored(actor: &Value, a: &AttemptFacts<'_>) -> [Value; 2] 
         duration: Some(a.submitted_at - a.started_at),
     };
     // An assessment of no module has no language of its own: "undetermined".
-    let language = a.module.map_or("und", |m| m.language.as_str());
-    let parent = a.module.map(|m| &m.module);
-    let category = a.module.map(|m| &m.version);
+    let setting = Setting {
+        language: a.module.map_or("und", |m| m.language.as_str()),
+        parent: a.module.map(|m| &m.module),
+        category: a.module.map(|m| &m.version),
+    };
     let one = |verb| {
         statement(
             actor,
             verb,
             a.assessment,
             &outcome,
-            language,
-            parent,
-            category,
+            &setting,
             a.submitted_at,
         )
     };
