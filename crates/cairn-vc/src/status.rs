@@ -192,6 +192,35 @@ impl StatusEntry {
 
 /// The bit at `entry.index` in an already verified status list credential, after checking
 /// that the list is the kind and purpose the entry says.
+/// Decoded status lists by their exact `encodedList` text. Every credential of an issuer
+/// points at the same few lists, and un-gzipping one (16 KB and more) for each
+/// verification was a visible share of it; a list whose text changes is decoded afresh.
+mod decoded {
+    use super::BitstringStatusList;
+    use crate::error::Result;
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+
+    const CAPACITY: usize = 64;
+
+    static CACHE: LazyLock<Mutex<HashMap<String, Arc<BitstringStatusList>>>> =
+        LazyLock::new(Default::default);
+
+    pub(super) fn list(encoded: &str) -> Result<Arc<BitstringStatusList>> {
+        if let Some(l) = CACHE.lock().ok().and_then(|c| c.get(encoded).cloned()) {
+            return Ok(l);
+        }
+        let list = Arc::new(BitstringStatusList::decode(encoded)?);
+        if let Ok(mut c) = CACHE.lock() {
+            if c.len() >= CAPACITY {
+                c.clear();
+            }
+            c.insert(encoded.to_owned(), list.clone());
+        }
+        Ok(list)
+    }
+}
+
 pub fn read_status(entry: &StatusEntry, list_credential: &Value) -> Result<bool> {
     let types = list_credential.get("type");
     let has_type = |t: &str| match types {
@@ -224,7 +253,7 @@ pub fn read_status(entry: &StatusEntry, list_credential: &Value) -> Result<bool>
         .get("encodedList")
         .and_then(Value::as_str)
         .ok_or_else(|| Error::StatusList("the status list has no encodedList".into()))?;
-    let list = BitstringStatusList::decode(encoded)?;
+    let list = decoded::list(encoded)?;
     list.get(entry.index).ok_or_else(|| {
         Error::StatusList(format!(
             "statusListIndex {} is beyond the list's {} entries",
