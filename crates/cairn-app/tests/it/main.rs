@@ -264,14 +264,16 @@ backend_tests! {
         for p in cairn_app::demo::PERSONAS {
             app.sign_in(p.email, cairn_app::demo::DEMO_PASSWORD).await.unwrap_or_else(|e| panic!("{}: {e}", p.persona));
         }
-        // The learner persona holds six credentials: one awarded for a passed assessment,
-        // which completed a micro-credential (awarded too), and they verify.
+        // The learner persona holds seven credentials: one awarded for a passed assessment,
+        // which completed a micro-credential (awarded too), one awarded from the xAPI
+        // statements of an external module, and they verify.
         let amara = app.sign_in(cairn_app::demo::PERSONAS[0].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
         let p = app.session(&amara.session_secret).await.unwrap().principal;
         let mine = app.my_credentials(&p).await.unwrap();
-        assert_eq!(mine.len(), 6, "{:?}", mine.iter().map(|c| (&c.name, c.state)).collect::<Vec<_>>());
+        assert_eq!(mine.len(), 7, "{:?}", mine.iter().map(|c| (&c.name, c.state)).collect::<Vec<_>>());
         let awards = app.my_awards(&p).await.unwrap();
-        assert_eq!(awards.len(), 2);
+        assert_eq!(awards.len(), 3);
+        assert!(awards.iter().any(|a| a.evidence.iter().any(|e| e.genre == "xAPI statement")));
         assert!(awards.iter().all(|a| a.state == "issued"));
         let by_rule = awards.iter().find(|a| a.evidence.iter().any(|e| e.genre == "Assessment")).unwrap();
         assert!(by_rule.explanation.contains("ICD-11 foundations assessment"), "{}", by_rule.explanation);
