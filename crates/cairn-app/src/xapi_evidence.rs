@@ -603,6 +603,28 @@ impl App {
     }
 }
 
+impl App {
+    /// The activity IRI of a built-in module in the statements Cairn makes: its page.
+    /// An evidence rule about "any activity of module M" matches this IRI, the module's
+    /// own `activity_iri` (external xAPI/cmi5 modules), and statements whose
+    /// `contextActivities` parent or grouping is one of them.
+    pub fn module_activity(&self, module_id: Uuid) -> String {
+        format!("{}/modules/{module_id}", self.config.public_url)
+    }
+
+    /// The activity IRI of an assessment in the statements Cairn makes; its statements
+    /// name the assessment's module, when it has one, as their parent.
+    pub fn assessment_activity(&self, assessment_id: Uuid) -> String {
+        format!("{}/assessments/{assessment_id}", self.config.public_url)
+    }
+
+    /// The actor IFI (as `cairn_lrs::agent_ifi` writes it) of the account Cairn's own
+    /// statements name a user by.
+    pub fn learner_ifi(&self, user_id: Uuid) -> String {
+        format!("account:{}|{user_id}", self.config.public_url)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -647,27 +669,5 @@ mod tests {
             format!("Scaled score 0.91, success at 2026-01-02T03:04:05Z (statement {id})")
         );
         assert_eq!(r.map(|r| r.value), Some("91.0".to_owned()));
-    }
-}
-
-impl App {
-    /// The activity IRI of a built-in module in the statements Cairn makes: its page.
-    /// An evidence rule about "any activity of module M" matches this IRI, the module's
-    /// own `activity_iri` (external xAPI/cmi5 modules), and statements whose
-    /// `contextActivities` parent or grouping is one of them.
-    pub fn module_activity(&self, module_id: Uuid) -> String {
-        format!("{}/modules/{module_id}", self.config.public_url)
-    }
-
-    /// The activity IRI of an assessment in the statements Cairn makes; its statements
-    /// name the assessment's module, when it has one, as their parent.
-    pub fn assessment_activity(&self, assessment_id: Uuid) -> String {
-        format!("{}/assessments/{assessment_id}", self.config.public_url)
-    }
-
-    /// The actor IFI (as `cairn_lrs::agent_ifi` writes it) of the account Cairn's own
-    /// statements name a user by.
-    pub fn learner_ifi(&self, user_id: Uuid) -> String {
-        format!("account:{}|{user_id}", self.config.public_url)
     }
 }

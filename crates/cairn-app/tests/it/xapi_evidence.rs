@@ -3,7 +3,7 @@
 //! cmi5 moveOn), voided statements never count, and voiding what an award rests on
 //! revokes it — on both backends.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cairn_app::credentials::NewAchievement;
 use cairn_app::lrs::LrsClient;
@@ -150,7 +150,7 @@ fn cmi5_samples() -> Option<PathBuf> {
 }
 
 /// A sample flow's statements in order, told by `actor`, and its launch data's moveOn.
-fn flow(dir: &PathBuf, name: &str, actor: &Value) -> (Vec<Value>, MoveOn) {
+fn flow(dir: &Path, name: &str, actor: &Value) -> (Vec<Value>, MoveOn) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(name))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -189,7 +189,7 @@ backend_tests! {
         // A statement about a part of the activity (its parent) counts.
         let mut s = passed(mbox(&high_email), "https://courses.example.org/q/7", 0.9);
         s["context"] = json!({"contextActivities": {"parent": [{"id": ACT}]}});
-        store(&app, &w, &[s.clone()]).await;
+        store(&app, &w, std::slice::from_ref(&s)).await;
         let awards = awards_of(&app, &high, a).await;
         assert_eq!(awards.len(), 1, "{awards:?}");
         let award = &awards[0];
@@ -288,7 +288,7 @@ backend_tests! {
         // Voided after it awarded: the credential is revoked, naming the statement.
         let (three, three_email) = learner(&app, "three").await;
         let s = passed(mbox(&three_email), ACT, 0.9);
-        store(&app, &w, &[s.clone()]).await;
+        store(&app, &w, std::slice::from_ref(&s)).await;
         let award = awards_of(&app, &three, a).await.remove(0);
         let credential = award.credential_id.unwrap();
         store(&app, &w, &[voiding(&s)]).await;
@@ -333,12 +333,15 @@ backend_tests! {
         for (i, (name, awarded)) in flows.iter().enumerate() {
             let (l, email) = learner(&app, &format!("learner{i}")).await;
             let (statements, move_on) = flow(&dir, name, &mbox(&email));
-            if !achievements.contains_key(&move_on) {
-                let rule = Criteria::Cmi5MoveOn { au_id: AU.into(), move_on };
-                let id = achievement(&app, &w.admin, &format!("Geology {move_on:?}"), rule).await;
-                achievements.insert(move_on, id);
-            }
-            let a = achievements[&move_on];
+            let a = match achievements.get(&move_on) {
+                Some(a) => *a,
+                None => {
+                    let rule = Criteria::Cmi5MoveOn { au_id: AU.into(), move_on };
+                    let a = achievement(&app, &w.admin, &format!("Geology {move_on:?}"), rule).await;
+                    achievements.insert(move_on, a);
+                    a
+                }
+            };
             // Statement by statement, as an AU sends them.
             for s in &statements {
                 store(&app, &w, std::slice::from_ref(s)).await;
