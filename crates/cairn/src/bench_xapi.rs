@@ -186,7 +186,7 @@ fn statement(seed: u64, k: u64) -> Value {
     let learner = rng.below(LEARNERS);
     let first = FIRST[(learner % FIRST.len() as u64) as usize];
     let last = LAST[((learner / 16) % LAST.len() as u64) as usize];
-    let actor = if learner % 3 == 0 {
+    let actor = if learner.is_multiple_of(3) {
         json!({
             "objectType": "Agent",
             "name": format!("{first} {last}"),
@@ -405,7 +405,7 @@ async fn in_process_on(app: &App, args: &XapiArgs, url: &str) -> Result<Value> {
             .collect();
         store(app, &client, &batch).await?;
         next += n;
-        if !quiet && next % 20_000 == 0 {
+        if !quiet && next.is_multiple_of(20_000) {
             eprintln!(
                 "  {next} statements ({:.1} s)",
                 started.elapsed().as_secs_f64()
