@@ -123,9 +123,12 @@ impl From<StoreError> for RegistryImportError {
 pub struct TrustCache {
     /// Bumped on every registry edit, so a read that raced an edit is not stored.
     generation: AtomicU64,
-    registry: Mutex<Option<(Instant, u64, Arc<Vec<RegistryEntry>>)>>,
+    registry: Mutex<Option<CachedRegistry>>,
     endorsements: Mutex<HashMap<Uuid, (Instant, Arc<HeldEndorsement>)>>,
 }
+
+/// The registry as read at an instant, under the edit generation it was read in.
+type CachedRegistry = (Instant, u64, Arc<Vec<RegistryEntry>>);
 
 /// An endorsement credential this server holds, and whether it verified.
 pub struct HeldEndorsement {
