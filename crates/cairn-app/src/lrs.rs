@@ -112,8 +112,9 @@ fn stored_now() -> (OffsetDateTime, String) {
 }
 
 /// Whether a statement sent again is the one stored: what the LRS added (`stored`,
-/// `authority`, `version`, and a `timestamp` the client left out) does not count.
-fn same_statement(sent: &Value, stored: &Value) -> bool {
+/// `authority`, `version`, and a `timestamp` the client left out — `sent_timestamp` says
+/// whether it gave one) does not count. `sent` may already carry what the LRS adds.
+fn same_statement(sent: &Value, sent_timestamp: bool, stored: &Value) -> bool {
     let (Value::Object(sent), Value::Object(stored)) = (sent, stored) else {
         return false;
     };
@@ -123,7 +124,8 @@ fn same_statement(sent: &Value, stored: &Value) -> bool {
         a.remove(k);
         b.remove(k);
     }
-    if !a.contains_key("timestamp") {
+    if !sent_timestamp {
+        a.remove("timestamp");
         b.remove("timestamp");
     }
     a.remove("id");
@@ -253,7 +255,7 @@ impl App {
         sent: &[Value],
         put_id: Option<Uuid>,
     ) -> Result<Vec<Uuid>, LrsError> {
-        self.store_statements_with_attachments(client, version, sent, put_id, &[])
+        self.store_statements_with_attachments(client, version, sent.to_vec(), put_id, &[])
             .await
     }
 
@@ -265,7 +267,7 @@ impl App {
         &self,
         client: &LrsClient,
         version: Version,
-        sent: &[Value],
+        sent: Vec<Value>,
         put_id: Option<Uuid>,
         attachments: &[AttachmentPart],
     ) -> Result<Vec<Uuid>, LrsError> {
@@ -284,10 +286,24 @@ impl App {
                 String::new()
             }
         };
+        // The statements move into validation rather than being copied: on batch ingest a
+        // copy of each statement was a visible share of the work.
         let mut valid: Vec<ValidStatement> = Vec::with_capacity(sent.len());
-        for (i, v) in sent.iter().enumerate() {
-            let mut s = cairn_lrs::validate_statement(v, version)
+        for (i, v) in sent.into_iter().enumerate() {
+            let s = cairn_lrs::validate_statement_owned(v, version)
                 .map_err(|e| LrsError::Bad(format!("{}{e}", at(i))))?;
+            valid.push(s);
+        }
+        // Signatures are checked against the statements as sent, before the LRS adds to them.
+        cairn_lrs::check_attachments(
+            &valid.iter().map(|s| &s.value).collect::<Vec<_>>(),
+            attachments,
+        )?;
+        let sent_timestamp: Vec<bool> = valid
+            .iter()
+            .map(|s| s.value.get("timestamp").is_some())
+            .collect();
+        for s in &mut valid {
             if let Some(put) = put_id {
                 match s.id {
                     Some(id) if id != put => {
@@ -299,10 +315,8 @@ impl App {
                 }
             }
             let id = s.id.unwrap_or_else(Uuid::new_v4);
-            cairn_lrs::finalize_statement(&mut s, id, &stored_text, &client.authority, version);
-            valid.push(s);
+            cairn_lrs::finalize_statement(s, id, &stored_text, &client.authority, version);
         }
-        cairn_lrs::check_attachments(sent, attachments)?;
         let ids: Vec<Uuid> = valid.iter().map(|s| s.id.unwrap_or_default()).collect();
         let mut seen = HashSet::with_capacity(ids.len());
         for id in &ids {
@@ -327,7 +341,7 @@ impl App {
                 Some(row) => {
                     let stored: Value = serde_json::from_str(&row.statement)
                         .map_err(|e| AppError::Internal(format!("stored statement: {e}")))?;
-                    if !same_statement(&sent[i], &stored) {
+                    if !same_statement(&valid[i].value, sent_timestamp[i], &stored) {
                         return Err(LrsError::Conflict(format!(
                             "{}a different statement with id {id} is already stored; statements are immutable (xAPI 2.1.2)",
                             at(i)

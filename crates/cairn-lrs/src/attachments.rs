@@ -118,7 +118,10 @@ pub fn split_request(parts: Vec<Part>) -> Result<(Value, Vec<AttachmentPart>), X
 /// an application/json request): every part is declared, every declared attachment without
 /// `fileUrl` has its part, and every signature attachment is a JWS of its statement.
 /// `statements` are as the client sent them and already validated.
-pub fn check_attachments(statements: &[Value], parts: &[AttachmentPart]) -> Result<(), XapiError> {
+pub fn check_attachments<S: std::borrow::Borrow<Value>>(
+    statements: &[S],
+    parts: &[AttachmentPart],
+) -> Result<(), XapiError> {
     let many = statements.len() > 1;
     let part_of = |sha2: &str| {
         let sha2 = sha2.to_ascii_lowercase();
@@ -126,6 +129,7 @@ pub fn check_attachments(statements: &[Value], parts: &[AttachmentPart]) -> Resu
     };
     let mut declared: Vec<String> = Vec::new();
     for (i, s) in statements.iter().enumerate() {
+        let s: &Value = s.borrow();
         let at = if many {
             format!("statement {i}: ")
         } else {

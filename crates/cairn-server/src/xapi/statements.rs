@@ -168,7 +168,7 @@ async fn put_statement(
             .store_statements_with_attachments(
                 &lrs.client(),
                 lrs.version,
-                &[v],
+                vec![v],
                 Some(id),
                 &attachments,
             )
@@ -213,7 +213,7 @@ async fn post_statements(
             .store_statements_with_attachments(
                 &lrs.client(),
                 lrs.version,
-                &batch,
+                batch,
                 None,
                 &attachments,
             )
