@@ -505,9 +505,10 @@ backend_tests! {
         app.seed_demo().await.unwrap();
         let amara = app.sign_in(cairn_app::demo::PERSONAS[0].email, cairn_app::demo::DEMO_PASSWORD).await.unwrap();
         let p = app.session(&amara.session_secret).await.unwrap().principal;
-        // Six credentials of similar shape: many look-alike blank nodes, in small groups.
+        // Seven credentials of similar shape (one awarded from xAPI statements): many
+        // look-alike blank nodes, in small groups.
         let clr = app.my_clr(&p).await.unwrap();
-        assert_eq!(clr["credentialSubject"]["verifiableCredential"].as_array().unwrap().len(), 6);
+        assert_eq!(clr["credentialSubject"]["verifiableCredential"].as_array().unwrap().len(), 7);
         assert_eq!(clr["credentialSubject"]["association"].as_array().unwrap().len(), 2);
         let report = app.verify_value(clr).await.unwrap();
         assert!(report.verified, "{:?}", report.errors());
