@@ -16,8 +16,8 @@ mod reviews;
 mod stacks;
 mod workforce;
 mod workforce_demo;
-mod xapi_evidence;
 mod xapi_emit;
+mod xapi_evidence;
 
 use cairn_app::accounts::NewUser;
 use cairn_app::orgs::{NewMember, NewOrg, NewToken};

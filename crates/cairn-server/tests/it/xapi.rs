@@ -457,8 +457,8 @@ backend_tests! {
 /// A multipart/mixed statements body: the statements, then each `(content type, content,
 /// hash header)` as an attachment part.
 fn multipart_body(boundary: &str, statements: &Value, parts: &[(&str, &[u8], String)]) -> Vec<u8> {
-    let mut out = format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n{statements}")
-        .into_bytes();
+    let mut out =
+        format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n{statements}").into_bytes();
     for (ct, content, hash) in parts {
         out.extend_from_slice(
             format!(
@@ -472,7 +472,12 @@ fn multipart_body(boundary: &str, statements: &Value, parts: &[(&str, &[u8], Str
     out
 }
 
-async fn post_multipart(h: &Harness, c: &Client, content_type: &str, body: Vec<u8>) -> Response<Body> {
+async fn post_multipart(
+    h: &Harness,
+    c: &Client,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Response<Body> {
     let req = Request::post("/xapi/statements")
         .header(header::AUTHORIZATION, &c.basic)
         .header("X-Experience-API-Version", "2.0.0")
