@@ -156,8 +156,10 @@ fn with_database(base: &str, db: &str) -> String {
 /// The name of a template database migrated with this build's migrations, creating it once.
 async fn ensure_template(base: &str) -> String {
     let mut fingerprint: u64 = 0xcbf2_9ce4_8422_2325;
+    // Versions count as well as contents: a migration renumbered without a change would
+    // otherwise reuse a template that recorded the old number.
     for m in POSTGRES_MIGRATIONS.iter() {
-        for b in m.checksum.iter() {
+        for b in m.version.to_le_bytes().iter().chain(m.checksum.iter()) {
             fingerprint = (fingerprint ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
         }
     }
