@@ -738,6 +738,22 @@ pub(crate) fn completion_subject(version_id: Uuid, user: Uuid) -> String {
 
 impl App {
     /// Seed step of the demo world (called inside its transaction, after the frameworks).
+    /// Seed step: one published demo module under fixed ids, so every demo database
+    /// names it the same (as the catalog's determinism test checks).
+    pub(crate) async fn seed_demo_module(
+        &self,
+        org_slug: &str,
+        content: ModuleContent,
+        ids: (Uuid, Uuid),
+    ) -> Result<ModuleVersion> {
+        let org = self.org_unchecked(org_slug).await?;
+        let mut tx = self.store.begin().await?;
+        let content = self.checked_content(&mut tx, content).await?;
+        let v = insert_module(&mut tx, org.id, content, "system", true, ids).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
     pub(crate) async fn seed_demo_modules(
         &self,
         tx: &mut cairn_store::Tx,
