@@ -79,7 +79,7 @@ impl App {
         };
         // Ids of their own generator, so that the module is the same in every demo database
         // and the statement ids below stay as they were.
-        let mut ids = SeededRng::new(DEMO_SEED ^ 0x7861_7069_6d6f_64);
+        let mut ids = SeededRng::new(DEMO_SEED ^ 0x0078_6170_696d_6f64);
         let module = self
             .seed_demo_module(NORTHBRIDGE, content, (ids.uuid(), ids.uuid()))
             .await?;
