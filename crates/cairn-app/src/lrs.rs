@@ -417,7 +417,7 @@ impl App {
                 .await?;
         }
         let awarded = self
-            .awards_after_statements(&mut tx, client.org_id, &rows, &to_void)
+            .awards_after_statements(&mut tx, client.org_id, &rows, &to_void, false)
             .await?;
         tx.commit().await?;
         if !awarded.is_empty() {
@@ -458,7 +458,8 @@ impl App {
         tx.conn()
             .insert_xapi_statements(org_id, None, &rows)
             .await?;
-        self.awards_after_statements(tx, org_id, &rows, &[]).await
+        self.awards_after_statements(tx, org_id, &rows, &[], true)
+            .await
     }
 
     /// The agent Cairn records as the authority of the statements it makes itself.

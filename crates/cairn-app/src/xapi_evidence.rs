@@ -216,6 +216,10 @@ pub(crate) fn sha1_hex(data: &[u8]) -> String {
 /// Who a batch's actors are, looked up once per batch.
 #[derive(Default)]
 struct Learners {
+    /// What Cairn's own account IFIs start with (`learner_ifi`).
+    account_prefix: String,
+    /// The batch came from Cairn's own lessons and assessments.
+    by_cairn: bool,
     by_ifi: HashMap<String, Option<Uuid>>,
     /// `mbox_sha1sum` IFI → member, filled on first need.
     sha1: Option<HashMap<String, Uuid>>,
@@ -223,7 +227,8 @@ struct Learners {
 
 impl App {
     /// Called inside the transaction that stored `rows` for `org_id` (voiding statements
-    /// included; `voided` lists the statements they voided). Decides the awards whose
+    /// included; `voided` lists the statements they voided). `by_cairn` says Cairn's own
+    /// lessons and assessments made them rather than an LRS key. Decides the awards whose
     /// rules the statements' actors now meet and returns their ids; the caller runs
     /// [`App::process_awards`] after commit.
     ///
@@ -235,6 +240,7 @@ impl App {
         org_id: Uuid,
         rows: &[NewStatementRow],
         voided: &[Uuid],
+        by_cairn: bool,
     ) -> Result<Vec<Uuid>> {
         let counted: Vec<&NewStatementRow> = rows
             .iter()
@@ -301,7 +307,11 @@ impl App {
             }
         }
         // (learner, achievement) pairs to judge, each once, with a statement that led there.
-        let mut learners = Learners::default();
+        let mut learners = Learners {
+            account_prefix: format!("account:{}|", self.config.public_url),
+            by_cairn,
+            ..Learners::default()
+        };
         let mut to_judge: BTreeMap<(Uuid, Uuid), Uuid> = BTreeMap::new();
         for row in counted {
             let hits: BTreeSet<Uuid> = leaves
@@ -369,27 +379,17 @@ impl App {
         cache: &mut Learners,
     ) -> Result<Option<Uuid>> {
         let ifi = row.actor_ifi.as_str();
-        let account_prefix = format!("account:{}|", self.config.public_url);
-        if let Some(user) = ifi
-            .strip_prefix(&account_prefix)
-            .and_then(|u| Uuid::parse_str(u).ok())
-        {
-            // Whether Cairn made it depends on the statement, not only the actor: not cached.
-            if !tx.conn().user_exists(user).await? {
-                return Ok(None);
-            }
-            if tx.conn().is_org_member(org, user).await? {
-                return Ok(Some(user));
-            }
-            let authority = serde_json::from_str::<Value>(&row.statement)
-                .ok()
-                .and_then(|s| s.get("authority").cloned());
-            return Ok((authority.as_ref() == Some(&self.platform_authority())).then_some(user));
-        }
         if let Some(known) = cache.by_ifi.get(ifi) {
             return Ok(*known);
         }
-        let found = if let Some(address) = ifi.strip_prefix("mbox:mailto:") {
+        let account = ifi
+            .strip_prefix(cache.account_prefix.as_str())
+            .and_then(|u| Uuid::parse_str(u).ok());
+        let found = if let Some(user) = account {
+            let known = tx.conn().user_exists(user).await?
+                && (cache.by_cairn || tx.conn().is_org_member(org, user).await?);
+            known.then_some(user)
+        } else if let Some(address) = ifi.strip_prefix("mbox:mailto:") {
             // Matched exactly, as the learner's statements are gathered by the same IFI.
             tx.conn().org_member_by_email(org, address).await?
         } else if let Some(hash) = ifi.strip_prefix("mbox_sha1sum:") {
