@@ -137,39 +137,42 @@ pub async fn track(State(s): State<AppState>, req: Request, next: Next) -> Respo
 pub async fn metrics(State(s): State<AppState>) -> Response {
     let mut out = String::with_capacity(8 * 1024);
     s.metrics.render(&mut out);
-    match s.app.backlog().await {
-        Ok(b) => {
-            let gauges = [
-                (
-                    "cairn_awards_pending",
-                    "Awards decided whose credential is not signed yet.",
-                    b.awards_pending,
-                ),
-                (
-                    "cairn_awards_failed",
-                    "Awards whose signing was given up after retries.",
-                    b.awards_failed,
-                ),
-                (
-                    "cairn_emails_pending",
-                    "Notification e-mails waiting to be sent.",
-                    b.emails_pending,
-                ),
-                (
-                    "cairn_emails_failed",
-                    "Notification e-mails given up after retries.",
-                    b.emails_failed,
-                ),
-            ];
-            for (name, help, v) in gauges {
-                let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
-            }
-            out.push_str("# HELP cairn_database_up Whether the database answered this scrape.\n# TYPE cairn_database_up gauge\ncairn_database_up 1\n");
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "metrics: the database did not answer");
-            out.push_str("# HELP cairn_database_up Whether the database answered this scrape.\n# TYPE cairn_database_up gauge\ncairn_database_up 0\n");
-        }
+    let backlog = s.app.backlog().await;
+    if let Err(e) = &backlog {
+        tracing::warn!(error = %e, "metrics: the database did not answer");
+    }
+    let up = i64::from(backlog.is_ok());
+    let mut gauges = vec![(
+        "cairn_database_up",
+        "Whether the database answered this scrape.",
+        up,
+    )];
+    if let Ok(b) = backlog {
+        gauges.extend([
+            (
+                "cairn_awards_pending",
+                "Awards decided whose credential is not signed yet.",
+                b.awards_pending,
+            ),
+            (
+                "cairn_awards_failed",
+                "Awards whose signing was given up after retries.",
+                b.awards_failed,
+            ),
+            (
+                "cairn_emails_pending",
+                "Notification e-mails waiting to be sent.",
+                b.emails_pending,
+            ),
+            (
+                "cairn_emails_failed",
+                "Notification e-mails given up after retries.",
+                b.emails_failed,
+            ),
+        ]);
+    }
+    for (name, help, v) in gauges {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
     }
     let mut res = out.into_response();
     res.headers_mut().insert(
