@@ -694,6 +694,360 @@ pub async fn seed_workforce(
     })
 }
 
+/// Statuses per list in the nation seeding: half the bits, as the application fills a
+/// list before starting the next (random indexes stay cheap to find).
+pub const NATION_LIST_FILL: u64 = STATUS_LIST_BITS / 2;
+/// Odd, so multiplying by it permutes the indexes of a list (modulo a power of two): a
+/// list's credentials sit at scattered indexes, as randomly allocated ones do.
+const INDEX_MUL: u64 = 40_503;
+/// Issue dates in the nation seeding: one every ten hours (almost five years) back from
+/// the plan's date. Many, so that an issuer's newest credentials do not share one time
+/// (the application stamps each credential as it signs it; ties are a seeding artefact
+/// that would make "newest first" sort thousands of rows).
+const NATION_DATES: u64 = 4096;
+/// Learners seeded per statement in the nation seeding (and per commit).
+const NATION_BATCH: u64 = 50_000;
+
+/// The nation benchmark's world: `learners` people, each holding `per_learner`
+/// credentials from several issuers. Slot `k` of learner `i` is credential number
+/// `i * per_learner + k` ([`credential_id`]), issued by issuer `k % issuers` for one of
+/// that issuer's achievements chosen by a hash of `i`; each issuer numbers its own
+/// credentials and fills its status lists [`NATION_LIST_FILL`] at a time, at scattered
+/// indexes. Issue dates spread over five years; one credential in a hundred is revoked.
+#[derive(Debug, Clone)]
+pub struct NationPlan {
+    pub issuers: Vec<Uuid>,
+    /// Per issuer (same order), its achievements (id, name); every issuer the same number,
+    /// at least as many as the slots it fills per learner.
+    pub achievements: Vec<Vec<(Uuid, String)>>,
+    pub learners: u64,
+    pub per_learner: u64,
+    /// The latest issue date; the others are ten hours apart before it.
+    pub issued_at: OffsetDateTime,
+}
+
+impl NationPlan {
+    fn issuers_n(&self) -> u64 {
+        self.issuers.len().max(1) as u64
+    }
+
+    /// Slots per learner reserved for each issuer in its numbering.
+    fn stride(&self) -> u64 {
+        self.per_learner.div_ceil(self.issuers_n())
+    }
+
+    /// How many credentials the plan makes.
+    pub fn credentials(&self) -> u64 {
+        self.learners * self.per_learner
+    }
+
+    /// The number of learner `i`'s credential in slot `k` (its id: [`credential_id`]).
+    pub fn credential_number(&self, i: u64, k: u64) -> u64 {
+        i * self.per_learner + k
+    }
+
+    /// Which issuer (index into `issuers`) signs slot `k`.
+    pub fn issuer_of(&self, k: u64) -> usize {
+        (k % self.issuers_n()) as usize
+    }
+
+    /// Which achievement (index into the issuer's) learner `i`'s slot `k` is for.
+    pub fn achievement_of(&self, i: u64, k: u64) -> usize {
+        let a = self
+            .achievements
+            .first()
+            .map_or(1, |a| a.len().max(1) as u64);
+        ((WorkforcePlan::hash(i) + k / self.issuers_n()) % a) as usize
+    }
+
+    /// (status list, index) of learner `i`'s slot `k` within its issuer's lists.
+    pub fn status_of(&self, i: u64, k: u64) -> (u64, u64) {
+        let m = i * self.stride() + k / self.issuers_n();
+        (
+            m / NATION_LIST_FILL,
+            (m % NATION_LIST_FILL * INDEX_MUL) % STATUS_LIST_BITS,
+        )
+    }
+
+    /// Whether learner `i`'s slot `k` is seeded revoked (one in a hundred).
+    pub fn revoked(&self, i: u64, k: u64) -> bool {
+        self.class(i, k) == 99
+    }
+
+    fn class(&self, i: u64, k: u64) -> u64 {
+        (self.credential_number(i, k) * CLASS_MUL) % 100
+    }
+
+    /// How many status lists issuer `o` uses (numbered from 0).
+    pub fn lists_of(&self, o: usize) -> u64 {
+        let o = o as u64;
+        if self.learners == 0 || o >= self.per_learner {
+            return 0;
+        }
+        let slots = (self.per_learner - o).div_ceil(self.issuers_n());
+        let last = (self.learners - 1) * self.stride() + slots - 1;
+        last / NATION_LIST_FILL + 1
+    }
+
+    fn check(&self) -> Result<()> {
+        let i = self.issuers.len();
+        if i == 0 || self.achievements.len() != i {
+            return Err(StoreError::Corrupt(
+                "the nation seeding needs at least one issuer and a list of achievements for each"
+                    .into(),
+            ));
+        }
+        let a = self.achievements[0].len() as u64;
+        if self.achievements.iter().any(|x| x.len() as u64 != a) || a < self.stride() {
+            return Err(StoreError::Corrupt(format!(
+                "the nation seeding needs every issuer to have the same number of achievements, at least {}",
+                self.stride()
+            )));
+        }
+        if self.per_learner == 0 || self.per_learner > 1000 {
+            return Err(StoreError::Corrupt(format!(
+                "the nation seeding makes 1 to 1000 credentials per learner, not {}",
+                self.per_learner
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Insert the nation plan's learners (with a primary e-mail each) and credentials,
+/// committing every [`NATION_BATCH`] learners so that a long seeding shows progress and
+/// keeps its transactions bounded. Refuses a database that already holds learner 0.
+/// `progress` is called after each batch with the learners done so far.
+pub async fn seed_nation(
+    store: &Store,
+    plan: &NationPlan,
+    mut progress: impl FnMut(u64),
+) -> Result<Seeded> {
+    plan.check()?;
+    let whole = |t: OffsetDateTime| {
+        let t = t.to_offset(time::UtcOffset::UTC);
+        t.replace_nanosecond(0).unwrap_or(t)
+    };
+    let dates: Vec<OffsetDateTime> = (0..NATION_DATES)
+        .map(|m| whole(plan.issued_at - time::Duration::hours(10 * m as i64)))
+        .collect();
+    let revoked_at = whole(plan.issued_at);
+    let achievements: Vec<(i64, i64, Uuid, Uuid, &str)> = plan
+        .achievements
+        .iter()
+        .enumerate()
+        .flat_map(|(o, list)| {
+            let org = plan.issuers[o];
+            list.iter()
+                .enumerate()
+                .map(move |(j, (id, name))| (o as i64, j as i64, org, *id, name.as_str()))
+        })
+        .collect();
+    let issuers = int(plan.issuers_n())?;
+    let per_issuer = int(plan.achievements[0].len() as u64)?;
+    let per_learner = int(plan.per_learner)?;
+    let stride = int(plan.stride())?;
+    let fill = int(NATION_LIST_FILL)?;
+    let bits = int(STATUS_LIST_BITS)?;
+    let dates_n = int(NATION_DATES)?;
+    {
+        let mut r = store.reader().await?;
+        let there: i64 = crate::conn::on!(&mut r.conn(), |c| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE id = $1"
+        )
+        .bind(learner_id(0))
+        .fetch_one(c)
+        .await)?;
+        if there > 0 {
+            return Err(StoreError::Conflict(
+                "a nation seeding (learner 0 exists; seed a new database)",
+            ));
+        }
+    }
+    let mut start = 0;
+    while start < plan.learners {
+        let end = plan.learners.min(start + NATION_BATCH);
+        let (lo, hi) = (int(start)?, int(end)?);
+        let mut tx = store.begin().await?;
+        insert_learners(&mut tx, lo, hi, plan.issued_at).await?;
+        // $1 $2 learners, $3 credential id prefix, $4 learner id prefix, $5 per learner,
+        // $6 stride, $7 issuers, $8 achievements per issuer, $9 fill, $10 bits,
+        // $11 dates, $12 document, $13 revocation time; then the achievements
+        // (issuer, number, org, id, name) and the dates (number, time). `b` is the
+        // backend's cast to a 64-bit integer.
+        let body = |a: &str, d: &str, b: &str, cid: &str, uid: &str| {
+            format!(
+                "a(o, j, org_id, achievement_id, name) AS (VALUES {a}), d(ix, at) AS (VALUES {d}) \
+                 INSERT INTO credentials (id, org_id, achievement_id, recipient_user, recipient, name, document, \
+                   status_list, status_index, issued_at, revoked_at, status_reason) \
+                 SELECT {cid}, a.org_id, a.achievement_id, {uid}, 'learner' || x.i || '@bench.example', a.name, $12, \
+                   x.m / $9{b}, ((x.m % $9{b}) * {INDEX_MUL}) % $10{b}, d.at, \
+                   CASE WHEN (x.n * {CLASS_MUL}) % 100 = 99 THEN $13 END, \
+                   CASE WHEN (x.n * {CLASS_MUL}) % 100 = 99 THEN 'seeded revocation' END \
+                 FROM x JOIN a ON a.o = x.k % $7{b} AND a.j = (x.h + x.k / $7{b}) % $8{b} \
+                 JOIN d ON d.ix = (x.h + 7 * x.k) % $11{b} \
+                 ORDER BY x.i, x.k"
+            )
+        };
+        let first_a = 13;
+        let first_d = first_a + 5 * achievements.len();
+        macro_rules! bound {
+            ($q:expr) => {{
+                let mut q = $q
+                    .bind(lo)
+                    .bind(hi)
+                    .bind(prefix_hex(CREDENTIAL_HI))
+                    .bind(prefix_hex(USER_HI))
+                    .bind(per_learner)
+                    .bind(stride)
+                    .bind(issuers)
+                    .bind(per_issuer)
+                    .bind(fill)
+                    .bind(bits)
+                    .bind(dates_n)
+                    .bind(DOCUMENT)
+                    .bind(revoked_at);
+                for (o, j, org, id, name) in &achievements {
+                    q = q.bind(*o).bind(*j).bind(*org).bind(*id).bind(*name);
+                }
+                for (ix, at) in dates.iter().enumerate() {
+                    q = q.bind(ix as i64).bind(*at);
+                }
+                q
+            }};
+        }
+        match &mut tx {
+            Tx::Sqlite(c) => {
+                let a = placeholders(achievements.len(), 5, first_a, &[]);
+                let d = placeholders(dates.len(), 2, first_d, &[]);
+                let sql = format!(
+                    "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2), \
+                     k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k + 1 < $5), \
+                     x(i, h, k, n, m) AS (SELECT s.i, (s.i * {HASH_MUL}) % {HASH_MOD}, k.k, s.i * $5 + k.k, \
+                       s.i * $6 + k.k / $7 FROM s CROSS JOIN k), {}",
+                    body(
+                        &a,
+                        &d,
+                        "",
+                        "unhex($3 || printf('%012x', x.n))",
+                        "unhex($4 || printf('%012x', x.i))"
+                    )
+                );
+                bound!(sqlx::query(AssertSqlSafe(sql)))
+                    .execute(&mut **c)
+                    .await?;
+            }
+            Tx::Postgres(c) => {
+                let a = placeholders(
+                    achievements.len(),
+                    5,
+                    first_a,
+                    &["::bigint", "::bigint", "::uuid", "::uuid", "::text"],
+                );
+                let d = placeholders(dates.len(), 2, first_d, &["::bigint", "::timestamptz"]);
+                let sql = format!(
+                    "WITH x(i, h, k, n, m) AS (SELECT s.i, (s.i * {HASH_MUL}) % {HASH_MOD}, k.k, s.i * $5::bigint + k.k, \
+                       s.i * $6::bigint + k.k / $7::bigint \
+                       FROM generate_series($1::bigint, $2::bigint - 1) AS s(i) \
+                       CROSS JOIN generate_series(0::bigint, $5::bigint - 1) AS k(k)), {}",
+                    body(
+                        &a,
+                        &d,
+                        "::bigint",
+                        "($3 || lpad(to_hex(x.n), 12, '0'))::uuid",
+                        "($4 || lpad(to_hex(x.i), 12, '0'))::uuid"
+                    )
+                )
+                // PostgreSQL's columns are 32-bit; the arithmetic above is 64-bit.
+                .replace("x.m / $9::bigint,", "(x.m / $9::bigint)::int,")
+                .replace("% $10::bigint, d.at", "% $10::bigint)::int, d.at")
+                .replace("((x.m % $9::bigint)", "(((x.m % $9::bigint)")
+                .replace("THEN $13 END", "THEN $13::timestamptz END");
+                bound!(sqlx::query(AssertSqlSafe(sql)))
+                    .execute(&mut **c)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        progress(end);
+        start = end;
+    }
+    Ok(Seeded {
+        learners: plan.learners,
+        credentials: plan.credentials(),
+    })
+}
+
+/// Learners `lo..hi` ([`learner_id`]) with a primary e-mail each.
+async fn insert_learners(tx: &mut Tx, lo: i64, hi: i64, at: OffsetDateTime) -> Result<()> {
+    match tx {
+        Tx::Sqlite(c) => {
+            let s = "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2) ";
+            sqlx::query(AssertSqlSafe(format!(
+                "{s}INSERT INTO users (id, display_name, created_at) \
+                 SELECT unhex($3 || printf('%012x', i)), 'Learner ' || i, $4 FROM s"
+            )))
+            .bind(lo)
+            .bind(hi)
+            .bind(prefix_hex(USER_HI))
+            .bind(at)
+            .execute(&mut **c)
+            .await?;
+            sqlx::query(AssertSqlSafe(format!(
+                "{s}INSERT INTO user_emails (address, user_id, is_primary) \
+                 SELECT 'learner' || i || '@bench.example', unhex($3 || printf('%012x', i)), 1 FROM s"
+            )))
+            .bind(lo)
+            .bind(hi)
+            .bind(prefix_hex(USER_HI))
+            .execute(&mut **c)
+            .await?;
+        }
+        Tx::Postgres(c) => {
+            let s = "generate_series($1::bigint, $2::bigint - 1) AS s(i)";
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO users (id, display_name, created_at) \
+                 SELECT ($3 || lpad(to_hex(i), 12, '0'))::uuid, 'Learner ' || i, $4 FROM {s}"
+            )))
+            .bind(lo)
+            .bind(hi)
+            .bind(prefix_hex(USER_HI))
+            .bind(at)
+            .execute(&mut **c)
+            .await?;
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO user_emails (address, user_id, is_primary) \
+                 SELECT 'learner' || i || '@bench.example', ($3 || lpad(to_hex(i), 12, '0'))::uuid, TRUE FROM {s}"
+            )))
+            .bind(lo)
+            .bind(hi)
+            .bind(prefix_hex(USER_HI))
+            .execute(&mut **c)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// `n` rows of `cols` placeholders each, numbered from `first + 1`, each with its cast.
+fn placeholders(n: usize, cols: usize, first: usize, casts: &[&str]) -> String {
+    (0..n)
+        .map(|r| {
+            let cells: Vec<String> = (0..cols)
+                .map(|c| {
+                    format!(
+                        "${}{}",
+                        first + r * cols + c + 1,
+                        casts.get(c).copied().unwrap_or("")
+                    )
+                })
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `n` rows of three placeholders each, numbered from `first + 1`.
 fn values_sql(n: usize, first: usize, row: impl Fn(String, String, String) -> String) -> String {
     (0..n)
@@ -884,5 +1238,49 @@ mod tests {
         );
         assert!(check_name("cairn_bench_1").is_ok());
         assert!(check_name("x; DROP").is_err());
+    }
+
+    #[test]
+    fn nation_status_indexes_fill_half_lists_without_repeating() {
+        let plan = NationPlan {
+            issuers: vec![Uuid::nil(); 4],
+            achievements: vec![vec![(Uuid::nil(), String::new()); 3]; 4],
+            learners: 60_000,
+            per_learner: 10,
+            issued_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        assert!(plan.check().is_ok());
+        let mut seen = std::collections::HashSet::new();
+        let mut per_list = std::collections::HashMap::new();
+        for i in 0..plan.learners {
+            for k in 0..plan.per_learner {
+                let o = plan.issuer_of(k);
+                let (list, index) = plan.status_of(i, k);
+                assert!(index < STATUS_LIST_BITS);
+                assert!(list < plan.lists_of(o), "{i}/{k}: list {list}");
+                assert!(
+                    seen.insert((o, list, index)),
+                    "{i}/{k} repeats {list}/{index}"
+                );
+                *per_list.entry((o, list)).or_insert(0u64) += 1;
+            }
+        }
+        assert!(per_list.values().all(|n| *n <= NATION_LIST_FILL));
+        // Issuers 0 and 1 fill 3 slots of a learner, 2 and 3 fill 2, in strides of 3.
+        assert_eq!(plan.lists_of(0), (60_000 * 3 - 1) / NATION_LIST_FILL + 1);
+        assert_eq!(
+            plan.lists_of(3),
+            ((60_000 - 1) * 3 + 1) / NATION_LIST_FILL + 1
+        );
+        let revoked = (0..100)
+            .flat_map(|i| (0..10).map(move |k| (i, k)))
+            .filter(|(i, k)| plan.revoked(*i, *k))
+            .count();
+        assert_eq!(revoked, 10, "one in a hundred of 1000");
+        let too_few = NationPlan {
+            achievements: vec![vec![(Uuid::nil(), String::new()); 2]; 4],
+            ..plan
+        };
+        assert!(too_few.check().is_err());
     }
 }

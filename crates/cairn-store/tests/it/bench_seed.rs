@@ -151,3 +151,90 @@ backend_tests! {
         assert_eq!(r.conn().workers_of_org(employer.id).await.unwrap().len(), 1000);
     }
 }
+
+backend_tests! {
+    async fn nation_seeding_puts_each_credential_where_its_plan_says(db: TestDb) {
+        use bench_seed::{NationPlan, STATUS_LIST_BITS};
+        use cairn_core::CredentialState;
+        use std::collections::HashSet;
+        // Three issuers for ten slots: the first fills four of a learner's slots, the
+        // others three, so their numberings have gaps and still never collide.
+        let issuers: Vec<_> = (0..3)
+            .map(|o| org(&format!("issuer-{o}"), &format!("Issuer {o}"), &[OrgKind::Issuer]))
+            .collect();
+        let achievements: Vec<Vec<Achievement>> = issuers
+            .iter()
+            .map(|o| (0..5).map(|j| achievement(o.id, &format!("{} skill {j}", o.slug))).collect())
+            .collect();
+        let mut tx = db.store.begin().await.unwrap();
+        for (o, list) in issuers.iter().zip(&achievements) {
+            tx.conn().insert_org(o).await.unwrap();
+            for a in list {
+                tx.conn().insert_achievement(a).await.unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        let at = now();
+        let plan = NationPlan {
+            issuers: issuers.iter().map(|o| o.id).collect(),
+            achievements: achievements
+                .iter()
+                .map(|l| l.iter().map(|a| (a.id, a.name.clone())).collect())
+                .collect(),
+            learners: 50,
+            per_learner: 10,
+            issued_at: at,
+        };
+        let mut batches = 0;
+        let seeded = bench_seed::seed_nation(&db.store, &plan, |_| batches += 1).await.unwrap();
+        let expected = Seeded { learners: 50, credentials: 500 };
+        assert_eq!(seeded, expected, "{}", db.backend);
+        assert_eq!(bench_seed::count(&db.store).await.unwrap(), expected, "{}", db.backend);
+        assert_eq!(batches, 1);
+
+        let mut r = db.store.reader().await.unwrap();
+        let mut slots = HashSet::new();
+        let mut revoked = vec![Vec::new(); 3];
+        for i in 0..50 {
+            for k in 0..10 {
+                let id = bench_seed::credential_id(plan.credential_number(i, k));
+                let c = r.conn().credential(id).await.unwrap().unwrap();
+                let o = plan.issuer_of(k);
+                assert_eq!(c.org_id, issuers[o].id, "{} {i}/{k}", db.backend);
+                let a = &achievements[o][plan.achievement_of(i, k)];
+                assert_eq!((c.achievement_id, c.name.as_str()), (Some(a.id), a.name.as_str()));
+                assert_eq!(c.recipient_user, Some(bench_seed::learner_id(i)));
+                assert_eq!(c.recipient, format!("learner{i}@bench.example"));
+                let (list, index) = plan.status_of(i, k);
+                assert_eq!((c.status_list as u64, c.status_index as u64), (list, index));
+                assert!(index < STATUS_LIST_BITS);
+                assert!(slots.insert((o, list, index)), "status index given twice: {o} {list} {index}");
+                assert!(c.issued_at <= at && c.issued_at > at - time::Duration::days(5 * 366));
+                let state = if plan.revoked(i, k) {
+                    revoked[o].push(index as i32);
+                    CredentialState::Revoked
+                } else {
+                    CredentialState::Active
+                };
+                assert_eq!(c.state, state, "{} {i}/{k}", db.backend);
+            }
+        }
+        assert!(revoked.iter().map(Vec::len).sum::<usize>() >= 2, "one in a hundred is revoked");
+        for (o, mut want) in revoked.into_iter().enumerate() {
+            assert_eq!(plan.lists_of(o), 1);
+            let mut got = r.conn().status_set_indexes(issuers[o].id, 0).await.unwrap();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{} issuer {o}", db.backend);
+        }
+        // A learner's wallet holds their ten, from all three issuers.
+        let wallet = r.conn().credentials_of_user(bench_seed::learner_id(17)).await.unwrap();
+        assert_eq!(wallet.len(), 10);
+        assert_eq!(wallet.iter().map(|c| c.org_id).collect::<HashSet<_>>().len(), 3);
+        assert_eq!(r.conn().count_credentials(issuers[0].id).await.unwrap(), 50 * 4);
+        assert_eq!(r.conn().count_credentials(issuers[2].id).await.unwrap(), 50 * 3);
+        drop(r);
+        let again = bench_seed::seed_nation(&db.store, &plan, |_| {}).await;
+        assert!(matches!(again, Err(cairn_store::StoreError::Conflict(_))), "{again:?}");
+    }
+}
