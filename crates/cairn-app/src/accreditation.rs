@@ -1126,6 +1126,8 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("accreditation {id}")))?;
         let view = view_of(&mut tx.conn(), stored, at).await?;
         tx.commit().await?;
+        // Verification reports the endorsers of an achievement from a cache.
+        self.trust_cache.changed();
         Ok(view)
     }
 

@@ -1,7 +1,7 @@
 //! Achievements and credentials: issuing Open Badges 3.0 credentials signed with the
 //! issuer organization's key, their status lists, did:web documents, and verification.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use cairn_core::authz::Action;
 use cairn_core::validate::{self, Invalid};
@@ -11,7 +11,7 @@ use cairn_core::{
 };
 use cairn_store::{Conn, NewCredential, SigningKeyRow, StatusListRow, Tx};
 use cairn_vc::bake::CredentialInput;
-use cairn_vc::did::{MapFetcher, did_web_document, did_web_from_url, did_web_to_url};
+use cairn_vc::did::{DocumentFetcher, did_web_document, did_web_from_url, did_web_to_url};
 use cairn_vc::keys::{KeyPair, PublicKey};
 use cairn_vc::ob3::{self, CredentialBuilder, Profile};
 use cairn_vc::status::{BitstringStatusList, StatusPurpose, status_entry, status_list_credential};
@@ -157,6 +157,8 @@ impl App {
                     })
                     .await?;
                 if made {
+                    // A new did:web document: verification must not keep the old one.
+                    self.trust_cache.changing(self.now());
                     kp
                 } else {
                     // Another server made the organization's key at the same moment.
@@ -245,6 +247,7 @@ impl App {
         );
         tx.conn().append_audit(&entry, now()).await?;
         tx.commit().await?;
+        self.trust_cache.changed();
         Ok(())
     }
 
@@ -275,6 +278,7 @@ impl App {
         // Status lists are re-signed with the new key.
         self.resign_all_status_lists(&mut tx, &org).await?;
         tx.commit().await?;
+        self.trust_cache.changed();
         Ok(public)
     }
 
@@ -710,6 +714,8 @@ impl App {
             .change_status(&mut tx, by, &org, record, action, reason.as_deref(), true)
             .await?;
         tx.commit().await?;
+        // Committed: what verification reads may be kept again at once.
+        self.trust_cache.changed();
         // A reinstated component may complete stacks: sign them now.
         self.process_awards().await;
         Ok(updated)
@@ -831,6 +837,9 @@ impl App {
         signer: &Signer,
         list: i32,
     ) -> Result<()> {
+        // Inside a transaction committed further up: verification reads the database until
+        // it can have been (see TrustCache::changing).
+        self.trust_cache.changing(self.now());
         let purpose = StatusPurpose::Revocation;
         let mut bits = BitstringStatusList::new(STATUS_LIST_BITS);
         for i in tx.conn().status_set_indexes(org.id, list).await? {
@@ -954,20 +963,23 @@ impl App {
     }
 
     pub async fn verify_input(&self, input: CredentialInput) -> Result<VerificationReport> {
-        let limits = cairn_vc::jsonld::Limits::default();
-        let payload = match &input {
-            CredentialInput::Json(v) => Some(v.clone()),
-            CredentialInput::Jwt(t) => cairn_vc::jwt::decode_jwt(t, &limits)
-                .ok()
-                .map(|d| d.credential),
-        };
-        let fetcher = match &payload {
+        let payload = crate::registry::jwt_payload(&input);
+        let documents = match crate::registry::credential_of(&input, payload.as_ref()) {
             Some(p) => self.local_documents_for(p).await?,
-            None => MapFetcher::new(),
+            None => LocalDocuments::default(),
         };
+        self.check_credential(input, documents).await
+    }
+
+    /// The checks themselves, with the documents this server holds for the credential.
+    pub(crate) async fn check_credential(
+        &self,
+        input: CredentialInput,
+        documents: LocalDocuments,
+    ) -> Result<VerificationReport> {
         let t = self.now();
         tokio::task::spawn_blocking(move || {
-            let opts = VerifyOptions::new(t, &fetcher);
+            let opts = VerifyOptions::new(t, &documents);
             cairn_vc::verify::verify_input(&input, &opts)
         })
         .await
@@ -1001,49 +1013,85 @@ impl App {
         }
     }
 
-    /// The DID documents and status lists a credential points to that live on this server.
-    async fn local_documents_for(&self, credential: &Value) -> Result<MapFetcher> {
-        let mut urls = Vec::new();
+    /// The DID documents and status lists a credential points to that live on this server,
+    /// from [`crate::registry::TrustCache`] when read there in the last seconds.
+    pub(crate) async fn local_documents_for(&self, credential: &Value) -> Result<LocalDocuments> {
+        let mut urls: Vec<&str> = Vec::new();
         if let Some(issuer) = cairn_vc::verify::issuer_id(credential)
             && issuer.starts_with("did:web:")
-            && let Ok(url) = did_web_to_url(issuer)
         {
-            urls.push(url);
+            urls.push(issuer);
         }
-        let status = match credential.get("credentialStatus") {
-            Some(Value::Array(a)) => a.iter().collect(),
-            Some(v) => vec![v],
-            None => vec![],
-        };
-        for s in status {
-            if let Some(u) = s.get("statusListCredential").and_then(Value::as_str) {
-                urls.push(u.to_owned());
-            }
+        match credential.get("credentialStatus") {
+            Some(Value::Array(a)) => urls.extend(a.iter().filter_map(status_list_of)),
+            Some(v) => urls.extend(status_list_of(v)),
+            None => {}
         }
         let prefix = format!("{}/orgs/", self.config.public_url);
-        let mut docs: HashMap<String, Value> = HashMap::new();
+        let mut docs = LocalDocuments::default();
         for url in urls {
-            let Some(rest) = url.strip_prefix(&prefix) else {
+            let url = if url.starts_with("did:web:") {
+                match did_web_to_url(url) {
+                    Ok(u) => u,
+                    Err(_) => continue,
+                }
+            } else {
+                url.to_owned()
+            };
+            if !url.starts_with(&prefix) || docs.0.iter().any(|(u, _)| *u == url) {
                 continue;
-            };
-            let parts: Vec<&str> = rest.split('/').collect();
-            let doc = match parts.as_slice() {
-                [slug, "did.json"] => self.did_document(slug).await.ok(),
-                [slug, "status", purpose, n] => match n.parse::<i32>() {
-                    Ok(n) => self
-                        .status_list_document(slug, purpose, n)
-                        .await
-                        .ok()
-                        .and_then(|t| serde_json::from_str(&t).ok()),
-                    Err(_) => None,
-                },
-                _ => None,
-            };
-            if let Some(d) = doc {
-                docs.insert(url, d);
+            }
+            let now = self.now();
+            if let Some(d) = self.trust_cache.document(&url, now) {
+                docs.0.push((url, d));
+                continue;
+            }
+            let generation = self.trust_cache.generation();
+            if let Some(d) = self.read_local_document(&url[prefix.len()..]).await {
+                let d = Arc::new(d);
+                self.trust_cache
+                    .keep_document(generation, &url, d.clone(), now);
+                docs.0.push((url, d));
             }
         }
-        Ok(MapFetcher { documents: docs })
+        Ok(docs)
+    }
+
+    /// A document this server serves under `{public_url}/orgs/{rest}`, if there is one.
+    async fn read_local_document(&self, rest: &str) -> Option<Value> {
+        let parts: Vec<&str> = rest.split('/').collect();
+        match parts.as_slice() {
+            [slug, "did.json"] => self.did_document(slug).await.ok(),
+            [slug, "status", purpose, n] => {
+                let n = n.parse::<i32>().ok()?;
+                let text = self.status_list_document(slug, purpose, n).await.ok()?;
+                serde_json::from_str(&text).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
+fn status_list_of(entry: &Value) -> Option<&str> {
+    entry.get("statusListCredential").and_then(Value::as_str)
+}
+
+/// This server's own documents for one verification, shared with the cache rather than
+/// copied from it.
+#[derive(Default)]
+pub(crate) struct LocalDocuments(Vec<(String, Arc<Value>)>);
+
+impl DocumentFetcher for LocalDocuments {
+    fn fetch(&self, url: &str) -> cairn_vc::Result<Value> {
+        self.0
+            .iter()
+            .find(|(u, _)| u == url)
+            .map(|(_, d)| Value::clone(d))
+            .ok_or_else(|| {
+                cairn_vc::Error::Resolution(format!(
+                    "{url}: not a document this server holds; documents on other hosts are not fetched"
+                ))
+            })
     }
 }
 

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use cairn_core::authz::Action;
 use cairn_core::validate::Invalid;
@@ -21,7 +20,7 @@ use cairn_vc::trust::{self, RegistryDocument, RegistryEntry, RegistryProblem, Sc
 use cairn_vc::verify::VerificationReport;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::{App, AppError, Result, audit_entry, now, require};
@@ -110,25 +109,48 @@ impl From<StoreError> for RegistryImportError {
     }
 }
 
-/// What public verification would otherwise read and re-verify on every call: the
-/// registry, and the endorsements this server holds with whether each verifies.
+/// What public verification would otherwise read from the database or re-verify on every
+/// call: the registry, this server's own DID documents and status lists, the accreditations
+/// held about each achievement, and the endorsements those name with whether each verifies
+/// (decision 0024).
 ///
-/// The registry is dropped when this server edits it and otherwise kept for
-/// [`TrustCache::REGISTRY_TTL`], so an edit made by another server on the same database
-/// shows here within that time. An endorsement's signature and issuer do not change
-/// under its id, so its verification is kept for [`TrustCache::ENDORSEMENT_TTL`]; its
-/// withdrawal, revocation, suspension and expiry are never cached (see
-/// [`App::trust_report`]).
+/// Everything but the endorsements' verification is kept for at most [`TrustCache::TTL`],
+/// so a change made by another server or process on the same database shows here within
+/// that time. A change this server makes drops it all at once: [`TrustCache::changed`]
+/// after its commit, or [`TrustCache::changing`] inside a transaction committed further up
+/// (which also keeps nothing new for [`TrustCache::TTL`], so a read made before that
+/// commit is not kept either). An endorsement's signature and issuer do not change under
+/// its id, so its verification is kept for [`TrustCache::ENDORSEMENT_TTL`]; whether it is
+/// withdrawn, revoked, suspended or lapsed comes with the accreditations, and its lapse is
+/// judged against the time of each call.
+///
+/// Ages are measured on the application's clock ([`App::now`]), so tests can move past
+/// them; an entry stamped after "now" (a clock moved back) counts as stale.
 #[derive(Default)]
 pub struct TrustCache {
-    /// Bumped on every registry edit, so a read that raced an edit is not stored.
+    /// Bumped on every change, so a read that raced a change is not kept.
     generation: AtomicU64,
+    /// Until then nothing read is kept (see [`TrustCache::changing`]).
+    quiet_until: Mutex<Option<OffsetDateTime>>,
     registry: Mutex<Option<CachedRegistry>>,
-    endorsements: Mutex<HashMap<Uuid, (Instant, Arc<HeldEndorsement>)>>,
+    /// did:web documents and status list credentials this server serves, by URL.
+    documents: Mutex<HashMap<String, Stamped<Arc<Value>>>>,
+    /// Per achievement id: the endorsements held about it that are neither withdrawn nor
+    /// revoked or suspended, with the end of each accreditation.
+    accreditations: Mutex<HashMap<String, Stamped<Arc<Vec<HeldAccreditation>>>>>,
+    endorsements: Mutex<HashMap<Uuid, Stamped<Arc<HeldEndorsement>>>>,
 }
 
-/// The registry as read at an instant, under the edit generation it was read in.
-type CachedRegistry = (Instant, u64, Arc<Vec<RegistryEntry>>);
+/// A value as read at an instant, under the change generation it was read in.
+type Stamped<T> = (OffsetDateTime, u64, T);
+
+/// Whether something read `at` is younger than `ttl` at `now`.
+fn young(at: OffsetDateTime, now: OffsetDateTime, ttl: Duration) -> bool {
+    at <= now && now - at < ttl
+}
+
+/// The registry as read at an instant, under the generation it was read in.
+type CachedRegistry = Stamped<Arc<Vec<RegistryEntry>>>;
 
 /// An endorsement credential this server holds, and whether it verified.
 pub struct HeldEndorsement {
@@ -136,21 +158,108 @@ pub struct HeldEndorsement {
     verified: bool,
 }
 
-impl TrustCache {
-    pub const REGISTRY_TTL: Duration = Duration::from_secs(2);
-    pub const ENDORSEMENT_TTL: Duration = Duration::from_secs(30);
-    /// More endorsements than a platform holds; past it the map starts again.
-    const MAX_ENDORSEMENTS: usize = 4096;
+/// An accreditation in force (not withdrawn, its endorsement not revoked or suspended)
+/// until `valid_until`.
+#[derive(Clone, Copy)]
+struct HeldAccreditation {
+    credential: Uuid,
+    valid_until: OffsetDateTime,
+}
 
-    fn generation(&self) -> u64 {
+impl TrustCache {
+    /// How long anything read is used before it is read again: the longest another
+    /// server or process sharing the database waits to see this one's change.
+    pub const TTL: Duration = Duration::seconds(2);
+    pub const ENDORSEMENT_TTL: Duration = Duration::seconds(30);
+    /// More entries than a platform holds; past it a map starts again. Only documents
+    /// this server holds are kept, so a caller cannot fill it with names of its own.
+    const MAX_ENTRIES: usize = 4096;
+
+    pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
 
-    fn registry(&self) -> Option<Arc<Vec<RegistryEntry>>> {
+    fn quiet(&self, now: OffsetDateTime) -> bool {
+        match self.quiet_until.lock() {
+            Ok(q) => q.is_some_and(|until| now < until),
+            Err(_) => true,
+        }
+    }
+
+    /// Drop everything: this server committed a change to what verification reads (keys,
+    /// status lists, accreditations, the registry).
+    pub(crate) fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut g) = self.registry.lock() {
+            *g = None;
+        }
+        if let Ok(mut g) = self.documents.lock() {
+            g.clear();
+        }
+        if let Ok(mut g) = self.accreditations.lock() {
+            g.clear();
+        }
+    }
+
+    /// Drop everything and keep nothing new for [`TrustCache::TTL`]: a change is being
+    /// written in a transaction whose commit is out of sight, and a read until then would
+    /// still see the old value. Past that time, what is read is at most [`TrustCache::TTL`]
+    /// old again, as for another server's change.
+    pub(crate) fn changing(&self, now: OffsetDateTime) {
+        if let Ok(mut q) = self.quiet_until.lock() {
+            *q = Some(now + Self::TTL);
+        }
+        self.changed();
+    }
+
+    fn fresh<T: Clone>(
+        &self,
+        map: &Mutex<HashMap<String, Stamped<T>>>,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Option<T> {
+        if self.quiet(now) {
+            return None;
+        }
+        let g = map.lock().ok()?;
+        match g.get(key) {
+            Some((at, generation, v))
+                if young(*at, now, Self::TTL) && *generation == self.generation() =>
+            {
+                Some(v.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// Keep what was read under `generation`, unless something changed since.
+    fn keep<T>(
+        &self,
+        map: &Mutex<HashMap<String, Stamped<T>>>,
+        generation: u64,
+        key: &str,
+        v: T,
+        now: OffsetDateTime,
+    ) {
+        if generation != self.generation() || self.quiet(now) {
+            return;
+        }
+        if let Ok(mut g) = map.lock() {
+            if g.len() >= Self::MAX_ENTRIES && !g.contains_key(key) {
+                g.clear();
+            }
+            g.insert(key.to_owned(), (now, generation, v));
+        }
+    }
+
+    fn registry(&self, now: OffsetDateTime) -> Option<Arc<Vec<RegistryEntry>>> {
+        if self.quiet(now) {
+            return None;
+        }
         let g = self.registry.lock().ok()?;
         match &*g {
             Some((at, generation, r))
-                if at.elapsed() < Self::REGISTRY_TTL && *generation == self.generation() =>
+                if young(*at, now, Self::TTL) && *generation == self.generation() =>
             {
                 Some(r.clone())
             }
@@ -158,32 +267,43 @@ impl TrustCache {
         }
     }
 
-    fn put_registry(&self, generation: u64, entries: Arc<Vec<RegistryEntry>>) {
+    fn put_registry(&self, generation: u64, entries: Arc<Vec<RegistryEntry>>, now: OffsetDateTime) {
+        if generation != self.generation() || self.quiet(now) {
+            return;
+        }
         if let Ok(mut g) = self.registry.lock() {
-            *g = Some((Instant::now(), generation, entries));
+            *g = Some((now, generation, entries));
         }
     }
 
-    fn registry_changed(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut g) = self.registry.lock() {
-            *g = None;
-        }
+    /// A document this server holds, as read at most [`TrustCache::TTL`] ago.
+    pub(crate) fn document(&self, url: &str, now: OffsetDateTime) -> Option<Arc<Value>> {
+        self.fresh(&self.documents, url, now)
     }
 
-    fn endorsement(&self, id: Uuid) -> Option<Arc<HeldEndorsement>> {
+    pub(crate) fn keep_document(
+        &self,
+        generation: u64,
+        url: &str,
+        doc: Arc<Value>,
+        now: OffsetDateTime,
+    ) {
+        self.keep(&self.documents, generation, url, doc, now)
+    }
+
+    fn endorsement(&self, id: Uuid, now: OffsetDateTime) -> Option<Arc<HeldEndorsement>> {
         let g = self.endorsements.lock().ok()?;
         g.get(&id)
-            .filter(|(at, _)| at.elapsed() < Self::ENDORSEMENT_TTL)
-            .map(|(_, h)| h.clone())
+            .filter(|(at, _, _)| young(*at, now, Self::ENDORSEMENT_TTL))
+            .map(|(_, _, h)| h.clone())
     }
 
-    fn put_endorsement(&self, id: Uuid, held: Arc<HeldEndorsement>) {
+    fn put_endorsement(&self, id: Uuid, held: Arc<HeldEndorsement>, now: OffsetDateTime) {
         if let Ok(mut g) = self.endorsements.lock() {
-            if g.len() >= Self::MAX_ENDORSEMENTS {
+            if g.len() >= Self::MAX_ENTRIES {
                 g.clear();
             }
-            g.insert(id, (Instant::now(), held));
+            g.insert(id, (now, 0, held));
         }
     }
 }
@@ -309,7 +429,7 @@ impl App {
                 AppError::Internal("a registry entry just written is gone".into())
             })?;
         tx.commit().await?;
-        self.trust_cache.registry_changed();
+        self.trust_cache.changed();
         to_entity(row)
     }
 
@@ -329,7 +449,7 @@ impl App {
         );
         tx.conn().append_audit(&audit, now()).await?;
         tx.commit().await?;
-        self.trust_cache.registry_changed();
+        self.trust_cache.changed();
         Ok(())
     }
 
@@ -389,7 +509,7 @@ impl App {
         );
         tx.conn().append_audit(&audit, at).await?;
         tx.commit().await?;
-        self.trust_cache.registry_changed();
+        self.trust_cache.changed();
         Ok(outcome)
     }
 
@@ -466,9 +586,8 @@ impl App {
     /// in it (each verified as this server verifies credentials) and, for a badge, the
     /// accreditors whose endorsement of its achievement this server holds and is valid now.
     ///
-    /// This runs beside every public verification, so what does not change between two of
-    /// them comes from [`TrustCache`]; whether an endorsement is withdrawn, revoked,
-    /// suspended or lapsed is read from the database each time.
+    /// This runs beside every public verification, so what it reads comes from
+    /// [`TrustCache`] (see there for how soon a change shows).
     pub async fn trust_report(&self, credential: &Value) -> Result<TrustReport> {
         let registry = self.cached_registry().await?;
         let mut verified = Vec::new();
@@ -482,33 +601,29 @@ impl App {
                 .and_then(Value::as_str)
         {
             let t = self.now();
-            let held = {
-                let mut r = self.store.reader().await?;
-                r.conn().accreditations_about(achievement).await?
-            };
-            for a in held {
-                let Some(id) = a.credential_id else { continue };
-                if a.withdrawn_at.is_some() || a.credential_inactive || a.valid_until <= t {
+            for a in self.held_accreditations(achievement).await?.iter() {
+                if a.valid_until <= t {
                     continue;
                 }
-                let held = self.held_endorsement(id).await?;
+                let held = self.held_endorsement(a.credential).await?;
                 let mut f = trust::endorser_finding(
                     &held.document,
                     &registry,
                     SERVER_SOURCE,
                     held.verified,
                 );
-                f.endorsement = Some(self.credential_url(id));
+                f.endorsement = Some(self.credential_url(a.credential));
                 report.endorsers.push(f);
             }
         }
         Ok(report)
     }
 
-    /// The registry's entries, read at most once per [`TrustCache::REGISTRY_TTL`] unless
-    /// this server changed them.
+    /// The registry's entries, read at most once per [`TrustCache::TTL`] unless this
+    /// server changed them.
     async fn cached_registry(&self) -> Result<Arc<Vec<RegistryEntry>>> {
-        if let Some(r) = self.trust_cache.registry() {
+        let now = self.now();
+        if let Some(r) = self.trust_cache.registry(now) {
             return Ok(r);
         }
         let generation = self.trust_cache.generation();
@@ -519,37 +634,68 @@ impl App {
                 .map(|e| e.entry)
                 .collect(),
         );
-        self.trust_cache.put_registry(generation, entries.clone());
+        self.trust_cache
+            .put_registry(generation, entries.clone(), now);
         Ok(entries)
+    }
+
+    /// The accreditations in force about an achievement whose endorsement this server
+    /// holds, read at most once per [`TrustCache::TTL`] unless this server changed one.
+    async fn held_accreditations(&self, achievement: &str) -> Result<Arc<Vec<HeldAccreditation>>> {
+        let now = self.now();
+        if let Some(h) = self
+            .trust_cache
+            .fresh(&self.trust_cache.accreditations, achievement, now)
+        {
+            return Ok(h);
+        }
+        let generation = self.trust_cache.generation();
+        let rows = {
+            let mut r = self.store.reader().await?;
+            r.conn().accreditations_about(achievement).await?
+        };
+        let held: Arc<Vec<HeldAccreditation>> = Arc::new(
+            rows.into_iter()
+                .filter(|a| a.withdrawn_at.is_none() && !a.credential_inactive)
+                .filter_map(|a| {
+                    Some(HeldAccreditation {
+                        credential: a.credential_id?,
+                        valid_until: a.valid_until,
+                    })
+                })
+                .collect(),
+        );
+        self.trust_cache.keep(
+            &self.trust_cache.accreditations,
+            generation,
+            achievement,
+            held.clone(),
+            now,
+        );
+        Ok(held)
     }
 
     /// An endorsement this server holds, with whether it verifies, from the cache when it
     /// was verified in the last [`TrustCache::ENDORSEMENT_TTL`]. Its signature and issuer
     /// do not change under one id; its status and expiry are checked by the caller.
     async fn held_endorsement(&self, id: Uuid) -> Result<Arc<HeldEndorsement>> {
-        if let Some(h) = self.trust_cache.endorsement(id) {
+        let now = self.now();
+        if let Some(h) = self.trust_cache.endorsement(id, now) {
             return Ok(h);
         }
         let document = self.public_credential(id).await?.document;
         let verified = self.verify_value(document.clone()).await?.verified;
         let held = Arc::new(HeldEndorsement { document, verified });
-        self.trust_cache.put_endorsement(id, held.clone());
+        self.trust_cache.put_endorsement(id, held.clone(), now);
         Ok(held)
     }
 
     /// [`App::trust_report`] for whatever a verifier was given: the credential of a JSON
     /// input or the payload of a vc+jwt; none when there is no readable credential.
     pub async fn trust_report_input(&self, input: &CredentialInput) -> Result<Option<TrustReport>> {
-        let payload = match input {
-            CredentialInput::Json(v) => Some(v.clone()),
-            CredentialInput::Jwt(t) => {
-                cairn_vc::jwt::decode_jwt(t, &cairn_vc::jsonld::Limits::default())
-                    .ok()
-                    .map(|d| d.credential)
-            }
-        };
-        match payload {
-            Some(p) if p.is_object() => Ok(Some(self.trust_report(&p).await?)),
+        let payload = jwt_payload(input);
+        match credential_of(input, payload.as_ref()) {
+            Some(p) if p.is_object() => Ok(Some(self.trust_report(p).await?)),
             _ => Ok(None),
         }
     }
@@ -560,8 +706,18 @@ impl App {
         &self,
         input: CredentialInput,
     ) -> Result<(VerificationReport, Option<TrustReport>)> {
-        let mut trust = self.trust_report_input(&input).await?;
-        let report = self.verify_input(input).await?;
+        // The credential is read once for both: a vc+jwt is decoded here, JSON is borrowed.
+        let payload = jwt_payload(&input);
+        let credential = credential_of(&input, payload.as_ref());
+        let mut trust = match credential {
+            Some(p) if p.is_object() => Some(self.trust_report(p).await?),
+            _ => None,
+        };
+        let documents = match credential {
+            Some(p) => self.local_documents_for(p).await?,
+            None => Default::default(),
+        };
+        let report = self.check_credential(input, documents).await?;
         if let Some(t) = &mut trust {
             t.qualify(report.verified);
         }
@@ -577,5 +733,28 @@ impl App {
         let input = cairn_vc::bake::extract_any(bytes)
             .map_err(|e| Invalid::new("credential", e.to_string()))?;
         self.verify_with_trust(input).await
+    }
+}
+
+/// The payload of a vc+jwt (none for JSON, or a token that does not decode).
+pub(crate) fn jwt_payload(input: &CredentialInput) -> Option<Value> {
+    match input {
+        CredentialInput::Json(_) => None,
+        CredentialInput::Jwt(t) => {
+            cairn_vc::jwt::decode_jwt(t, &cairn_vc::jsonld::Limits::default())
+                .ok()
+                .map(|d| d.credential)
+        }
+    }
+}
+
+/// The credential an input holds: the JSON itself, or the decoded payload of its vc+jwt.
+pub(crate) fn credential_of<'a>(
+    input: &'a CredentialInput,
+    jwt_payload: Option<&'a Value>,
+) -> Option<&'a Value> {
+    match input {
+        CredentialInput::Json(v) => Some(v),
+        CredentialInput::Jwt(_) => jwt_payload,
     }
 }

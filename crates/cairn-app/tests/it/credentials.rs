@@ -4,6 +4,7 @@ use cairn_app::orgs::{NewMember, NewOrg};
 use cairn_app::{App, AppConfig, AppError};
 use cairn_core::{AchievementKind, CredentialState, OrgKind, Principal, Role};
 use cairn_store::backend_tests;
+use cairn_vc::bake::CredentialInput;
 use serde_json::json;
 
 async fn issuer(app: &App, slug: &str) -> uuid::Uuid {
@@ -108,6 +109,61 @@ backend_tests! {
             let r = app.verify_value(d).await.unwrap();
             assert!(r.verified, "{:?}", r.errors());
         }
+    }
+
+    async fn status_and_key_changes_show_at_once_here_and_within_the_cache_time_on_another_server(db: TestDb) {
+        // Two servers on one database, on one clock the test moves.
+        let cfg = AppConfig::for_tests();
+        let clock = cfg.clock.clone();
+        let mut other_cfg = AppConfig::for_tests();
+        other_cfg.clock = clock.clone();
+        let here = App::new(db.store.clone(), cfg);
+        let there = App::new(db.store.clone(), other_cfg);
+        let ttl = cairn_app::registry::TrustCache::TTL + time::Duration::seconds(1);
+        let sys = Principal::system();
+        let ach = issuer(&here, "rhwc").await;
+        let req = || IssueRequest { achievement_id: ach, recipient: Recipient::Id("did:example:x".into()), valid_until: None, jwt: false };
+        let issued = here.issue_credential(&sys, "rhwc", req()).await.unwrap();
+        let doc = issued.document;
+        clock.advance(ttl);
+        // Both servers now hold the status list and DID document (verified twice: the
+        // second time from what the first kept).
+        for app in [&here, &there, &here, &there] {
+            let r = app.verify_value(doc.clone()).await.unwrap();
+            assert!(r.verified, "{:?}", r.errors());
+        }
+
+        here.set_credential_status(&sys, "rhwc", issued.record.id, StatusAction::Suspend, Some("under review")).await.unwrap();
+        assert!(!here.verify_value(doc.clone()).await.unwrap().verified, "the server that suspended sees it at once");
+        assert!(there.verify_value(doc.clone()).await.unwrap().verified, "another server uses what it read for up to TrustCache::TTL");
+        clock.advance(ttl);
+        assert!(!there.verify_value(doc.clone()).await.unwrap().verified, "and then reads the list again");
+        let (_, trust) = there.verify_with_trust(CredentialInput::Json(doc.clone())).await.unwrap();
+        assert!(trust.is_some());
+
+        // Reinstated on the other server, both caches warm again, then revoked there.
+        there.set_credential_status(&sys, "rhwc", issued.record.id, StatusAction::Reinstate, None).await.unwrap();
+        assert!(there.verify_value(doc.clone()).await.unwrap().verified);
+        clock.advance(ttl);
+        for app in [&here, &there, &here] {
+            assert!(app.verify_value(doc.clone()).await.unwrap().verified);
+        }
+        there.set_credential_status(&sys, "rhwc", issued.record.id, StatusAction::Revoke, Some("issued in error")).await.unwrap();
+        assert!(!there.verify_value(doc.clone()).await.unwrap().verified, "revocation shows at once where it was made");
+        clock.advance(ttl);
+        assert!(!here.verify_value(doc.clone()).await.unwrap().verified, "and elsewhere within TrustCache::TTL");
+
+        // A rotated key signs at once on the server that rotated it; another server knows
+        // the new key once its copy of the DID document is older than TrustCache::TTL.
+        clock.advance(ttl);
+        assert!(!there.verify_value(doc.clone()).await.unwrap().verified);
+        here.rotate_signing_key(&sys, "rhwc").await.unwrap();
+        let fresh = here.issue_credential(&sys, "rhwc", req()).await.unwrap().document;
+        let r = here.verify_value(fresh.clone()).await.unwrap();
+        assert!(r.verified, "{:?}", r.errors());
+        clock.advance(ttl);
+        let r = there.verify_value(fresh).await.unwrap();
+        assert!(r.verified, "{:?}", r.errors());
     }
 
     async fn did_key_issuers_and_their_limits(db: TestDb) {

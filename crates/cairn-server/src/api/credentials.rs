@@ -334,13 +334,13 @@ pub struct VcApiVerified {
     errors: Vec<String>,
     /// Every check with its outcome and explanation.
     #[schema(value_type = Object)]
-    report: Value,
+    report: cairn_vc::verify::VerificationReport,
     /// Beside the checks, never instead of them: whether this platform's registry
     /// recognizes the issuer and each endorser (`recognized`, `other_scope`, `unknown`).
     /// Absent when the input holds no readable credential.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Object)]
-    trust: Option<Value>,
+    trust: Option<cairn_vc::trust::TrustReport>,
 }
 
 /// VC-API: verify a credential. Public: no account needed. Only this server's own DID
@@ -366,12 +366,14 @@ pub async fn vc_api_verify(
         .filter(|c| matches!(c.status, cairn_vc::verify::CheckStatus::Passed))
         .map(|c| c.name.to_owned())
         .collect();
+    // The report and the trust summary are written straight into the answer, not built
+    // as JSON values first.
     Ok(Json(VcApiVerified {
         verified: report.verified,
         checks,
         warnings: Vec::new(),
         errors: report.errors(),
-        report: report.to_json(),
-        trust: trust.and_then(|t| serde_json::to_value(t).ok()),
+        report,
+        trust,
     }))
 }
