@@ -828,9 +828,7 @@ pub async fn seed_nation(
         let t = t.to_offset(time::UtcOffset::UTC);
         t.replace_nanosecond(0).unwrap_or(t)
     };
-    let dates: Vec<OffsetDateTime> = (0..NATION_DATES)
-        .map(|m| whole(plan.issued_at - time::Duration::hours(10 * m as i64)))
-        .collect();
+    let latest = plan.issued_at.unix_timestamp();
     let revoked_at = whole(plan.issued_at);
     let achievements: Vec<(i64, i64, Uuid, Uuid, &str)> = plan
         .achievements
@@ -872,25 +870,24 @@ pub async fn seed_nation(
         insert_learners(&mut tx, lo, hi, plan.issued_at).await?;
         // $1 $2 learners, $3 credential id prefix, $4 learner id prefix, $5 per learner,
         // $6 stride, $7 issuers, $8 achievements per issuer, $9 fill, $10 bits,
-        // $11 dates, $12 document, $13 revocation time; then the achievements
-        // (issuer, number, org, id, name) and the dates (number, time). `b` is the
-        // backend's cast to a 64-bit integer.
-        let body = |a: &str, d: &str, b: &str, cid: &str, uid: &str| {
+        // $11 dates, $12 document, $13 revocation time, $14 the latest issue time in
+        // Unix seconds; then the achievements (issuer, number, org, id, name). `b` is the
+        // backend's cast to a 64-bit integer. The issue time is computed, not joined to a
+        // table of dates: SQLite would scan such a table for every row.
+        let body = |a: &str, b: &str, cid: &str, uid: &str, at: &str| {
             format!(
-                "a(o, j, org_id, achievement_id, name) AS (VALUES {a}), d(ix, at) AS (VALUES {d}) \
+                "a(o, j, org_id, achievement_id, name) AS (VALUES {a}) \
                  INSERT INTO credentials (id, org_id, achievement_id, recipient_user, recipient, name, document, \
                    status_list, status_index, issued_at, revoked_at, status_reason) \
                  SELECT {cid}, a.org_id, a.achievement_id, {uid}, 'learner' || x.i || '@bench.example', a.name, $12, \
-                   x.m / $9{b}, ((x.m % $9{b}) * {INDEX_MUL}) % $10{b}, d.at, \
+                   x.m / $9{b}, ((x.m % $9{b}) * {INDEX_MUL}) % $10{b}, {at}, \
                    CASE WHEN (x.n * {CLASS_MUL}) % 100 = 99 THEN $13 END, \
                    CASE WHEN (x.n * {CLASS_MUL}) % 100 = 99 THEN 'seeded revocation' END \
                  FROM x JOIN a ON a.o = x.k % $7{b} AND a.j = (x.h + x.k / $7{b}) % $8{b} \
-                 JOIN d ON d.ix = (x.h + 7 * x.k) % $11{b} \
                  ORDER BY x.i, x.k"
             )
         };
-        let first_a = 13;
-        let first_d = first_a + 5 * achievements.len();
+        let first_a = 14;
         macro_rules! bound {
             ($q:expr) => {{
                 let mut q = $q
@@ -906,12 +903,10 @@ pub async fn seed_nation(
                     .bind(bits)
                     .bind(dates_n)
                     .bind(DOCUMENT)
-                    .bind(revoked_at);
+                    .bind(revoked_at)
+                    .bind(latest);
                 for (o, j, org, id, name) in &achievements {
                     q = q.bind(*o).bind(*j).bind(*org).bind(*id).bind(*name);
-                }
-                for (ix, at) in dates.iter().enumerate() {
-                    q = q.bind(ix as i64).bind(*at);
                 }
                 q
             }};
@@ -919,18 +914,18 @@ pub async fn seed_nation(
         match &mut tx {
             Tx::Sqlite(c) => {
                 let a = placeholders(achievements.len(), 5, first_a, &[]);
-                let d = placeholders(dates.len(), 2, first_d, &[]);
                 let sql = format!(
                     "WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2), \
                      k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k + 1 < $5), \
                      x(i, h, k, n, m) AS (SELECT s.i, (s.i * {HASH_MUL}) % {HASH_MOD}, k.k, s.i * $5 + k.k, \
                        s.i * $6 + k.k / $7 FROM s CROSS JOIN k), {}",
+                    // RFC 3339 in whole seconds, as the driver writes times.
                     body(
                         &a,
-                        &d,
                         "",
                         "unhex($3 || printf('%012x', x.n))",
-                        "unhex($4 || printf('%012x', x.i))"
+                        "unhex($4 || printf('%012x', x.i))",
+                        "strftime('%Y-%m-%dT%H:%M:%SZ', $14 - ((x.h + 7 * x.k) % $11) * 36000, 'unixepoch')"
                     )
                 );
                 bound!(sqlx::query(AssertSqlSafe(sql)))
@@ -944,7 +939,6 @@ pub async fn seed_nation(
                     first_a,
                     &["::bigint", "::bigint", "::uuid", "::uuid", "::text"],
                 );
-                let d = placeholders(dates.len(), 2, first_d, &["::bigint", "::timestamptz"]);
                 let sql = format!(
                     "WITH x(i, h, k, n, m) AS (SELECT s.i, (s.i * {HASH_MUL}) % {HASH_MOD}, k.k, s.i * $5::bigint + k.k, \
                        s.i * $6::bigint + k.k / $7::bigint \
@@ -952,15 +946,15 @@ pub async fn seed_nation(
                        CROSS JOIN generate_series(0::bigint, $5::bigint - 1) AS k(k)), {}",
                     body(
                         &a,
-                        &d,
                         "::bigint",
                         "($3 || lpad(to_hex(x.n), 12, '0'))::uuid",
-                        "($4 || lpad(to_hex(x.i), 12, '0'))::uuid"
+                        "($4 || lpad(to_hex(x.i), 12, '0'))::uuid",
+                        "to_timestamp($14::bigint - ((x.h + 7 * x.k) % $11::bigint) * 36000)"
                     )
                 )
                 // PostgreSQL's columns are 32-bit; the arithmetic above is 64-bit.
                 .replace("x.m / $9::bigint,", "(x.m / $9::bigint)::int,")
-                .replace("% $10::bigint, d.at", "% $10::bigint)::int, d.at")
+                .replace("% $10::bigint, to_timestamp", "% $10::bigint)::int, to_timestamp")
                 .replace("((x.m % $9::bigint)", "(((x.m % $9::bigint)")
                 .replace("THEN $13 END", "THEN $13::timestamptz END");
                 bound!(sqlx::query(AssertSqlSafe(sql)))
