@@ -84,6 +84,17 @@ export class Session {
     const other = violations.filter((v) => !FAIL_ON.has(v.impact));
     if (other.length) console.log(describe(`note: ${this.label()}`, url, other));
     if (failing.length) this.findings.push(describe(this.label(), url, failing));
+    // Reflow (WCAG 1.4.10): at the phone width the page itself never scrolls sideways;
+    // only a wide table or picture does, inside its own scroller.
+    const overflow = await this.page.evaluate(() => {
+      if (innerWidth > 400 || document.documentElement.scrollWidth <= innerWidth) return null;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+        .filter((e) => !e.parentElement.closest('.table-wrap, .wf-scroll'))
+        .map((e) => e.outerHTML.replace(/\s+/g, ' ').slice(0, 100));
+      return `${document.documentElement.scrollWidth} px wide at ${innerWidth} px: ${wide.slice(0, 3).join(' | ')}`;
+    });
+    if (overflow) this.findings.push(`${this.label()} <${url}>: the page scrolls sideways, ${overflow}`);
     this.checked.add(url);
   }
 
