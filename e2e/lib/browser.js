@@ -158,13 +158,19 @@ export class Session {
   }
 
   /**
-   * Presses Tab until the element has focus, checking at every stop that focus can be
-   * seen. Starts from where focus is, wraps around the page once if it must.
+   * Presses Tab (or Shift+Tab) until the element has focus, checking at every stop that
+   * focus can be seen. Starts from where focus is, wraps around the page if it must.
    */
   async tabTo(locator, { orAny } = {}) {
     const handle = await locator.elementHandle();
+    // Backwards with Shift+Tab when the control comes before the focused one.
+    const key = await handle.evaluate((el) => {
+      const at = document.activeElement;
+      if (!at || at === document.body) return 'Tab';
+      return at.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING ? 'Shift+Tab' : 'Tab';
+    });
     for (let i = 0; i < MAX_TABS; i += 1) {
-      await this.page.keyboard.press('Tab');
+      await this.page.keyboard.press(key);
       const here = await this.recordFocus();
       if (here && (await handle.evaluate((el) => el === document.activeElement))) return;
       if (orAny && (await orAny.evaluateAll((els) => els.includes(document.activeElement)))) return;
