@@ -978,6 +978,13 @@ impl App {
         documents: LocalDocuments,
     ) -> Result<VerificationReport> {
         let t = self.now();
+        // A credential of ordinary size takes about 0.1 ms to check: handing it to another
+        // thread and back costs more than that (task switches, and memory freed on another
+        // thread than allocated it). A large one could hold up the requests behind it.
+        if is_small(&input) {
+            let opts = VerifyOptions::new(t, &documents);
+            return Ok(cairn_vc::verify::verify_input(&input, &opts));
+        }
         tokio::task::spawn_blocking(move || {
             let opts = VerifyOptions::new(t, &documents);
             cairn_vc::verify::verify_input(&input, &opts)
@@ -1069,6 +1076,42 @@ impl App {
             }
             _ => None,
         }
+    }
+}
+
+/// Text a credential may hold and still be checked on the request's own thread: several
+/// times an ordinary badge, far below the verifier's limits.
+const INLINE_CHECK_BYTES: usize = 16 * 1024;
+
+fn is_small(input: &CredentialInput) -> bool {
+    fn within(v: &Value, budget: &mut usize) -> bool {
+        // Each value counts its text plus a little for its place in the document.
+        let cost = match v {
+            Value::String(s) => s.len() + 8,
+            _ => 8,
+        };
+        if cost > *budget {
+            return false;
+        }
+        *budget -= cost;
+        match v {
+            Value::Array(a) => a.iter().all(|x| within(x, budget)),
+            Value::Object(o) => o.iter().all(|(k, x)| {
+                if k.len() > *budget {
+                    return false;
+                }
+                *budget -= k.len();
+                within(x, budget)
+            }),
+            _ => true,
+        }
+    }
+    match input {
+        CredentialInput::Json(v) => {
+            let mut budget = INLINE_CHECK_BYTES;
+            within(v, &mut budget)
+        }
+        CredentialInput::Jwt(t) => t.len() <= INLINE_CHECK_BYTES,
     }
 }
 

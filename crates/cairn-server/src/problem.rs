@@ -176,7 +176,7 @@ where
     }
 }
 
-fn json_rejection(rej: JsonRejection) -> Problem {
+pub(crate) fn json_rejection(rej: JsonRejection) -> Problem {
     let status = rej.status();
     let detail = match &rej {
         JsonRejection::JsonSyntaxError(e) => {
