@@ -96,6 +96,8 @@ struct CredentialPage {
     /// What the registry says about the issuer and endorsers, beside the checks.
     trust: Option<super::registry::TrustView>,
     qr_svg: String,
+    /// What the QR code holds, also as a link: people who cannot scan it need it too.
+    verify_url: String,
     has_jwt: bool,
 }
 
@@ -244,6 +246,7 @@ async fn credential_page(
         checks: check_rows(&report),
         trust: super::registry::trust_view(trust, report.verified),
         qr_svg: qr_svg(&url),
+        verify_url: url,
         has_jwt: public.jwt.is_some(),
     })
 }

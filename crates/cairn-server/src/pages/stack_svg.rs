@@ -356,7 +356,7 @@ pub(crate) fn stack_svg(root: &StackNode) -> String {
     // Writing to a String cannot fail, so the `fmt::Result`s below are ignored.
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" font-family="{FONTS}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="group" font-family="{FONTS}">"#,
         w = l.width,
         h = l.height,
     );
@@ -940,7 +940,8 @@ pub(crate) mod tests {
         let svg = stack_svg(&sample());
         check_xml(&svg).unwrap();
         assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#));
-        assert!(svg.contains(r#"role="img""#));
+        // A group, not an image: its boxes are links, which an image would hide.
+        assert!(svg.contains(r#"role="group""#));
         assert!(svg.contains("<title>ICD-11 Coding Professional</title><desc>"));
         for banned in [
             "<script", "<style", "style=", "url(", "xlink", "<image", "@import",
