@@ -88,6 +88,11 @@ pub enum Store {
     Postgres(PgPool),
 }
 
+/// SQLite page cache of the writing connection and of each reading one, as `cache_size`
+/// takes it: negative numbers are KiB.
+const WRITER_CACHE_KIB: &str = "-262144";
+const READER_CACHE_KIB: &str = "-32768";
+
 /// Options that matter when opening a database.
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
@@ -135,9 +140,14 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // SQLite's default page cache is 2 MiB. The one writer's inserts land all over the
+        // indexes of large tables (random ids, actors, activities); once those outgrow the
+        // cache, every insert reads a page back and spills dirty ones into the WAL in the
+        // middle of the transaction, which was most of xAPI batch ingest. The cache is an
+        // upper bound, allocated as pages are used; readers keep a smaller one each.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(o.clone())
+            .connect_with(o.clone().pragma("cache_size", WRITER_CACHE_KIB))
             .await?;
         if url.contains(":memory:") {
             // Every in-memory connection is a database of its own: share the one.
@@ -148,7 +158,7 @@ impl Store {
         }
         let read = SqlitePoolOptions::new()
             .max_connections(opts.max_connections)
-            .connect_with(o.read_only(true))
+            .connect_with(o.read_only(true).pragma("cache_size", READER_CACHE_KIB))
             .await?;
         Ok(Store::Sqlite { read, write })
     }
