@@ -248,6 +248,17 @@ impl Conn<'_> {
         org: Uuid,
         ids: &[Uuid],
     ) -> Result<Vec<StatementRow>> {
+        if let Conn::Postgres(c) = self {
+            // One array parameter: a prepared `IN ($2, …)` list got a generic plan that
+            // scanned the table once it had grown, seconds per batch.
+            let q = "SELECT seq, id, voided, voids, statement FROM xapi_statements \
+                     WHERE org_id = $1 AND id = ANY($2)";
+            return Ok(sqlx::query_as(q)
+                .bind(org)
+                .bind(ids)
+                .fetch_all(&mut **c)
+                .await?);
+        }
         let sqlite = on_sqlite(self);
         let mut out = Vec::new();
         for chunk in ids.chunks(REF_CHUNK) {
@@ -272,6 +283,15 @@ impl Conn<'_> {
     /// Which of `ids` stored voiding statements of `org` already target: statements that
     /// arrive after their voiding are stored voided.
     pub async fn xapi_voided_before(&mut self, org: Uuid, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+        if let Conn::Postgres(c) = self {
+            let q = "SELECT voids FROM xapi_statements WHERE org_id = $1 AND voids = ANY($2)";
+            let rows: Vec<(Uuid,)> = sqlx::query_as(q)
+                .bind(org)
+                .bind(ids)
+                .fetch_all(&mut **c)
+                .await?;
+            return Ok(rows.into_iter().map(|r| r.0).collect());
+        }
         let sqlite = on_sqlite(self);
         let mut out = Vec::new();
         for chunk in ids.chunks(REF_CHUNK) {
@@ -294,6 +314,12 @@ impl Conn<'_> {
 
     /// Mark these statements of `org` voided (voiding statements themselves never are).
     pub async fn void_xapi_statements(&mut self, org: Uuid, ids: &[Uuid]) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            let q = "UPDATE xapi_statements SET voided = TRUE \
+                     WHERE org_id = $1 AND voids IS NULL AND id = ANY($2)";
+            sqlx::query(q).bind(org).bind(ids).execute(&mut **c).await?;
+            return Ok(());
+        }
         let sqlite = on_sqlite(self);
         for chunk in ids.chunks(REF_CHUNK) {
             let q = format!(
