@@ -32,6 +32,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 // A child module, so that it shares this file's database set-up and clean-up.
+#[path = "bench_nation.rs"]
+mod nation;
 #[path = "bench_xapi.rs"]
 mod xapi;
 
@@ -51,6 +53,10 @@ pub enum BenchCommand {
     /// Time xAPI statement ingest: `App::store_statements` in-process on SQLite or
     /// PostgreSQL with batches of 1, 100 and 1,000, or POSTs to any LRS over HTTP (--url).
     Xapi(xapi::XapiArgs),
+    /// Time the hot paths of a national registry — verification reads, a learner's wallet,
+    /// an issuer's credential list and count, revoking, issuing — over a bulk-seeded store
+    /// of 1,000,000 learners × 10 credentials (PostgreSQL; 100,000 × 10 on SQLite).
+    Nation(nation::NationArgs),
 }
 
 #[derive(Args)]
@@ -104,6 +110,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         BenchCommand::Stacks(args) => stacks(args).await,
         BenchCommand::Workforce(args) => workforce(args).await,
         BenchCommand::Xapi(args) => xapi::run(args).await,
+        BenchCommand::Nation(args) => nation::run(args).await,
     }
 }
 
