@@ -774,8 +774,10 @@ impl NationPlan {
         self.class(i, k) == 99
     }
 
+    /// Hashed, not a multiple of the number: with ten slots a multiple would put every
+    /// revocation in one slot, hence one issuer.
     fn class(&self, i: u64, k: u64) -> u64 {
-        (self.credential_number(i, k) * CLASS_MUL) % 100
+        WorkforcePlan::hash(self.credential_number(i, k)) % 100
     }
 
     /// How many status lists issuer `o` uses (numbered from 0).
@@ -881,8 +883,8 @@ pub async fn seed_nation(
                    status_list, status_index, issued_at, revoked_at, status_reason) \
                  SELECT {cid}, a.org_id, a.achievement_id, {uid}, 'learner' || x.i || '@bench.example', a.name, $12, \
                    x.m / $9{b}, ((x.m % $9{b}) * {INDEX_MUL}) % $10{b}, {at}, \
-                   CASE WHEN (x.n * {CLASS_MUL}) % 100 = 99 THEN $13 END, \
-                   CASE WHEN (x.n * {CLASS_MUL}) % 100 = 99 THEN 'seeded revocation' END \
+                   CASE WHEN ((x.n * {HASH_MUL}) % {HASH_MOD}) % 100 = 99 THEN $13 END, \
+                   CASE WHEN ((x.n * {HASH_MUL}) % {HASH_MOD}) % 100 = 99 THEN 'seeded revocation' END \
                  FROM x JOIN a ON a.o = x.k % $7{b} AND a.j = (x.h + x.k / $7{b}) % $8{b} \
                  ORDER BY x.i, x.k"
             )
@@ -1266,11 +1268,14 @@ mod tests {
             plan.lists_of(3),
             ((60_000 - 1) * 3 + 1) / NATION_LIST_FILL + 1
         );
-        let revoked = (0..100)
-            .flat_map(|i| (0..10).map(move |k| (i, k)))
-            .filter(|(i, k)| plan.revoked(*i, *k))
-            .count();
-        assert_eq!(revoked, 10, "one in a hundred of 1000");
+        // One in a hundred, in every slot (so with every issuer).
+        for k in 0..plan.per_learner {
+            let revoked = (0..10_000).filter(|i| plan.revoked(*i, k)).count();
+            assert!(
+                (70..=130).contains(&revoked),
+                "slot {k}: {revoked} of 10,000"
+            );
+        }
         let too_few = NationPlan {
             achievements: vec![vec![(Uuid::nil(), String::new()); 2]; 4],
             ..plan
