@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{slug}/status/{purpose}/{list}", get(status_list))
         .route("/credentials/{id}", get(credential))
         .route("/credentials/{id}/badge.svg", get(badge_svg))
+        .route("/credentials/{id}/certificate", get(certificate))
         .route("/verify", get(verify_form).post(verify_submit))
 }
 
@@ -99,6 +100,73 @@ struct CredentialPage {
     /// What the QR code holds, also as a link: people who cannot scan it need it too.
     verify_url: String,
     has_jwt: bool,
+    /// LinkedIn's "add a certification to your profile" form, filled in with this
+    /// credential and its verify link.
+    linkedin_url: String,
+}
+
+/// The credential as a certificate to print: what a person or an employer's file needs,
+/// with the QR code that leads back to the live verification.
+#[derive(Template, WebTemplate)]
+#[template(path = "certificate.html")]
+struct CertificatePage {
+    id: Uuid,
+    name: String,
+    kind_label: String,
+    issuer_name: String,
+    recipient: String,
+    issued_at: String,
+    valid_until: Option<String>,
+    state: &'static str,
+    verified: bool,
+    qr_svg: String,
+    verify_url: String,
+}
+
+impl From<CredentialPage> for CertificatePage {
+    fn from(c: CredentialPage) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            kind_label: c.kind_label,
+            issuer_name: c.issuer_name,
+            recipient: c.recipient,
+            issued_at: day(&c.issued_at),
+            valid_until: c.valid_until.as_deref().map(day),
+            state: c.state,
+            verified: c.verified,
+            qr_svg: c.qr_svg,
+            verify_url: c.verify_url,
+        }
+    }
+}
+
+/// The date of an RFC 3339 timestamp, which is what a certificate prints.
+fn day(t: &str) -> String {
+    t.get(0..10).unwrap_or(t).to_owned()
+}
+
+/// The link that opens LinkedIn's form for adding a certification, filled in. Only a link:
+/// nothing is sent to LinkedIn unless the person follows it.
+fn linkedin_url(name: &str, issuer: &str, issued_at: &str, url: &str, id: Uuid) -> String {
+    let year = issued_at.get(0..4).unwrap_or_default();
+    let month = issued_at
+        .get(5..7)
+        .and_then(|m| m.parse::<u8>().ok())
+        .map(|m| m.to_string())
+        .unwrap_or_default();
+    let id = id.to_string();
+    let query = serde_urlencoded::to_string([
+        ("startTask", "CERTIFICATION_NAME"),
+        ("name", name),
+        ("organizationName", issuer),
+        ("issueYear", year),
+        ("issueMonth", month.as_str()),
+        ("certUrl", url),
+        ("certId", id.as_str()),
+    ])
+    .unwrap_or_default();
+    format!("https://www.linkedin.com/profile/add?{query}")
 }
 
 /// (css class, check name, sentence) for each check of a report.
@@ -187,6 +255,25 @@ async fn credential(
     }
 }
 
+/// The printable certificate of a credential, checked as the credential's page is.
+async fn certificate(State(s): State<AppState>, Path(id): Path<Uuid>) -> Response {
+    let public = match s.app.public_credential(id).await {
+        Ok(p) => p,
+        Err(AppError::NotFound(_)) => {
+            return message(
+                StatusCode::NOT_FOUND,
+                "Credential not found",
+                "No credential has this address. It may have been mistyped.",
+            );
+        }
+        Err(e) => return error_page(e),
+    };
+    match credential_page(&s, public).await {
+        Ok(p) => CertificatePage::from(p).into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
 async fn credential_page(
     s: &AppState,
     public: PublicCredential,
@@ -220,9 +307,18 @@ async fn credential_page(
     };
     let first_error = report.errors().into_iter().next().unwrap_or_default();
     let url = s.app.credential_url(public.record.id);
+    let name = text("/credentialSubject/achievement/name");
+    let issued_at = text("/validFrom");
+    let linkedin = linkedin_url(
+        &name,
+        &public.issuer.name,
+        &issued_at,
+        &url,
+        public.record.id,
+    );
     Ok(CredentialPage {
         id: public.record.id,
-        name: text("/credentialSubject/achievement/name"),
+        name,
         description: text("/credentialSubject/achievement/description"),
         criteria: text("/credentialSubject/achievement/criteria/narrative"),
         kind_label,
@@ -231,7 +327,7 @@ async fn credential_page(
             .unwrap_or_default()
             .to_owned(),
         recipient,
-        issued_at: text("/validFrom"),
+        issued_at,
         valid_until: doc
             .get("validUntil")
             .and_then(Value::as_str)
@@ -248,6 +344,7 @@ async fn credential_page(
         qr_svg: qr_svg(&url),
         verify_url: url,
         has_jwt: public.jwt.is_some(),
+        linkedin_url: linkedin,
     })
 }
 

@@ -88,6 +88,30 @@ backend_tests! {
         let html = body_text(page).await;
         assert!(html.contains("Verified.") && html.contains("ICD-11 Coding Foundations") && html.contains("<svg"), "{html}");
         assert!(!html.contains("learner@example.org"));
+        // Sharing: LinkedIn's add-a-certification form filled in with this credential's
+        // name and verify link, and a printable certificate.
+        let linkedin = html
+            .split("href=\"")
+            .find(|h| h.starts_with("https://www.linkedin.com/profile/add?"))
+            .and_then(|h| h.split('"').next())
+            .expect("a LinkedIn link")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        let query = linkedin.split_once('?').unwrap().1;
+        let fields: std::collections::HashMap<String, String> =
+            serde_urlencoded::from_str(query).unwrap();
+        assert_eq!(fields["startTask"], "CERTIFICATION_NAME", "{linkedin}");
+        assert_eq!(fields["name"], "ICD-11 Coding Foundations");
+        assert_eq!(fields["certId"], id);
+        assert!(fields["certUrl"].ends_with(&format!("/credentials/{id}")), "{linkedin}");
+        let year = &credential["validFrom"].as_str().unwrap()[0..4];
+        assert_eq!(fields["issueYear"], year);
+        let cert = h.get(&format!("/credentials/{id}/certificate"), None).await;
+        assert_eq!(cert.status(), StatusCode::OK);
+        let cert = body_text(cert).await;
+        assert!(cert.contains("ICD-11 Coding Foundations") && cert.contains("Verified when this page was made") && cert.contains("<svg"), "{cert}");
+        let missing = h.get(&format!("/credentials/{}/certificate", uuid::Uuid::nil()), None).await;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
         let json_doc = body_json(h.get(&format!("/credentials/{id}.json"), None).await).await;
         assert_eq!(json_doc, credential);
@@ -120,6 +144,8 @@ backend_tests! {
         assert!(v["errors"].to_string().contains("revoked"), "{v}");
         let html = body_text(h.get(&format!("/credentials/{id}"), None).await).await;
         assert!(html.contains("Not valid."), "{html}");
+        let cert = body_text(h.get(&format!("/credentials/{id}/certificate"), None).await).await;
+        assert!(cert.contains("Not valid when this page was made (revoked by the issuer)"), "{cert}");
     }
 
     async fn suspension_and_reinstatement_round_trip(db: TestDb) {
