@@ -83,6 +83,13 @@ export async function learnAndEarn(s, { shots = false } = {}) {
   await s.follow(wallet.getByRole('link', { name: MODULE.credential, exact: true }));
   if (shots) await s.shoot('credential');
   await assertVerifiedCredential(s, MODULE.credential);
+  // Its printable certificate names it, says it verified, and leads back.
+  await s.follow(link(s, 'Printable certificate with QR code'));
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), MODULE.credential);
+  assert.match(await page.locator('.cert-status').innerText(), /^Verified when this page was made/);
+  if (shots) await s.shoot('certificate');
+  await s.follow(link(s, 'Back to the credential'));
+  await assertVerifiedCredential(s, MODULE.credential);
   return { credentialUrl: page.url() };
 }
 
