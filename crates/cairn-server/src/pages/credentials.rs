@@ -233,14 +233,7 @@ async fn credential(
     let public = match s.app.public_credential(id).await {
         Ok(p) => p,
         Err(e) if format != "html" => return crate::problem::Problem::from(e).into_response(),
-        Err(AppError::NotFound(_)) => {
-            return message(
-                StatusCode::NOT_FOUND,
-                "Credential not found",
-                "No credential has this address. It may have been mistyped.",
-            );
-        }
-        Err(e) => return error_page(e),
+        Err(e) => return credential_error_page(e),
     };
     match format {
         "json" => json_response(public.document.to_string(), "application/vc+ld+json", 60),
@@ -255,18 +248,23 @@ async fn credential(
     }
 }
 
+/// A page for a credential that could not be read: "not found" in words a visitor can act on.
+fn credential_error_page(e: AppError) -> Response {
+    match e {
+        AppError::NotFound(_) => message(
+            StatusCode::NOT_FOUND,
+            "Credential not found",
+            "No credential has this address. It may have been mistyped.",
+        ),
+        e => error_page(e),
+    }
+}
+
 /// The printable certificate of a credential, checked as the credential's page is.
 async fn certificate(State(s): State<AppState>, Path(id): Path<Uuid>) -> Response {
     let public = match s.app.public_credential(id).await {
         Ok(p) => p,
-        Err(AppError::NotFound(_)) => {
-            return message(
-                StatusCode::NOT_FOUND,
-                "Credential not found",
-                "No credential has this address. It may have been mistyped.",
-            );
-        }
-        Err(e) => return error_page(e),
+        Err(e) => return credential_error_page(e),
     };
     match credential_page(&s, public).await {
         Ok(p) => CertificatePage::from(p).into_response(),
