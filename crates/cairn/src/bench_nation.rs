@@ -22,7 +22,7 @@ use cairn_store::bench_seed::{self, NationPlan};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::{WARMUP, clean_up, micros, prepare, summary};
+use super::{WARMUP, clean_up, prepare, summary};
 
 /// The issuers of the seeded nation (slug, name); slot `k` of a learner is issuer `k % 5`.
 const ISSUERS: [(&str, &str); 5] = [
@@ -334,12 +334,8 @@ async fn measure(
 }
 
 fn timed(name: &str, v: Vec<Duration>) -> serde_json::Value {
-    let mean = if v.is_empty() {
-        0.0
-    } else {
-        v.iter().map(|d| micros(*d)).sum::<f64>() / v.len() as f64
-    };
     let mut s = summary(name, v);
+    let mean = s["mean_us"].as_f64().unwrap_or_default();
     s["ops_per_second"] = json!(if mean > 0.0 { 1e6 / mean } else { 0.0 });
     s
 }
