@@ -143,3 +143,40 @@ pub fn panic_response(_err: Box<dyn std::any::Any + Send + 'static>) -> Response
     )
     .into_response()
 }
+
+/// Choose the language of the pages a request renders (see [`crate::i18n`]) and say which
+/// one was used, so caches keep languages apart. The API and xAPI speak JSON and skip it.
+pub async fn page_language(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if ["/api/", "/xapi/", "/assets/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+    {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let lang = crate::i18n::negotiate(
+        crate::auth::cookie(headers, crate::i18n::LANG_COOKIE),
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let locale = crate::i18n::RequestLocale {
+        lang,
+        path: req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+    };
+    let mut res = crate::i18n::scope(locale, next.run(req)).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.tag()),
+    );
+    h.append(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    res
+}

@@ -9,6 +9,7 @@
 mod api;
 mod assets;
 mod auth;
+pub mod i18n;
 mod layers;
 mod metrics;
 mod pages;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/xapi", xapi::routes())
         .fallback(layers::not_found)
         .layer(axum::middleware::from_fn(layers::problem_for_api_errors))
+        .layer(axum::middleware::from_fn(layers::page_language))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.config.clone(),

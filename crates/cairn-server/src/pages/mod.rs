@@ -22,6 +22,7 @@ mod assignments;
 mod awards;
 mod catalog;
 mod credentials;
+mod jobs;
 mod notifications;
 mod registry;
 mod reviews;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/signin", get(signin_form).post(signin))
         .route("/signout", post(signout))
+        .route("/language", get(choose_language))
         .route("/orgs/{slug}", get(org_page))
         .merge(credentials::routes())
         .merge(catalog::routes())
@@ -52,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assignments::routes())
         .merge(accreditation::routes())
         .merge(registry::routes())
+        .merge(jobs::routes())
 }
 
 /// A form posted by a signed-in person from one of Cairn's own pages: the session, and
@@ -146,6 +149,41 @@ fn message(status: StatusCode, heading: &str, msg: impl Into<String>) -> Respons
         },
     )
         .into_response()
+}
+
+#[derive(Deserialize)]
+struct ChooseLanguage {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// The language switcher's links: keep the choice in a cookie for a year and go back to
+/// the page the person was on. Only a path on this site is followed back, never a host.
+async fn choose_language(State(s): State<AppState>, Query(q): Query<ChooseLanguage>) -> Response {
+    let Some(lang) = crate::i18n::Lang::from_tag(&q.to) else {
+        return message(
+            StatusCode::BAD_REQUEST,
+            &crate::i18n::t("language-unknown-heading").to_string(),
+            crate::i18n::t("language-unknown").with("tag", &q.to),
+        );
+    };
+    let back = if q.back.starts_with('/') && !q.back.starts_with("//") && !q.back.contains('\\') {
+        q.back.as_str()
+    } else {
+        "/"
+    };
+    let mut res = Redirect::to(back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&set_cookie(
+        crate::i18n::LANG_COOKIE,
+        lang.tag(),
+        365 * 86_400,
+        s.config.secure_cookies,
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
 /// The form token for anonymous forms: the cookie's, or a new one to set.
