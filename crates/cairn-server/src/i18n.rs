@@ -64,6 +64,11 @@ const SOURCES: &[(Lang, &str, &str)] = &[
         include_str!("../locales/en/workforce.ftl"),
     ),
     (Lang::En, "jobs", include_str!("../locales/en/jobs.ftl")),
+    (
+        Lang::En,
+        "learning",
+        include_str!("../locales/en/learning.ftl"),
+    ),
     (Lang::Fr, "core", include_str!("../locales/fr/core.ftl")),
     (
         Lang::Fr,
@@ -81,6 +86,11 @@ const SOURCES: &[(Lang, &str, &str)] = &[
         include_str!("../locales/fr/workforce.ftl"),
     ),
     (Lang::Fr, "jobs", include_str!("../locales/fr/jobs.ftl")),
+    (
+        Lang::Fr,
+        "learning",
+        include_str!("../locales/fr/learning.ftl"),
+    ),
 ];
 
 /// A problem in a catalog file, found by [`check_catalogs`].
