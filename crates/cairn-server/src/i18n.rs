@@ -368,6 +368,48 @@ pub fn t(id: &str) -> Msg {
     }
 }
 
+/// A role's name as the pages show it (`role-admin`, …).
+pub fn role_name(role: cairn_core::Role) -> Msg {
+    use cairn_core::Role;
+    t(match role {
+        Role::Admin => "role-admin",
+        Role::Manager => "role-manager",
+        Role::Author => "role-author",
+        Role::Assessor => "role-assessor",
+        Role::Reviewer => "role-reviewer",
+        Role::Learner => "role-learner",
+    })
+}
+
+/// As [`role_name`], for a role stored as its code (`"admin"`); an unknown code shows as is.
+pub fn role_label(code: &str) -> String {
+    cairn_core::Role::ALL
+        .into_iter()
+        .find(|r| r.as_str() == code)
+        .map_or_else(|| code.to_owned(), |r| role_name(r).to_string())
+}
+
+/// An organization kind's name as the pages show it.
+pub fn org_kind_name(kind: cairn_core::OrgKind) -> Msg {
+    use cairn_core::OrgKind;
+    t(match kind {
+        OrgKind::Employer => "org-kind-employer",
+        OrgKind::Provider => "org-kind-provider",
+        OrgKind::Accreditor => "org-kind-accreditor",
+        OrgKind::Issuer => "org-kind-issuer",
+    })
+}
+
+/// A credential's state as its holder and verifiers read it.
+pub fn credential_state_name(state: cairn_core::CredentialState) -> Msg {
+    use cairn_core::CredentialState;
+    t(match state {
+        CredentialState::Active => "credential-state-valid",
+        CredentialState::Suspended => "credential-state-suspended",
+        CredentialState::Revoked => "credential-state-revoked",
+    })
+}
+
 /// Unknown ids are rare slips caught by tests; keeping one copy of each avoids
 /// allocating on every render without changing `Msg`'s borrowed text.
 fn leak_id(id: &str) -> &'static str {

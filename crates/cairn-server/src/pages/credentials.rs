@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::{error_page, message};
 use crate::AppState;
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -89,7 +90,7 @@ struct CredentialPage {
     recipient: String,
     issued_at: String,
     valid_until: Option<String>,
-    state: &'static str,
+    state: String,
     verified: bool,
     first_error: String,
     /// (class, name, message)
@@ -117,7 +118,7 @@ struct CertificatePage {
     recipient: String,
     issued_at: String,
     valid_until: Option<String>,
-    state: &'static str,
+    state: String,
     verified: bool,
     qr_svg: String,
     verify_url: String,
@@ -226,8 +227,8 @@ async fn credential(
     let Ok(id) = raw.parse::<Uuid>() else {
         return message(
             StatusCode::NOT_FOUND,
-            "Credential not found",
-            "This address names no credential. Check the link you followed.",
+            &t("credential-not-found-heading").to_string(),
+            t("credential-not-found-link"),
         );
     };
     let public = match s.app.public_credential(id).await {
@@ -253,8 +254,8 @@ fn credential_error_page(e: AppError) -> Response {
     match e {
         AppError::NotFound(_) => message(
             StatusCode::NOT_FOUND,
-            "Credential not found",
-            "No credential has this address. It may have been mistyped.",
+            &t("credential-not-found-heading").to_string(),
+            t("credential-not-found"),
         ),
         e => error_page(e),
     }
@@ -291,17 +292,16 @@ async fn credential_page(
     };
     let kind = text("/credentialSubject/achievement/achievementType");
     let kind_label = match kind.as_str() {
-        "MicroCredential" => "Micro-credential",
-        "ext:NanoDegree" => "Nano-degree",
-        "Certificate" => "Certificate",
-        "Badge" => "Badge",
-        "" => "Credential",
-        other => other,
-    }
-    .to_owned();
+        "MicroCredential" => t("credential-kind-micro").to_string(),
+        "ext:NanoDegree" => t("credential-kind-nano").to_string(),
+        "Certificate" => t("credential-kind-certificate").to_string(),
+        "Badge" => t("credential-kind-badge").to_string(),
+        "" => t("credential-kind-credential").to_string(),
+        other => other.to_owned(),
+    };
     let recipient = match doc.pointer("/credentialSubject/id").and_then(Value::as_str) {
         Some(id) => id.to_owned(),
-        None => "A learner identified by a private, hashed e-mail address".to_owned(),
+        None => t("credential-recipient-hashed").to_string(),
     };
     let first_error = report.errors().into_iter().next().unwrap_or_default();
     let url = s.app.credential_url(public.record.id);
@@ -330,11 +330,12 @@ async fn credential_page(
             .get("validUntil")
             .and_then(Value::as_str)
             .map(str::to_owned),
-        state: match public.record.state {
-            cairn_core::CredentialState::Active => "active",
-            cairn_core::CredentialState::Suspended => "suspended by the issuer",
-            cairn_core::CredentialState::Revoked => "revoked by the issuer",
-        },
+        state: t(match public.record.state {
+            cairn_core::CredentialState::Active => "credential-status-active",
+            cairn_core::CredentialState::Suspended => "credential-status-suspended",
+            cairn_core::CredentialState::Revoked => "credential-status-revoked",
+        })
+        .to_string(),
         verified: report.verified,
         first_error,
         checks: check_rows(&report),
@@ -430,9 +431,9 @@ async fn verify_submit(
     if let Err(AppError::RateLimited { retry_after_secs }) = s.check_verify_rate(peer) {
         let mut res = verify_error(
             String::new(),
-            format!(
-                "Too many verifications from your network. Wait {retry_after_secs} seconds and try again."
-            ),
+            t("verify-too-many")
+                .with("seconds", retry_after_secs)
+                .to_string(),
         );
         *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
@@ -455,14 +456,17 @@ async fn verify_submit(
                     Err(e) => {
                         return verify_error(
                             String::new(),
-                            format!("The upload could not be read: {e}"),
+                            t("verify-upload-unreadable").with("reason", e).to_string(),
                         );
                     }
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                return verify_error(String::new(), format!("The form could not be read: {e}"));
+                return verify_error(
+                    String::new(),
+                    t("verify-form-unreadable").with("reason", e).to_string(),
+                );
             }
         }
     }
@@ -470,10 +474,7 @@ async fn verify_submit(
         (Some(bytes), _) => bytes,
         (None, false) => pasted.clone().into_bytes(),
         (None, true) => {
-            return verify_error(
-                pasted,
-                "Paste a credential or choose a file to verify.".into(),
-            );
+            return verify_error(pasted, t("verify-nothing").to_string());
         }
     };
     match s.app.verify_bytes_with_trust(&input).await {

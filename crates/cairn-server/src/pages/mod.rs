@@ -35,6 +35,7 @@ use crate::AppState;
 use crate::auth::{
     CSRF_COOKIE, ClientAddr, MaybeSession, SESSION_COOKIE, SignedIn, cookie, set_cookie,
 };
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -87,15 +88,15 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Si
             .map_err(|_| {
                 message(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "Form too large",
-                    "This form is larger than Cairn accepts.",
+                    &t("form-too-large-heading").to_string(),
+                    t("form-too-large"),
                 )
             })?;
         let bad_form = |e: serde_urlencoded::de::Error| {
             message(
                 StatusCode::BAD_REQUEST,
-                "Form not understood",
-                format!("The form could not be read: {e}."),
+                &t("form-unreadable-heading").to_string(),
+                t("form-unreadable").with("reason", e),
             )
         };
         let token: Token = serde_urlencoded::from_bytes(&bytes).map_err(bad_form)?;
@@ -105,8 +106,8 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Si
         ) {
             return Err(message(
                 StatusCode::FORBIDDEN,
-                "Form refused",
-                "This form did not come from a Cairn page, or it has expired. Go back, reload the page and try again.",
+                &t("form-refused-heading").to_string(),
+                t("form-refused"),
             ));
         }
         let form = serde_urlencoded::from_bytes(&bytes).map_err(bad_form)?;
@@ -131,13 +132,11 @@ struct MessagePage {
 
 pub fn not_found_page() -> String {
     MessagePage {
-        heading: "Page not found".into(),
-        message:
-            "There is no page at this address. Check the link, or start again from the home page."
-                .into(),
+        heading: t("page-not-found-heading").into(),
+        message: t("page-not-found").into(),
     }
     .render()
-    .unwrap_or_else(|_| "Page not found".into())
+    .unwrap_or_else(|_| t("page-not-found-heading").into())
 }
 
 fn message(status: StatusCode, heading: &str, msg: impl Into<String>) -> Response {
@@ -255,10 +254,7 @@ async fn signin(
     if expected.is_empty()
         || !cairn_app::security::constant_time_eq(expected.as_bytes(), f.csrf.as_bytes())
     {
-        return render(
-            StatusCode::FORBIDDEN,
-            "This form has expired or came from another site. Please sign in again.".into(),
-        );
+        return render(StatusCode::FORBIDDEN, t("signin-form-expired").into());
     }
     let key = peer
         .map(|p| p.ip().to_string())
@@ -266,9 +262,7 @@ async fn signin(
     if let Err(wait) = s.sign_in_limiter.check(&key) {
         return render(
             StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many sign-in attempts from your network. Wait {wait} seconds and try again."
-            ),
+            t("signin-too-many").with("seconds", wait).into(),
         );
     }
     match s.app.sign_in(&f.email, &f.password).await {
@@ -302,10 +296,7 @@ async fn signin(
         }
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed");
-            render(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side. Please try again.".into(),
-            )
+            render(StatusCode::INTERNAL_SERVER_ERROR, t("error-ours").into())
         }
     }
 }
@@ -326,8 +317,8 @@ async fn signout(
         if !cairn_app::security::constant_time_eq(sess.csrf_token.as_bytes(), f.csrf.as_bytes()) {
             return message(
                 StatusCode::FORBIDDEN,
-                "Sign-out refused",
-                "This sign-out request did not come from a Cairn page. Use the Sign out button.",
+                &t("signout-refused-heading").to_string(),
+                t("signout-refused"),
             );
         }
         if let Err(e) = s.app.sign_out(secret).await {
@@ -352,62 +343,71 @@ struct Panel {
     summary: String,
     facts: Vec<String>,
     /// (address, label): where this role's work is.
-    links: Vec<(String, &'static str)>,
+    links: Vec<(String, String)>,
 }
 
 /// Where each role's work is, in an organization of these kinds.
-fn role_links(role: Role, org: &Organization) -> Vec<(String, &'static str)> {
+fn role_links(role: Role, org: &Organization) -> Vec<(String, String)> {
     let at = |path: &str| format!("/orgs/{}{path}", org.slug);
-    let mut links = vec![(at(""), "Open the organization")];
+    let mut links = vec![(at(""), "home-link-org")];
     match role {
         Role::Learner => {
-            links.push(("/catalog".into(), "Find modules in the catalog"));
-            links.push(("/evidence".into(), "Your evidence and its reviews"));
-            links.push(("/me/stacks".into(), "Your stacks and pathways"));
-            links.push(("/me/sharing".into(), "What you share with employers"));
-            links.push(("/me/assignments".into(), "Your assignments"));
+            links.push(("/catalog".into(), "home-link-find-modules-in-the"));
+            links.push(("/evidence".into(), "home-link-your-evidence-and-its"));
+            links.push(("/me/stacks".into(), "home-link-your-stacks-and-pathways"));
+            links.push(("/me/sharing".into(), "home-link-what-you-share-with"));
+            links.push(("/me/assignments".into(), "home-link-your-assignments"));
         }
         Role::Manager => {
-            links.push((at("/workforce"), "Workforce: teams, roles and gaps"));
-            links.push((at("/assignments"), "Assignments and team progress"));
+            links.push((at("/workforce"), "home-link-workforce-teams-roles-and"));
+            links.push((
+                at("/assignments"),
+                "home-link-assignments-and-team-progress",
+            ));
         }
         Role::Author if org.is(OrgKind::Provider) => {
-            links.push((at("/modules"), "Your modules"));
-            links.push((at("/items"), "Item bank"));
-            links.push((at("/assessments"), "Assessments"));
-            links.push((at("/rubrics"), "Rubrics"));
-            links.push((at("/review-stats"), "Assessor agreement"));
-            links.push((at("/submissions"), "Accreditation submissions"));
+            links.push((at("/modules"), "home-link-your-modules"));
+            links.push((at("/items"), "home-link-item-bank"));
+            links.push((at("/assessments"), "home-link-assessments"));
+            links.push((at("/rubrics"), "home-link-rubrics"));
+            links.push((at("/review-stats"), "home-link-assessor-agreement"));
+            links.push((at("/submissions"), "home-link-accreditation-submissions"));
         }
         Role::Assessor => {
-            links.push(("/reviews".into(), "Your review queue"));
-            links.push((at("/review-stats"), "Assessor agreement"));
+            links.push(("/reviews".into(), "home-link-your-review-queue"));
+            links.push((at("/review-stats"), "home-link-assessor-agreement"));
         }
         Role::Admin => {
             if org.is(OrgKind::Issuer) {
-                links.push((at("/awards"), "Awards and their signing"));
-                links.push((at("/stacks"), "Stacked credentials and their editor"));
+                links.push((at("/awards"), "home-link-awards-and-their-signing"));
+                links.push((at("/stacks"), "home-link-stacked-credentials-and-their"));
             }
             if org.is(OrgKind::Provider) {
-                links.push((at("/modules"), "Modules"));
-                links.push((at("/assessments"), "Assessments"));
-                links.push((at("/rubrics"), "Rubrics"));
-                links.push((at("/submissions"), "Accreditation submissions"));
+                links.push((at("/modules"), "home-link-modules"));
+                links.push((at("/assessments"), "home-link-assessments"));
+                links.push((at("/rubrics"), "home-link-rubrics"));
+                links.push((at("/submissions"), "home-link-accreditation-submissions"));
             }
             if org.is(OrgKind::Accreditor) {
-                links.push((at("/accreditation"), "Accreditation queue and decisions"));
-                links.push((at("/accreditation/standards"), "Review standards"));
+                links.push((
+                    at("/accreditation"),
+                    "home-link-accreditation-queue-and-decisions",
+                ));
+                links.push((at("/accreditation/standards"), "home-link-review-standards"));
             }
         }
         Role::Reviewer => {
             links.push((
                 "/accreditation/reviews".into(),
-                "Your accreditation reviews",
+                "home-link-your-accreditation-reviews",
             ));
         }
         _ => {}
     }
     links
+        .into_iter()
+        .map(|(href, id)| (href, t(id).to_string()))
+        .collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -420,13 +420,13 @@ struct HomePage {
     /// (slug, name, kinds)
     all_orgs: Vec<(String, String, String)>,
     /// The person's own credentials: (id, name, state)
-    wallet: Vec<(String, String, &'static str)>,
+    wallet: Vec<(String, String, String)>,
 }
 
 fn kinds_text(kinds: &[OrgKind]) -> String {
     kinds
         .iter()
-        .map(|k| k.as_str())
+        .map(|k| crate::i18n::org_kind_name(*k).to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -434,30 +434,12 @@ fn kinds_text(kinds: &[OrgKind]) -> String {
 /// What a role is for, in the words of the person who holds it.
 fn role_summary(role: Role) -> (&'static str, &'static str) {
     match role {
-        Role::Learner => (
-            "Your learning",
-            "Find modules for your goal, earn credentials you own, and see how far you are from the roles you want.",
-        ),
-        Role::Manager => (
-            "Your workforce",
-            "See your teams, the gaps between your people and the roles you need, and who is ready to move.",
-        ),
-        Role::Admin => (
-            "Administration",
-            "Manage members, roles, API tokens and the audit log of this organization.",
-        ),
-        Role::Author => (
-            "Authoring",
-            "Write micro-learning modules and item banks, version them, and submit them for accreditation.",
-        ),
-        Role::Assessor => (
-            "Assessment",
-            "Review learners' evidence against rubrics and record explained decisions.",
-        ),
-        Role::Reviewer => (
-            "Accreditation review",
-            "Review module versions against published standards and recommend decisions.",
-        ),
+        Role::Learner => ("home-role-heading-learner", "home-role-summary-learner"),
+        Role::Manager => ("home-role-heading-manager", "home-role-summary-manager"),
+        Role::Admin => ("home-role-heading-admin", "home-role-summary-admin"),
+        Role::Author => ("home-role-heading-author", "home-role-summary-author"),
+        Role::Assessor => ("home-role-heading-assessor", "home-role-summary-assessor"),
+        Role::Reviewer => ("home-role-heading-reviewer", "home-role-summary-reviewer"),
     }
 }
 
@@ -477,7 +459,7 @@ async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppErro
         roles.sort();
         let roles_text = roles
             .iter()
-            .map(|r| r.as_str())
+            .map(|r| crate::i18n::role_name(*r).to_string())
             .collect::<Vec<_>>()
             .join(", ");
         let job_title = mine.iter().find_map(|m| m.job_title.clone());
@@ -488,35 +470,46 @@ async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppErro
                 Role::Learner => {
                     let teams = r.conn().team_names_of_user(org.id, session.user.id).await?;
                     if !teams.is_empty() {
-                        facts.push(format!("Your team: {}", teams.join(", ")));
+                        facts.push(t("home-fact-team").with("teams", teams.join(", ")).into());
                     }
                 }
                 Role::Manager => {
-                    for t in r.conn().teams_of_org(org.id).await? {
-                        facts.push(format!("{} — {} people", t.name, t.members));
+                    for team in r.conn().teams_of_org(org.id).await? {
+                        facts.push(
+                            t("home-fact-team-size")
+                                .with("team", team.name)
+                                .with("people", team.members)
+                                .into(),
+                        );
                     }
                 }
                 Role::Admin => {
                     if org.is(OrgKind::Issuer) {
-                        facts.push(format!(
-                            "{} credentials issued",
-                            r.conn().count_credentials(org.id).await?
-                        ));
+                        facts.push(
+                            t("home-fact-issued")
+                                .with("count", r.conn().count_credentials(org.id).await?)
+                                .into(),
+                        );
                     }
-                    facts.push(format!("{} members", r.conn().count_members(org.id).await?));
-                    facts.push(format!(
-                        "{} API tokens",
-                        r.conn().tokens_of_org(org.id).await?.len()
-                    ));
+                    facts.push(
+                        t("home-fact-members")
+                            .with("count", r.conn().count_members(org.id).await?)
+                            .into(),
+                    );
+                    facts.push(
+                        t("home-fact-tokens")
+                            .with("count", r.conn().tokens_of_org(org.id).await?.len())
+                            .into(),
+                    );
                 }
                 _ => {}
             }
             panels.push(Panel {
-                heading: heading.into(),
+                heading: t(heading).into(),
                 org_name: org.name.clone(),
                 roles: roles_text.clone(),
                 job_title: job_title.clone(),
-                summary: summary.into(),
+                summary: t(summary).into(),
                 facts,
                 links: role_links(*role, org),
             });
@@ -536,11 +529,7 @@ async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppErro
         .await?
         .into_iter()
         .map(|c| {
-            let state = match c.state {
-                cairn_core::CredentialState::Active => "valid",
-                cairn_core::CredentialState::Suspended => "suspended",
-                cairn_core::CredentialState::Revoked => "revoked",
-            };
+            let state = crate::i18n::credential_state_name(c.state).to_string();
             (c.id.to_string(), c.name, state)
         })
         .collect();
@@ -602,8 +591,12 @@ async fn build_org_page(
     let p = &session.principal;
     let org = s.app.org(p, slug).await?;
     let may = |a: Action| p.may(a, Some(org.id));
-    let mut roles: Vec<&str> = p.roles_in(org.id).map(|r| r.as_str()).collect();
+    let mut roles: Vec<Role> = p.roles_in(org.id).collect();
     roles.sort();
+    let roles: Vec<String> = roles
+        .into_iter()
+        .map(|r| crate::i18n::role_name(r).to_string())
+        .collect();
     let teams = if may(Action::TeamView) {
         Some(
             s.app
@@ -629,15 +622,19 @@ async fn build_org_page(
                 .tokens(p, slug)
                 .await?
                 .into_iter()
-                .map(|t| {
-                    let status = if t.revoked_at.is_some() {
-                        "revoked"
-                    } else if t.is_usable_at(now) {
-                        "active"
+                .map(|tok| {
+                    let status = if tok.revoked_at.is_some() {
+                        "token-revoked"
+                    } else if tok.is_usable_at(now) {
+                        "token-active"
                     } else {
-                        "expired"
+                        "token-expired"
                     };
-                    (t.name, t.role.to_string(), status.to_owned())
+                    (
+                        tok.name,
+                        crate::i18n::role_name(tok.role).to_string(),
+                        t(status).to_string(),
+                    )
                 })
                 .collect(),
         )
@@ -726,21 +723,21 @@ fn error_page(e: AppError) -> Response {
     match e {
         AppError::NotFound(what) => message(
             StatusCode::NOT_FOUND,
-            "Not found",
-            format!("{what} was not found."),
+            &t("not-found-heading").to_string(),
+            t("not-found").with("what", what),
         ),
         AppError::Forbidden(d) => message(
             StatusCode::FORBIDDEN,
-            "Not allowed",
-            format!("You cannot see this page: {d}."),
+            &t("not-allowed-heading").to_string(),
+            t("not-allowed").with("reason", d),
         ),
         AppError::Unauthenticated(_) => Redirect::to("/signin").into_response(),
         other => {
             tracing::error!(error = %other, "page failed");
             message(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Something went wrong on our side. Please try again.",
+                &t("error-ours-heading").to_string(),
+                t("error-ours"),
             )
         }
     }

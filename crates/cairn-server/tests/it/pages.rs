@@ -203,4 +203,89 @@ backend_tests! {
         assert_eq!(h.get("/assets/nope.js", None).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(h.get("/no/such/page", None).await.status(), StatusCode::NOT_FOUND);
     }
+
+    async fn pages_speak_the_language_asked_for_and_the_switcher_remembers_it(db: TestDb) {
+        let h = Harness::new(db);
+        let a = h.org("alpha").await;
+        let get_with = |path: &str, headers: &[(header::HeaderName, &str)]| {
+            let mut b = Request::get(path);
+            for (k, v) in headers {
+                b = b.header(k, *v);
+            }
+            h.send(b.body(Body::empty()).unwrap())
+        };
+
+        let res = get_with("/signin", &[(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9,en;q=0.5")]).await;
+        assert_eq!(res.headers()[header::CONTENT_LANGUAGE], "fr");
+        let html = body_text(res).await;
+        assert!(html.contains(r#"<html lang="fr">"#), "{html}");
+        assert!(html.contains("Se connecter") && html.contains("Adresse e-mail"), "{html}");
+        assert!(html.contains(r#"hreflang="en">English</a>"#), "the switcher offers English");
+        assert_no_catalog_ids(&html);
+
+        let html = body_text(h.get("/signin", None).await).await;
+        assert!(html.contains(r#"<html lang="en">"#) && html.contains("E-mail address"));
+        assert!(
+            html.contains(r#"href="/language?to=fr&amp;back=/signin""#),
+            "the switcher offers French and comes back here: {html}"
+        );
+        assert_no_catalog_ids(&html);
+
+        let res = h.get("/language?to=fr&back=%2Fverify%3Fx%3D1", None).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/verify?x=1");
+        assert_eq!(set_cookie_value(&res, "cairn_lang").as_deref(), Some("fr"));
+        let res = get_with(
+            "/verify",
+            &[(header::COOKIE, "cairn_lang=fr"), (header::ACCEPT_LANGUAGE, "en")],
+        )
+        .await;
+        let html = body_text(res).await;
+        assert!(html.contains("<h1 id=\"verify-title\">Vérifier une certification</h1>"), "the cookie wins over the browser: {html}");
+
+        for back in ["//evil.example/x", "https://evil.example/", "/\\evil.example"] {
+            let res = h.get(&format!("/language?to=en&back={}", enc(back)), None).await;
+            assert_eq!(location(&res), "/", "{back} is not followed");
+        }
+        let res = h.get("/language?to=xx&back=/", None).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body_text(res).await.contains("Language not available"));
+
+        let (_, cookies) = sign_in(&h, &a.admin_email, PASSWORD).await;
+        let res = get_with("/", &[(header::COOKIE, &format!("{cookies}; cairn_lang=fr"))]).await;
+        let html = body_text(res).await;
+        assert!(html.contains("Bienvenue, Admin of alpha"), "{html}");
+        assert!(html.contains("administrateur") && html.contains("Se déconnecter"), "{html}");
+        assert_no_catalog_ids(&html);
+        let res = get_with("/orgs/alpha", &[(header::COOKIE, &format!("{cookies}; cairn_lang=fr"))]).await;
+        let html = body_text(res).await;
+        assert!(html.contains("Membres") && html.contains("Activité récente"), "{html}");
+        assert_no_catalog_ids(&html);
+    }
+}
+
+/// A message id that shows in a page's text instead of its words is a slip: the id is
+/// missing from the catalog. (Element ids and classes may look like message ids.)
+fn assert_no_catalog_ids(html: &str) {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let leaked: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| w.contains('-') && cairn_server::i18n::is_defined(w))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "message ids shown instead of text: {leaked:?}"
+    );
 }
