@@ -8,6 +8,7 @@ mod awards;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod jobs;
 mod lrs;
 mod lrs_attachments;
 mod lrs_docs;
@@ -39,6 +40,7 @@ pub use frameworks::{
     AssociationRow, CompetencyRow, DefinitionRow, FrameworkRow, LevelRow, ScaleRow,
 };
 pub use icd11::{ICD11_SEARCH_MAX_WORDS, Icd11Counts, Icd11Entity, Icd11Release};
+pub use jobs::{JobRow, NewJobRow};
 pub use lrs::{
     LrsKeyAuthRow, LrsKeyRow, NewStatementRow, OBJECT_AGENT_REF, StatementFilter, StatementRow,
 };

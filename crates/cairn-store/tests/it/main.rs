@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 mod bench_seed;
+mod jobs;
 mod lrs;
 
 fn now() -> OffsetDateTime {
