@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::{SignedInForm, Who, error_page, message, see_other, who_maybe};
 use crate::AppState;
 use crate::auth::{MaybeSession, SignedIn};
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,12 +40,50 @@ pub fn routes() -> Router<AppState> {
 
 // ---------------------------------------------------------------- catalog
 
+/// A module format's name in the reader's language.
+fn format_label(f: ModuleFormat) -> String {
+    t(match f {
+        ModuleFormat::Lesson => "module-format-lesson",
+        ModuleFormat::Link => "module-format-link",
+        ModuleFormat::Xapi => "module-format-xapi",
+    })
+    .to_string()
+}
+
+/// A version's state ("draft", "published") in the reader's language.
+fn state_word(s: VersionState) -> String {
+    t(match s {
+        VersionState::Draft => "module-state-draft",
+        VersionState::Published => "module-state-published",
+    })
+    .to_string()
+}
+
+/// "3 pages and a knowledge check of 2 questions.", with singulars where they belong.
+fn lesson_size(pages: usize, questions: usize) -> String {
+    let pages = match pages {
+        1 => t("module-n-pages-one"),
+        _ => t("module-n-pages-other"),
+    }
+    .with("count", pages);
+    match questions {
+        0 => t("module-lesson-size").with("pages", pages),
+        1 => t("module-lesson-size-with-check")
+            .with("pages", pages)
+            .with("questions", t("module-n-questions-one").with("count", 1)),
+        n => t("module-lesson-size-with-check")
+            .with("pages", pages)
+            .with("questions", t("module-n-questions-other").with("count", n)),
+    }
+    .to_string()
+}
+
 struct Hit {
     module_id: Uuid,
     title: String,
     summary: String,
     minutes: u32,
-    format: &'static str,
+    format: String,
     language: String,
     provider: String,
     accredited: bool,
@@ -193,7 +232,7 @@ async fn catalog_page(
                     title: m.title,
                     summary: m.summary,
                     minutes: m.duration_minutes,
-                    format: m.format.label(),
+                    format: format_label(m.format),
                     language: m.language,
                     provider: m.provider_name,
                     accredited: m.accredited,
@@ -207,9 +246,7 @@ async fn catalog_page(
             (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
         }
         Err(AppError::NotFound(w)) => {
-            page.error = Some(format!(
-                "{w} was not found; choose a provider from the list."
-            ));
+            page.error = Some(t("catalog-not-found").with("what", w).to_string());
             (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
         }
         Err(e) => error_page(e),
@@ -233,9 +270,13 @@ struct ModulePageT {
     is_draft_view: bool,
     can_author: bool,
     has_draft: bool,
-    /// (number, state)
-    versions: Vec<(i32, &'static str)>,
-    format_label: &'static str,
+    /// (number, state in words)
+    versions: Vec<(i32, String)>,
+    format_label: String,
+    /// The shown version's state in words.
+    state_word: String,
+    /// How long a built-in lesson is: its pages and questions, in a sentence.
+    lesson_size: String,
     /// Where a learner is, for built-in lessons: (pages seen, pages, completed).
     progress: Option<(u32, usize, bool)>,
     /// The module's published assessments: (id, title).
@@ -293,7 +334,9 @@ async fn module_page(
                 )
             })
             .collect(),
-        format_label: v.content.format.label(),
+        format_label: format_label(v.content.format),
+        state_word: state_word(v.state),
+        lesson_size: lesson_size(v.content.pages.len(), v.content.questions.len()),
         v,
         is_draft_view,
         can_author: view.can_author,
@@ -301,7 +344,7 @@ async fn module_page(
         versions: view
             .versions
             .iter()
-            .map(|(n, st, _)| (*n, st.as_str()))
+            .map(|(n, st, _)| (*n, state_word(*st)))
             .collect(),
         progress,
         assessments,
@@ -402,11 +445,16 @@ async fn lesson_page(
                 let right_choice = q.choices.get(q.answer).cloned().unwrap_or_default();
                 let why = q.explanation.clone().unwrap_or_default();
                 let text = if right {
-                    format!("Question {}: right. {why}", i + 1)
+                    t("lesson-feedback-right")
+                        .with("number", i + 1)
+                        .with("why", why)
                 } else {
-                    format!("Question {}: the answer is “{right_choice}”. {why}", i + 1)
+                    t("lesson-feedback-wrong")
+                        .with("number", i + 1)
+                        .with("answer", right_choice)
+                        .with("why", why)
                 };
-                (right, text.trim().to_owned())
+                (right, text.to_string().trim().to_owned())
             })
             .collect()
     } else {
@@ -477,8 +525,8 @@ async fn lesson_step(
         }
         Err(AppError::Invalid(i)) => message(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Could not save your progress",
-            format!("{i}. Go back and try again."),
+            &t("lesson-save-failed-heading").to_string(),
+            t("lesson-save-failed").with("reason", i),
         ),
         Err(e) => error_page(e),
     }
@@ -492,8 +540,8 @@ struct AuthorListT {
     who: Who,
     org_slug: String,
     org_name: String,
-    /// (module id, title, version number, state)
-    modules: Vec<(Uuid, String, i32, &'static str)>,
+    /// (module id, title, version number, state in words)
+    modules: Vec<(Uuid, String, i32, String)>,
 }
 
 async fn author_list(
@@ -508,7 +556,7 @@ async fn author_list(
             org_name: org.name,
             modules: list
                 .into_iter()
-                .map(|v| (v.module_id, v.content.title, v.number, v.state.as_str()))
+                .map(|v| (v.module_id, v.content.title, v.number, state_word(v.state)))
                 .collect(),
         }
         .into_response(),
@@ -559,13 +607,12 @@ impl ModuleForm {
     /// The content this form describes, keeping `base`'s pages, questions and alignments.
     fn to_content(&self, base: Option<&ModuleContent>) -> Result<ModuleContent, String> {
         let duration_minutes = self.duration_minutes.trim().parse::<u32>().map_err(|_| {
-            format!(
-                "duration_minutes: '{}' is not a number of minutes",
-                self.duration_minutes.trim()
-            )
+            t("module-error-duration")
+                .with("value", self.duration_minutes.trim())
+                .to_string()
         })?;
         let format = ModuleFormat::parse(self.format.trim())
-            .ok_or_else(|| "format: choose a format".to_owned())?;
+            .ok_or_else(|| t("module-error-format").to_string())?;
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Ok(ModuleContent {
             title: self.title.clone(),
@@ -606,8 +653,8 @@ struct EditPageT {
     action: String,
     f: ModuleForm,
     error: Option<String>,
-    /// The version being edited: (number, state).
-    version: Option<(i32, &'static str)>,
+    /// The version being edited: (number, state, state in words).
+    version: Option<(i32, &'static str, String)>,
     pages: Vec<LessonPage>,
     questions: Vec<Question>,
     alignments: Vec<cairn_core::catalog::Alignment>,
@@ -633,7 +680,7 @@ fn edit_page(
         org_slug,
         f,
         error,
-        version: v.map(|v| (v.number, v.state.as_str())),
+        version: v.map(|v| (v.number, v.state.as_str(), state_word(v.state))),
         pages: v.map(|v| v.content.pages.clone()).unwrap_or_default(),
         questions: v.map(|v| v.content.questions.clone()).unwrap_or_default(),
         alignments: v.map(|v| v.content.alignments.clone()).unwrap_or_default(),
@@ -885,10 +932,9 @@ async fn add_question(
             .ok()
             .filter(|a| (1..=choices.len()).contains(a))
             .ok_or_else(|| {
-                format!(
-                    "answer: give the number of the right choice, 1–{}",
-                    choices.len()
-                )
+                t("module-error-answer")
+                    .with("max", choices.len())
+                    .to_string()
             })?;
         c.questions.push(Question {
             prompt: f.prompt,
@@ -919,14 +965,14 @@ async fn align(
 ) -> Response {
     change_content(&s, &session, id, |c| {
         let competency = Uuid::parse_str(f.competency.trim())
-            .map_err(|_| "competency: choose a competency from the list".to_owned())?;
+            .map_err(|_| t("module-error-competency").to_string())?;
         c.alignments.retain(|a| a.competency_id != competency);
         if f.action != "remove" {
             let target_level = f
                 .level
                 .trim()
                 .parse::<u8>()
-                .map_err(|_| "level: choose a target level".to_owned())?;
+                .map_err(|_| t("module-error-level").to_string())?;
             c.alignments.push(cairn_core::catalog::Alignment {
                 competency_id: competency,
                 target_level,
@@ -952,7 +998,7 @@ async fn publish(
         Ok(_) => see_other(&format!("/modules/{id}")),
         Err(AppError::Invalid(i)) => message(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Not published",
+            &t("module-not-published").to_string(),
             format!("{i}."),
         ),
         Err(e) => error_page(e),
