@@ -1,0 +1,447 @@
+// The journeys of issue 10 for the other personas — author, accreditor, assessor, issuer
+// admin, operator, manager — each doing its work through the pages, with the accessibility
+// check on every page on the way (Session). Where a step has no page, the test says so at
+// that step and does it through the JSON API with the same browser session, so the rest of
+// the journey is still walked.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { gate } from '../lib/env.js';
+import { EMPLOYER, MODULE, PERSONAS, ROLE } from '../lib/demo.js';
+import { Session, launch } from '../lib/browser.js';
+import { learnAndEarn, newWorker } from '../lib/journeys.js';
+import {
+  apiWithSession,
+  assertHeading,
+  assertNoError,
+  button,
+  card,
+  chooseContaining,
+  download,
+  field,
+  h1,
+  link,
+  row,
+  tag,
+} from '../lib/personas.js';
+
+const skip = gate().skip;
+
+/** The provider, accreditor and issuer of the demo (crates/cairn-app/src/demo.rs). */
+const PROVIDER = { slug: 'northbridge-academy', name: 'Northbridge Clinical Academy' };
+const ACCREDITOR = {
+  slug: 'cheq',
+  name: 'Council for Health Education Quality',
+  standard: 'Cairn quality standard for healthcare micro-learning',
+};
+const ISSUER = { slug: 'rhwc', name: 'Regional Health Workforce Council' };
+
+describe('persona journeys', { skip }, () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function open(who, keyboard = false) {
+    return Session.open(browser, who, { keyboard });
+  }
+
+  /** Fails with everything the sessions of one test found: axe, focus, other hosts. */
+  async function finish(...ss) {
+    const problems = ss.flatMap((s) => s.problems());
+    for (const s of ss) await s.close();
+    assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
+  }
+
+  // What the author submits, for the accreditor to find.
+  let submitted = null;
+
+  test('author: writes a module with a lesson and an assessment, publishes it, submits it for accreditation', async () => {
+    const s = await open('author');
+    const { page } = s;
+    await s.signIn(PERSONAS.author.email);
+    const id = tag();
+    const title = `Sepsis screening at triage ${id}`;
+    const competency = 'DATA.1';
+
+    // A new module, from the home page's authoring card.
+    await s.follow(link(s, 'Your modules'));
+    await assertHeading(s, `Modules of ${PROVIDER.name}`);
+    await s.follow(link(s, 'Write a new module'));
+    await s.type(field(s, 'Title'), title);
+    await s.type(field(s, 'Summary'), 'How to screen adults for sepsis at triage and escalate within the hour.');
+    await s.type(field(s, 'Learning objectives (one per line)'), 'Apply the screening criteria\nEscalate a positive screen');
+    await s.page.getByLabel('Duration in minutes', { exact: false }).fill('10');
+    await s.choose(field(s, 'Format'), 'Built-in lesson');
+    await s.follow(button(s, 'Create the draft'));
+    await assertNoError(s, 'creating the module');
+    await assertHeading(s, 'Edit module');
+
+    // A lesson page, a knowledge-check question and a competency.
+    await s.type(field(s, 'Page title'), 'Screening criteria');
+    await s.type(page.getByLabel('Text (Markdown', { exact: false }), 'Screen every adult with a suspected infection.\n\n- Respiratory rate 22 or more\n- Altered mentation\n- Systolic pressure 100 or less');
+    await s.follow(button(s, 'Add the page'));
+    await assertNoError(s, 'adding a lesson page');
+    assert.ok(await page.getByRole('listitem').filter({ hasText: 'Screening criteria' }).count(), 'the new page is not listed');
+    await s.type(field(s, 'Question'), 'How many of the three criteria make a positive screen?');
+    await s.type(field(s, 'Choices (one per line)'), 'One\nTwo\nThree');
+    await s.type(field(s, 'Number of the right choice'), '2');
+    await s.follow(button(s, 'Add the question'));
+    await assertNoError(s, 'adding a knowledge-check question');
+    await chooseContaining(s, field(s, 'Competency'), `${competency} `);
+    await s.follow(button(s, 'Align'));
+    await assertNoError(s, 'aligning a competency');
+
+    await s.follow(button(s, 'Publish'));
+    await assertNoError(s, 'publishing the module');
+    await s.goto(`/orgs/${PROVIDER.slug}/modules`);
+    const listed = row(s, title);
+    assert.match(await listed.innerText(), /published/, 'the module is not published');
+
+    // Items for the assessment, in the item bank.
+    await s.goto('/');
+    await s.follow(link(s, 'Item bank'));
+    const items = [
+      { kind: 'Single choice', prompt: `Which sign alone does not make a positive sepsis screen? (${id})`, options: 'Respiratory rate 24\nTemperature 37.9 °C\nAltered mentation', correct: '2' },
+      { kind: 'True or false', prompt: `A positive screen is escalated within the hour. (${id})`, correct: 'true' },
+    ];
+    for (const it of items) {
+      await s.choose(field(s, 'Type'), it.kind);
+      await s.type(page.getByLabel('Competency (code', { exact: false }), competency);
+      await s.choose(field(s, 'Difficulty'), 'Easy');
+      await s.type(field(s, 'Prompt'), it.prompt);
+      if (it.options) await s.type(page.getByLabel('Options (choice', { exact: false }), it.options);
+      await s.type(page.getByLabel('Correct answer', { exact: false }), it.correct);
+      await s.follow(button(s, 'Add the item'));
+      await assertNoError(s, `adding the item "${it.kind}"`);
+      assert.equal(await row(s, it.prompt).count(), 1, `the item "${it.prompt}" is not in the bank`);
+    }
+
+    // An assessment of the module drawn from them, published.
+    await s.follow(link(s, `Assessments of ${PROVIDER.name}`));
+    const assessment = `Sepsis screening check ${id}`;
+    await s.type(field(s, 'Title'), assessment);
+    await s.choose(field(s, 'Module assessed'), title);
+    await s.type(page.getByLabel('Blueprint', { exact: false }), `${competency} easy 2`);
+    await s.follow(button(s, 'Create the draft'));
+    await assertNoError(s, 'creating the assessment');
+    assert.match(await row(s, assessment).innerText(), /draft/, 'the new assessment is not listed as a draft');
+    await s.follow(row(s, assessment).getByRole('button', { name: `Publish ${assessment}` }));
+    await assertNoError(s, 'publishing the assessment');
+    await s.goto(`/orgs/${PROVIDER.slug}/assessments`);
+    assert.match(await row(s, assessment).innerText(), /published/, 'the assessment is not published');
+
+    // Submitted to the accreditor against its standard.
+    await s.goto('/');
+    await s.follow(card(s, `Authoring at ${PROVIDER.name}`).getByRole('link', { name: 'Accreditation submissions' }));
+    await s.choose(page.getByLabel('Module (its current', { exact: false }), `${title} (version 1)`);
+    await s.choose(field(s, 'Accreditor and standard'), `${ACCREDITOR.name} — ${ACCREDITOR.standard}`);
+    await s.type(page.getByLabel('Note to the accreditor', { exact: false }), 'With its assessment.');
+    await s.follow(button(s, 'Submit for accreditation'));
+    await assertNoError(s, 'submitting for accreditation');
+    // Its page says where it is; the provider's list has it too.
+    await assertHeading(s, `Accreditation of ${title}`);
+    assert.match(await page.locator('main').innerText(), /status: waiting for reviewers/);
+    await s.follow(link(s, '← Your submissions'));
+    const listed2 = row(s, title);
+    assert.equal(await listed2.count(), 1, 'the submission is not in the provider\'s list');
+    assert.match(await listed2.innerText(), /waiting for reviewers/);
+    submitted = { title, assessment };
+    await finish(s);
+  });
+
+  test('accreditor: finds the submission in the queue, reviews it, decides to accredit, sees the result', async (t) => {
+    if (!submitted) return t.skip('the author journey did not submit a module');
+    const s = await open('accreditor');
+    const { page } = s;
+    await s.signIn(PERSONAS.accreditor.email);
+    await s.follow(link(s, 'Accreditation queue and decisions'));
+    await assertHeading(s, `Accreditation at ${ACCREDITOR.name}`);
+    await s.follow(link(s, submitted.title));
+    await assertHeading(s, `Accreditation of ${submitted.title}`);
+    assert.ok(await page.getByText(submitted.assessment).count(), 'the submitted assessment is not shown');
+
+    // Assigns herself as the reviewer, then reviews against every criterion.
+    await s.pick(page.getByLabel(PERSONAS.accreditor.name, { exact: true }));
+    await s.follow(button(s, 'Assign'));
+    await assertNoError(s, 'assigning a reviewer');
+    const review = page.locator('form').filter({ has: page.getByRole('button', { name: 'Submit the review' }) });
+    const criteria = review.locator('fieldset');
+    const n = await criteria.count();
+    assert.ok(n > 0, 'the review form shows no criteria');
+    for (let i = 0; i < n; i += 1) {
+      await s.pick(criteria.nth(i).getByLabel(/^2 · Met/));
+    }
+    await s.type(field(s, 'Overall comment'), 'Accurate, short and well aligned.');
+    await s.choose(field(s, 'Your recommendation'), 'Accredited');
+    await s.follow(button(s, 'Submit the review'));
+    await assertNoError(s, 'submitting the review');
+
+    // Decides.
+    await s.pick(page.getByRole('group', { name: 'Outcome' }).getByLabel('Accredited', { exact: true }));
+    await s.type(page.getByLabel('Rationale', { exact: false }), 'The review met every criterion.');
+    await s.follow(button(s, 'Record the decision'));
+    await assertNoError(s, 'recording the decision');
+
+    // The result: the decision's page, then the queue's list of decisions.
+    const decision = page.url();
+    assert.match(new URL(decision).pathname, /^\/accreditation\/decisions\//, `the decision did not lead to its page: ${decision}`);
+    assert.match(await page.locator('main').innerText(), /Accredited/);
+    await s.goto(`/orgs/${ACCREDITOR.slug}/accreditation`);
+    const decided = page.getByRole('region', { name: 'Decisions' }).or(card(s, 'Decisions')).first().locator('tr').filter({ hasText: submitted.title });
+    assert.equal(await decided.count(), 1, 'the decision is not in the list of decisions');
+    assert.match(await decided.innerText(), /Accredited\s+Current/);
+    assert.equal(await row(s, submitted.title).filter({ hasText: 'waiting for reviewers' }).count(), 0, 'the submission is still open');
+    await finish(s);
+  });
+  test('assessor: takes a submission from the review queue, scores it with the rubric, decides', async (t) => {
+    const s = await open('assessor');
+    const { page } = s;
+    await s.signIn(PERSONAS.assessor.email);
+    await s.follow(link(s, 'Your review queue'));
+    await assertHeading(s, 'Review queue');
+    // Evidence nobody could be assigned is claimed from "Waiting for a reviewer"; the demo's
+    // is all assigned, so the assessor takes what is assigned to her, an adjudication first
+    // (its review decides the evidence), else the oldest.
+    const waiting = card(s, 'Waiting for a reviewer').getByRole('button');
+    const assigned = card(s, 'Assigned to you').locator('tbody tr');
+    let taken;
+    if (await waiting.count()) {
+      await s.follow(waiting.first());
+    } else {
+      if (!(await assigned.count())) return t.skip('nothing in the review queue of the demo assessor');
+      const adjudication = assigned.filter({ hasText: 'adjudication' });
+      taken = (await adjudication.count()) ? adjudication.first() : assigned.first();
+      await s.follow(taken.getByRole('link').first());
+    }
+    assert.match(await h1(s), /^Review: /);
+    const before = await page.locator('main p.muted').first().innerText();
+
+    // One level per criterion: the level "Competent" where there is one, else the top level.
+    const groups = await page.locator('form input[type=radio]').evaluateAll((els) => [...new Set(els.map((e) => e.name))]);
+    assert.ok(groups.length > 0, 'the rubric has no criteria');
+    for (const name of groups) {
+      const levels = page.locator(`input[type=radio][name="${name}"]`);
+      const competent = page.locator(`label:has(input[type=radio][name="${name}"])`).filter({ hasText: 'Competent' });
+      await s.pick((await competent.count()) ? competent.locator('input') : levels.last());
+    }
+    await s.type(page.getByRole('textbox').first(), 'Codes checked against the record; clusters valid.');
+    await s.follow(button(s, 'Submit the review'));
+    await assertNoError(s, 'submitting the review');
+    const done = card(s, 'Your review is submitted');
+    const said = await done.innerText();
+    assert.match(said, /You gave \d+/, `no score after the review: ${said}`);
+    assert.match(said, /Decision: |The evidence is now /, `no decision or next step after the review: ${said}`);
+    t.diagnostic(`before: ${before}; after: ${said.replace(/\s+/g, ' ')}`);
+
+    // It has left the list of reviews assigned to her.
+    await s.follow(link(s, '← Review queue'));
+    if (taken) {
+      const url = new URL(page.url());
+      assert.equal(url.pathname, '/reviews');
+    }
+    await finish(s);
+  });
+
+  test('issuer admin: awards, a new stack, then revokes a credential and the public pages say so', async () => {
+    // A worker earns the council's badge, so there is a credential of the issuer to revoke.
+    const worker = newWorker('holder');
+    const w = await open('holder');
+    await w.signIn(worker.email);
+    const { credentialUrl } = await learnAndEarn(w);
+    const credentialId = new URL(credentialUrl).pathname.split('/').pop();
+
+    const s = await open('issuer');
+    const { page } = s;
+    await s.signIn(PERSONAS.issuer.email);
+
+    // The awards: the worker's is there; its chain tells how it was decided and signed.
+    await s.follow(link(s, 'Awards and their signing'));
+    await assertHeading(s, `Awards of ${ISSUER.name}`);
+    const award = row(s, worker.name).filter({ hasText: MODULE.credential });
+    assert.equal(await award.count(), 1, 'the new award is not listed');
+    assert.match(await award.innerText(), /issued/);
+    await s.follow(award.getByRole('link', { name: MODULE.credential }));
+    const chainUrl = page.url();
+    assert.match(await page.locator('main').innerText(), /Signed with the issuer's key/);
+
+    // Achievements and stacks: a new stack (an achievement earned by holding two others).
+    await s.goto('/');
+    await s.follow(link(s, 'Stacked credentials and their editor'));
+    await assertHeading(s, `Stacks of ${ISSUER.name}`);
+    await s.follow(link(s, 'Define a new stack'));
+    const name = `Value-Based Care Measurement ${tag()}`;
+    await s.type(field(s, 'Name'), name);
+    await s.choose(field(s, 'Kind'), 'Micro-credential');
+    await s.type(field(s, 'Description'), 'Holds the foundations of value-based care and its outcome measures.');
+    await s.type(page.getByLabel('Criteria', { exact: false }), 'Hold both badges.');
+    await s.pick(page.getByLabel('All of the parts', { exact: true }));
+    await s.pick(page.getByLabel(`${MODULE.credential} is a part`, { exact: true }));
+    await s.pick(page.getByLabel('Outcome Measures is a part', { exact: true }));
+    await s.follow(button(s, 'Create the stack'));
+    await assertNoError(s, 'creating the stack');
+    await s.goto(`/orgs/${ISSUER.slug}/stacks`);
+    const stack = card(s, name);
+    assert.match(await stack.innerText(), new RegExp(`all of \\(holds "${MODULE.credential}"; holds "Outcome Measures"\\)`));
+
+    // FINDING: no page lists the organization's achievements on their own (only as the
+    // parts of the stack editor) and none shows or rotates its signing keys: the JSON API
+    // (/api/v1/orgs/{slug}/achievements, /keys/rotate) and the DID document are the only way.
+    // The key the credentials name is at least published in the DID document:
+    const did = await (await page.request.get(`/orgs/${ISSUER.slug}/did.json`)).json().catch(() => null);
+    if (did) assert.ok(JSON.stringify(did).includes('verificationMethod'), 'the DID document names no key');
+
+    // FINDING: no page revokes or suspends a credential (not the awards list, not the award's
+    // chain, not the credential's page). The issuer admin does it through the API, with this
+    // signed-in session, as a page would.
+    const changed = await apiWithSession(s, 'POST', `/api/v1/orgs/${ISSUER.slug}/credentials/${credentialId}/status`,
+      { action: 'revoke', reason: 'Issued in error (browser test).' });
+    assert.ok(changed, 'the status change answered nothing');
+
+    // The award's chain records it…
+    await s.goto(chainUrl);
+    assert.match(await page.locator('main').innerText(), /Credential revoked/);
+    await s.goto(`/orgs/${ISSUER.slug}/awards`);
+    assert.match(await row(s, worker.name).filter({ hasText: MODULE.credential }).innerText(), /revoked/);
+
+    // …and anyone opening the credential's public page, or pasting it into /verify, is told.
+    const v = await open('verifier');
+    await v.goto(credentialUrl);
+    const verdict = await v.page.getByRole('status').first().innerText();
+    assert.match(verdict, /^Not valid\./, `the revoked credential's page says: ${verdict}`);
+    assert.match(await v.page.locator('main').innerText(), /revoked/i);
+    const json = await (await v.page.request.get(`${credentialUrl}.json`)).text();
+    await v.follow(v.page.getByRole('link', { name: 'Verify another credential', exact: true }));
+    await v.type(v.page.getByLabel('Credential text'), json);
+    await v.follow(v.page.getByRole('button', { name: 'Verify', exact: true }));
+    const result = v.page.getByRole('region', { name: 'Result' });
+    assert.match(await result.getByRole('status').innerText(), /^Not valid\./);
+    assert.match(await result.innerText(), /revoked/i);
+    await finish(w, s, v);
+  });
+
+  test('operator: the organizations, and the registry of trusted issuers: recognize, change, remove', async (t) => {
+    // A credential of the issuer to look at, from the demo learner's wallet.
+    const holder = await open('holder');
+    await holder.signIn(PERSONAS.learner.email);
+    const wallet = holder.page.getByRole('region', { name: 'Your credentials' });
+    await holder.follow(wallet.getByRole('link', { name: 'ICD-11 Foundations', exact: true }));
+    const credentialUrl = holder.page.url();
+    const issuedBy = (await holder.page.locator('article p.muted').first().innerText()).match(/issued by (.+)$/);
+    assert.ok(issuedBy, 'the credential page does not say who issued it');
+    const issuer = issuedBy[1].trim();
+
+    const s = await open('operator');
+    const { page } = s;
+    await s.signIn(PERSONAS.operator.email);
+    // The organizations of the platform, on the home page.
+    for (const org of [PROVIDER, ACCREDITOR, ISSUER, EMPLOYER]) {
+      assert.equal(await link(s, org.name).count(), 1, `the home page does not list ${org.name}`);
+    }
+    // FINDING: the operator's home page links to each organization, but the organization's
+    // page answers "Not allowed" to an operator who is not a member; no page lets the operator
+    // add an organization either (only the command line, `cairn org`). Kept as a note, so
+    // the journey goes on to the registry.
+    await s.follow(link(s, ISSUER.name));
+    if ((await h1(s)) === 'Not allowed') {
+      t.diagnostic(`FINDING: ${page.url()} answers "Not allowed" to the operator, who is linked to it from the home page`);
+    } else {
+      await assertHeading(s, ISSUER.name);
+    }
+
+    // FINDING: nothing links to the registry for the operator (not the home page, not the
+    // navigation); only a credential's "who issued it" section does. The operator types it.
+    await s.goto('/registry');
+    await assertHeading(s, 'Recognized accreditors and issuers');
+    await s.choose(field(s, 'Organization'), issuer);
+    await s.follow(button(s, 'Recognize'));
+    await assertNoError(s, 'recognizing the issuer');
+    const entry = page.locator('main li, main tr').filter({ hasText: issuer }).first();
+    assert.ok(await entry.count(), 'the recognized issuer is not listed');
+    const didText = (await page.locator('main').innerText()).match(/did:(key|web):[A-Za-z0-9.%:_-]+/);
+    assert.ok(didText, 'the registry shows no DID');
+    const did = didText[0];
+
+    // A credential of that issuer now says its issuer is recognized, under the registry's name.
+    await s.goto(credentialUrl);
+    assert.match(await page.locator('main').innerText(), new RegExp(issuer));
+
+    // Changes the entry: a new name and one more scope.
+    await s.goto('/registry');
+    const renamed = `${issuer} (checked ${tag()})`;
+    await s.type(page.getByLabel('DID (', { exact: false }), did);
+    await s.type(field(s, 'Name'), renamed);
+    await s.pick(page.getByLabel('achievements', { exact: true }));
+    await s.pick(page.getByLabel('transcripts', { exact: true }));
+    await s.type(page.getByLabel('Note', { exact: false }), 'Checked by the browser test.');
+    await s.follow(button(s, 'Save entry'));
+    await assertNoError(s, 'changing the entry');
+    assert.match(await page.locator('main').innerText(), new RegExp(renamed.replace(/[()]/g, '\\$&')));
+    await s.goto(credentialUrl);
+    assert.match(await page.locator('main').innerText(), new RegExp(renamed.replace(/[()]/g, '\\$&')),
+      'the credential page does not show the registry\'s new name');
+
+    // Removes it again; the registry is as it was.
+    await s.goto('/registry');
+    const remove = page.locator('main form').filter({ hasText: renamed }).getByRole('button', { name: /^Remove/ })
+      .or(page.locator('main li, main tr').filter({ hasText: renamed }).getByRole('button', { name: /^Remove/ })).first();
+    await s.follow(remove);
+    await assertNoError(s, 'removing the entry');
+    assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(renamed.replace(/[()]/g, '\\$&')));
+    await finish(holder, s);
+  });
+
+  test('manager: dashboard, gaps, redeployment candidates, an assignment, the CSV downloads', async () => {
+    const worker = newWorker('assignee');
+    const s = await open('manager');
+    const { page } = s;
+    await s.signIn(PERSONAS.manager.email);
+
+    // The team dashboard: a role's coverage team by team.
+    await s.follow(link(s, 'Workforce: teams, roles and gaps'));
+    await assertHeading(s, `Workforce of ${EMPLOYER.name}`);
+    await s.choose(field(s, 'Role'), ROLE.name);
+    await s.follow(button(s, 'Show the role'));
+    assert.ok(await card(s, 'Teams').locator('tbody tr').count(), 'the dashboard shows no team');
+    const gapsCsv = await download(s, link(s, 'Every role: how many workers meet how much (CSV)'));
+    assert.match(gapsCsv.type, /csv/);
+    assert.match(gapsCsv.text, new RegExp(ROLE.name));
+
+    // Redeployment candidates for the role, and one candidate's gaps.
+    await s.follow(link(s, 'Who is nearly ready for this role'));
+    await assertHeading(s, `Candidates for ${ROLE.name}`);
+    const first = page.locator('main table tbody tr').first();
+    const candidate = (await first.getByRole('link').first().innerText()).trim();
+    const csv = await download(s, link(s, 'CSV'));
+    assert.match(csv.type, /csv/);
+    assert.ok(csv.text.includes(candidate), `the candidates CSV does not name ${candidate}`);
+    await s.follow(first.getByRole('link').first());
+    assert.ok(await page.locator('ul.wf-gaps > li').count(), `${candidate}'s page shows no requirement`);
+    assert.ok(await page.locator('ul.wf-gaps > li').filter({ hasText: ROLE.requirement }).count());
+
+    // An assignment to a new worker, listed as open, in the CSV, then cancelled.
+    await s.goto('/');
+    await s.follow(link(s, 'Assignments and team progress'));
+    await assertHeading(s, `Assignments of ${EMPLOYER.name}`);
+    const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await s.choose(field(s, 'What kind'), 'module');
+    await s.type(page.getByLabel('Title or id', { exact: false }), MODULE.title);
+    await page.getByLabel('Due on', { exact: true }).fill(due);
+    await page.getByLabel('And/or to these workers', { exact: false }).selectOption({ label: `${worker.name} (${worker.email})` });
+    await s.type(page.getByLabel('Note to the workers', { exact: false }), 'Before your first shift on the unit.');
+    await s.follow(button(s, 'Assign'));
+    await assertNoError(s, 'assigning');
+    const assigned = row(s, worker.name);
+    assert.equal(await assigned.count(), 1, 'the assignment is not listed');
+    assert.match(await assigned.innerText(), new RegExp(`${due}[\\s\\S]*open`));
+    const all = await download(s, link(s, 'Download these assignments as CSV'));
+    assert.match(all.type, /csv/);
+    assert.ok(all.text.includes(worker.email) || all.text.includes(worker.name), 'the assignments CSV does not have the new one');
+    await s.follow(assigned.getByRole('button', { name: /^Cancel/ }));
+    await assertNoError(s, 'cancelling the assignment');
+    assert.doesNotMatch((await row(s, worker.name).allInnerTexts()).join(' '), /\bopen\b/);
+    await finish(s);
+  });
+});
