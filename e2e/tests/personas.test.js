@@ -196,54 +196,59 @@ describe('persona journeys', { skip }, () => {
     assert.equal(await row(s, submitted.title).filter({ hasText: 'waiting for reviewers' }).count(), 0, 'the submission is still open');
     await finish(s);
   });
-  test('assessor: takes a submission from the review queue, scores it with the rubric, decides', async (t) => {
-    const s = await open('assessor');
-    const { page } = s;
-    await s.signIn(PERSONAS.assessor.email);
-    await s.follow(link(s, 'Your review queue'));
-    await assertHeading(s, 'Review queue');
-    // Evidence nobody could be assigned is claimed from "Waiting for a reviewer"; the demo's
-    // is all assigned, so the assessor takes what is assigned to her, an adjudication first
-    // (its review decides the evidence), else the oldest.
-    const waiting = card(s, 'Waiting for a reviewer').getByRole('button');
-    const assigned = card(s, 'Assigned to you').locator('tbody tr');
-    let taken;
-    if (await waiting.count()) {
-      await s.follow(waiting.first());
-    } else {
-      if (!(await assigned.count())) return t.skip('nothing in the review queue of the demo assessor');
-      const adjudication = assigned.filter({ hasText: 'adjudication' });
-      taken = (await adjudication.count()) ? adjudication.first() : assigned.first();
-      await s.follow(taken.getByRole('link').first());
-    }
-    assert.match(await h1(s), /^Review: /);
-    const before = await page.locator('main p.muted').first().innerText();
+  // By mouse, then by keyboard only (the rubric is a grid of radio groups, a keyboard trap
+  // if anything is).
+  for (const keyboard of [false, true]) {
+    test(`assessor: takes a submission from the review queue, scores it with the rubric, decides (${keyboard ? 'keyboard only' : 'mouse'})`, async (t) => {
+      const s = await open('assessor', keyboard);
+      const { page } = s;
+      await s.signIn(PERSONAS.assessor.email);
+      await s.follow(link(s, 'Your review queue'));
+      await assertHeading(s, 'Review queue');
+      // Evidence nobody could be assigned is claimed from "Waiting for a reviewer"; the demo's
+      // is all assigned, so the assessor takes what is assigned to him, an adjudication first
+      // (its review decides the evidence), else the oldest.
+      const waiting = card(s, 'Waiting for a reviewer').getByRole('button');
+      const assigned = card(s, 'Assigned to you').locator('tbody tr');
+      let taken = null;
+      if (await waiting.count()) {
+        await s.follow(waiting.first());
+      } else {
+        if (!(await assigned.count())) return t.skip('nothing in the review queue of the demo assessor');
+        const adjudication = assigned.filter({ hasText: 'adjudication' });
+        const it = (await adjudication.count()) ? adjudication.first() : assigned.first();
+        taken = await it.getByRole('link').first().getAttribute('href');
+        await s.follow(it.getByRole('link').first());
+      }
+      assert.match(await h1(s), /^Review: /);
+      const before = await page.locator('main p.muted').first().innerText();
 
-    // One level per criterion: the level "Competent" where there is one, else the top level.
-    const groups = await page.locator('form input[type=radio]').evaluateAll((els) => [...new Set(els.map((e) => e.name))]);
-    assert.ok(groups.length > 0, 'the rubric has no criteria');
-    for (const name of groups) {
-      const levels = page.locator(`input[type=radio][name="${name}"]`);
-      const competent = page.locator(`label:has(input[type=radio][name="${name}"])`).filter({ hasText: 'Competent' });
-      await s.pick((await competent.count()) ? competent.locator('input') : levels.last());
-    }
-    await s.type(page.getByRole('textbox').first(), 'Codes checked against the record; clusters valid.');
-    await s.follow(button(s, 'Submit the review'));
-    await assertNoError(s, 'submitting the review');
-    const done = card(s, 'Your review is submitted');
-    const said = await done.innerText();
-    assert.match(said, /You gave \d+/, `no score after the review: ${said}`);
-    assert.match(said, /Decision: |The evidence is now /, `no decision or next step after the review: ${said}`);
-    t.diagnostic(`before: ${before}; after: ${said.replace(/\s+/g, ' ')}`);
+      // One level per criterion: the level "Competent" where there is one, else the top level.
+      const groups = await page.locator('form input[type=radio]').evaluateAll((els) => [...new Set(els.map((e) => e.name))]);
+      assert.ok(groups.length > 0, 'the rubric has no criteria');
+      for (const name of groups) {
+        const levels = page.locator(`input[type=radio][name="${name}"]`);
+        const competent = page.locator(`label:has(input[type=radio][name="${name}"])`).filter({ hasText: 'Competent' });
+        await s.pick((await competent.count()) ? competent.locator('input') : levels.last());
+      }
+      await s.type(page.getByRole('textbox').first(), 'Codes checked against the record; clusters valid.');
+      await s.follow(button(s, 'Submit the review'));
+      await assertNoError(s, 'submitting the review');
+      const done = card(s, 'Your review is submitted');
+      const said = await done.innerText();
+      assert.match(said, /You gave \d+/, `no score after the review: ${said}`);
+      assert.match(said, /Decision: |The evidence is now /, `no decision or next step after the review: ${said}`);
+      t.diagnostic(`before: ${before}; after: ${said.replace(/\s+/g, ' ')}`);
 
-    // It has left the list of reviews assigned to her.
-    await s.follow(link(s, '← Review queue'));
-    if (taken) {
-      const url = new URL(page.url());
-      assert.equal(url.pathname, '/reviews');
-    }
-    await finish(s);
-  });
+      // It has left the list of reviews assigned to him.
+      await s.follow(link(s, '← Review queue'));
+      if (taken) {
+        assert.equal(await card(s, 'Assigned to you').locator(`a[href="${taken}"]`).count(), 0,
+          'the review is still in the queue after it was submitted');
+      }
+      await finish(s);
+    });
+  }
 
   test('issuer admin: awards, a new stack, then revokes a credential and the public pages say so', async () => {
     // A worker earns the council's badge, so there is a credential of the issuer to revoke.
