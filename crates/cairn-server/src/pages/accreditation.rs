@@ -20,7 +20,7 @@ use cairn_app::accounts::Session;
 use cairn_app::accreditation::{AccreditationView, StandardInput, SubmissionInput};
 use cairn_app::assignments::{iso_date, parse_date};
 use cairn_core::accreditation::{
-    CriterionScore, Decision, Outcome, ReviewInput, Standard, SubmissionState,
+    CriterionScore, Decision, Outcome, ReviewInput, Standard, Standing, SubmissionState,
 };
 use cairn_core::authz::Action;
 use cairn_core::catalog::VersionState;
@@ -30,6 +30,7 @@ use uuid::Uuid;
 use super::{SignedInForm, Who, error_page, page, see_other, who};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -125,14 +126,36 @@ fn sentence(s: &str) -> String {
     }
 }
 
-fn state_label(state: &str) -> &'static str {
-    match SubmissionState::parse(state) {
-        Some(SubmissionState::Submitted) => "waiting for reviewers",
-        Some(SubmissionState::InReview) => "in review",
-        Some(SubmissionState::Decided) => "decided",
-        Some(SubmissionState::Withdrawn) => "withdrawn",
-        None => "unknown",
-    }
+fn state_label(state: &str) -> String {
+    t(match SubmissionState::parse(state) {
+        Some(SubmissionState::Submitted) => "accr-state-submitted",
+        Some(SubmissionState::InReview) => "accr-state-in-review",
+        Some(SubmissionState::Decided) => "accr-state-decided",
+        Some(SubmissionState::Withdrawn) => "accr-state-withdrawn",
+        None => "accr-state-unknown",
+    })
+    .into()
+}
+
+// The core's labels are English and shared with the API; pages show the catalog's words.
+fn outcome_label(o: Outcome) -> String {
+    t(match o {
+        Outcome::Accredited => "accr-outcome-accredited",
+        Outcome::Conditional => "accr-outcome-conditional",
+        Outcome::NotAccredited => "accr-outcome-not-accredited",
+    })
+    .into()
+}
+
+fn standing_label(s: Standing) -> String {
+    t(match s {
+        Standing::Current => "accr-standing-current",
+        Standing::ConditionsOverdue => "accr-standing-conditions-overdue",
+        Standing::Lapsed => "accr-standing-lapsed",
+        Standing::Withdrawn => "accr-standing-withdrawn",
+        Standing::NotAccredited => "accr-standing-not-accredited",
+    })
+    .into()
 }
 
 /// A submission as a line of a list.
@@ -144,7 +167,7 @@ struct SubLine {
     provider: String,
     accreditor: String,
     standard: String,
-    state: &'static str,
+    state: String,
     open: bool,
     submitted: String,
     reviewers: i64,
@@ -182,9 +205,9 @@ struct DecisionLine {
     provider_org: Uuid,
     accreditor: String,
     accreditor_org: Uuid,
-    outcome: &'static str,
+    outcome: String,
     accredits: bool,
-    standing: &'static str,
+    standing: String,
     /// current, conditions_overdue, lapsed, withdrawn or not_accredited.
     standing_key: &'static str,
     decided: String,
@@ -200,7 +223,7 @@ struct DecisionLine {
     withdrawn_reason: String,
     credential_id: Option<Uuid>,
     /// (number, how it came to be covered, the minor change's reason, when)
-    versions: Vec<(i32, &'static str, String, String)>,
+    versions: Vec<(i32, String, String, String)>,
 }
 
 fn decision_line(v: &AccreditationView) -> DecisionLine {
@@ -214,9 +237,9 @@ fn decision_line(v: &AccreditationView) -> DecisionLine {
         provider_org: r.provider_org_id,
         accreditor: r.accreditor_name.clone(),
         accreditor_org: r.accreditor_org_id,
-        outcome: v.outcome.label(),
+        outcome: outcome_label(v.outcome),
         accredits: v.outcome.accredits(),
-        standing: v.standing.label(),
+        standing: standing_label(v.standing),
         standing_key: v.standing.as_str(),
         decided: day(r.decided_at),
         valid_from: day(r.valid_from),
@@ -234,11 +257,12 @@ fn decision_line(v: &AccreditationView) -> DecisionLine {
             .versions
             .iter()
             .map(|x| {
-                let via = if x.via == "minor_change" {
-                    "declared a minor change"
+                let via = t(if x.via == "minor_change" {
+                    "accr-via-minor-change"
                 } else {
-                    "reviewed"
-                };
+                    "accr-via-reviewed"
+                })
+                .into();
                 (
                     x.number,
                     via,
@@ -289,10 +313,10 @@ fn criteria_of(st: &Standard, chosen: &HashMap<String, (String, String)>) -> Vec
         .collect()
 }
 
-fn outcome_choices(chosen: &str) -> Vec<(&'static str, &'static str, bool)> {
+fn outcome_choices(chosen: &str) -> Vec<(&'static str, String, bool)> {
     Outcome::ALL
         .iter()
-        .map(|o| (o.as_str(), o.label(), o.as_str() == chosen))
+        .map(|o| (o.as_str(), outcome_label(*o), o.as_str() == chosen))
         .collect()
 }
 
@@ -462,7 +486,7 @@ struct ReviewerShow {
     name: String,
     assigned: String,
     reviewed: String,
-    recommendation: &'static str,
+    recommendation: String,
     comment: String,
     /// (criterion title, score, comment)
     scores: Vec<(String, u8, String)>,
@@ -480,7 +504,7 @@ struct SummaryShow {
     /// (title, scores, mean, pass score, below pass, disagreement)
     criteria: Vec<(String, String, String, u8, bool, bool)>,
     /// (outcome, count)
-    recommendations: Vec<(&'static str, usize)>,
+    recommendations: Vec<(String, usize)>,
     suggested: String,
     explanation: String,
 }
@@ -516,8 +540,8 @@ struct SubmissionPage {
     can_decide: bool,
     can_review: bool,
     can_withdraw: bool,
-    outcomes: Vec<(&'static str, &'static str, bool)>,
-    recommendations: Vec<(&'static str, &'static str, bool)>,
+    outcomes: Vec<(&'static str, String, bool)>,
+    recommendations: Vec<(&'static str, String, bool)>,
     review_comment: String,
     d: DecisionForm,
     error: Option<String>,
@@ -558,7 +582,9 @@ async fn build_submission(
                 name: r.name.clone(),
                 assigned: day(r.assigned_at),
                 reviewed: given.map(|g| day(g.reviewed_at)).unwrap_or_default(),
-                recommendation: given.map(|g| g.recommendation.label()).unwrap_or(""),
+                recommendation: given
+                    .map(|g| outcome_label(g.recommendation))
+                    .unwrap_or_default(),
                 comment: given.map(|g| g.comment.clone()).unwrap_or_default(),
                 scores: given
                     .map(|g| {
@@ -603,9 +629,9 @@ async fn build_submission(
         recommendations: sm
             .recommendations
             .iter()
-            .map(|(o, n)| (o.label(), *n))
+            .map(|(o, n)| (outcome_label(*o), *n))
             .collect(),
-        suggested: sm.suggested.map(|o| o.label()).unwrap_or("").to_owned(),
+        suggested: sm.suggested.map(outcome_label).unwrap_or_default(),
         explanation: sm.explanation.clone(),
     });
     let mut d = refill.decision;
@@ -694,7 +720,7 @@ async fn assign_reviewer(
 ) -> Response {
     let result = match field(&form, "user_id").trim().parse::<Uuid>() {
         Ok(user) => s.app.assign_reviewer(&session.principal, id, user).await,
-        Err(_) => Err(Invalid::new("user_id", "choose a reviewer from the list").into()),
+        Err(_) => Err(Invalid::new("user_id", t("accr-error-reviewer")).into()),
     };
     after_submission_action(&s, &session, id, result, Refill::default()).await
 }
@@ -727,14 +753,19 @@ async fn review_submit(
     }
     let input = (|| {
         let recommendation = Outcome::parse(&refill.recommendation)
-            .ok_or_else(|| Invalid::new("recommendation", "choose the outcome you recommend"))?;
+            .ok_or_else(|| Invalid::new("recommendation", t("accr-error-recommendation")))?;
         let mut scores = Vec::new();
         for (key, (score, comment)) in &refill.review {
             if score.is_empty() {
                 continue;
             }
             let score = score.parse::<u8>().map_err(|_| {
-                Invalid::new("scores", format!("'{score}' is not a level of {key}"))
+                Invalid::new(
+                    "scores",
+                    t("accr-error-level")
+                        .with("value", score)
+                        .with("criterion", key),
+                )
             })?;
             scores.push(CriterionScore {
                 criterion: key.clone(),
@@ -775,14 +806,14 @@ async fn decision_submit(
     let date = |name: &'static str, v: &str| -> Result<Option<time::Date>, AppError> {
         match v.trim() {
             "" => Ok(None),
-            t => parse_date(t).map(Some).ok_or_else(|| {
-                Invalid::new(name, format!("'{t}' is not a date like 2028-12-31")).into()
-            }),
+            v => parse_date(v)
+                .map(Some)
+                .ok_or_else(|| Invalid::new(name, t("accr-error-date").with("value", v)).into()),
         }
     };
     let decision = (|| {
         let outcome = Outcome::parse(&d.outcome)
-            .ok_or_else(|| Invalid::new("outcome", "choose an outcome"))?;
+            .ok_or_else(|| Invalid::new("outcome", t("accr-error-outcome")))?;
         let conditional = outcome == Outcome::Conditional;
         Ok::<_, AppError>(Decision {
             outcome,
@@ -994,7 +1025,7 @@ async fn minor_change(
                 .declare_minor_change(&session.principal, id, n, &rationale)
                 .await
         }
-        Err(_) => Err(Invalid::new("version", "choose a later published version").into()),
+        Err(_) => Err(Invalid::new("version", t("accr-error-version")).into()),
     };
     let refill = DecisionRefill {
         minor_rationale: rationale,
@@ -1045,13 +1076,13 @@ async fn build_provider(
         .into_iter()
         .map(|v| {
             let label = match v.state {
-                VersionState::Published => format!("{} (version {})", v.content.title, v.number),
-                _ if v.number > 1 => format!(
-                    "{} (its current published version; version {} is a draft)",
-                    v.content.title, v.number
-                ),
-                _ => format!("{} (draft: publish it first)", v.content.title),
-            };
+                VersionState::Published => t("accr-provider-module-published"),
+                _ if v.number > 1 => t("accr-provider-module-draft-after"),
+                _ => t("accr-provider-module-draft"),
+            }
+            .with("title", &v.content.title)
+            .with("n", v.number)
+            .to_string();
             let id = v.module_id;
             (id, label, f.module == id.to_string())
         })
@@ -1103,12 +1134,12 @@ async fn provider_submit(
             .module
             .trim()
             .parse::<Uuid>()
-            .map_err(|_| Invalid::new("module", "choose one of your modules"))?;
+            .map_err(|_| Invalid::new("module", t("accr-error-module")))?;
         let (accreditor, standard) = f
             .choice
             .split_once('|')
             .and_then(|(a, st)| Some((a.to_owned(), st.parse::<Uuid>().ok()?)))
-            .ok_or_else(|| Invalid::new("choice", "choose an accreditor and its standard"))?;
+            .ok_or_else(|| Invalid::new("choice", t("accr-error-choice")))?;
         Ok::<_, AppError>(SubmissionInput {
             module_id,
             version: None,

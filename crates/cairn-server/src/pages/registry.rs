@@ -14,12 +14,13 @@ use cairn_app::AppError;
 use cairn_app::accounts::Session;
 use cairn_app::registry::{ImportMode, NewRegistryEntry, RegistryImportError};
 use cairn_core::authz::Action;
-use cairn_vc::trust::{Party, Recognition, TrustReport};
+use cairn_vc::trust::{Party, Recognition, Scope, TrustReport};
 use serde::Deserialize;
 
 use super::{SignedInForm, Who, error_page, message, see_other, who_maybe};
 use crate::AppState;
 use crate::auth::MaybeSession;
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -33,13 +34,13 @@ pub fn routes() -> Router<AppState> {
 
 /// One finding as the verify and credential pages show it.
 pub(super) struct TrustRow {
-    pub(super) party: &'static str,
+    pub(super) party: String,
     pub(super) did: String,
     pub(super) name: Option<String>,
-    pub(super) status: &'static str,
+    pub(super) status: String,
     pub(super) message: String,
     pub(super) source: String,
-    pub(super) signature: Option<&'static str>,
+    pub(super) signature: Option<String>,
     /// The endorsement's address, when it is a web address.
     pub(super) link: Option<String>,
 }
@@ -58,21 +59,24 @@ pub(super) fn trust_view(report: Option<TrustReport>, verified: bool) -> Option<
         .into_iter()
         .chain(report.endorsers)
         .map(|f| TrustRow {
-            party: match f.party {
-                Party::Issuer => "Issuer",
-                Party::Endorser => "Endorser",
-            },
-            status: match f.status {
-                Recognition::Recognized => "recognized",
-                Recognition::OtherScope => "recognized for another scope",
-                Recognition::Unknown => "not recognized",
-            },
+            party: t(match f.party {
+                Party::Issuer => "trust-party-issuer",
+                Party::Endorser => "trust-party-endorser",
+            })
+            .into(),
+            status: t(match f.status {
+                Recognition::Recognized => "trust-status-recognized",
+                Recognition::OtherScope => "trust-status-other-scope",
+                Recognition::Unknown => "trust-status-unknown",
+            })
+            .into(),
             signature: f.signature_verified.map(|ok| {
-                if ok {
-                    "endorsement signature verified"
+                t(if ok {
+                    "trust-signature-verified"
                 } else {
-                    "endorsement signature NOT verified"
-                }
+                    "trust-signature-not-verified"
+                })
+                .into()
             }),
             link: f
                 .endorsement
@@ -88,6 +92,15 @@ pub(super) fn trust_view(report: Option<TrustReport>, verified: bool) -> Option<
         summary: report.summary,
         rows,
     })
+}
+
+fn scope_label(s: Scope) -> String {
+    t(match s {
+        Scope::Accreditation => "registry-scope-accreditation",
+        Scope::Achievements => "registry-scope-achievements",
+        Scope::Transcripts => "registry-scope-transcripts",
+    })
+    .into()
 }
 
 struct EntryRow {
@@ -130,7 +143,7 @@ async fn build(
                 .entry
                 .scopes
                 .iter()
-                .map(|s| s.as_str())
+                .map(|s| scope_label(*s))
                 .collect::<Vec<_>>()
                 .join(", "),
             did: e.entry.did,
@@ -320,8 +333,8 @@ async fn import(
                 let Ok(bytes) = field.bytes().await else {
                     return message(
                         StatusCode::BAD_REQUEST,
-                        "Form not understood",
-                        "The upload could not be read. Try again.",
+                        &t("registry-form-not-understood").to_string(),
+                        t("registry-upload-unreadable"),
                     );
                 };
                 match name.as_str() {
@@ -339,8 +352,8 @@ async fn import(
             Err(e) => {
                 return message(
                     StatusCode::BAD_REQUEST,
-                    "Form not understood",
-                    format!("The form could not be read: {e}."),
+                    &t("registry-form-not-understood").to_string(),
+                    t("registry-form-unreadable").with("error", e),
                 );
             }
         }
@@ -348,8 +361,8 @@ async fn import(
     if !cairn_app::security::constant_time_eq(session.csrf_token.as_bytes(), csrf.as_bytes()) {
         return message(
             StatusCode::FORBIDDEN,
-            "Form refused",
-            "This form did not come from a Cairn page, or it has expired. Go back, reload the page and try again.",
+            &t("registry-form-refused").to_string(),
+            t("registry-form-refused-text"),
         );
     }
     let mode = if mode == "replace" {
@@ -367,8 +380,11 @@ async fn import(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
                 vec![(
-                    format!("line {}, column {}", e.line(), e.column()),
-                    format!("this is not JSON ({e}); a registry is one JSON document"),
+                    t("registry-json-where")
+                        .with("line", e.line())
+                        .with("column", e.column())
+                        .into(),
+                    t("registry-not-json").with("error", &e).into(),
                 )],
             )
             .await;
@@ -376,10 +392,12 @@ async fn import(
     };
     match s.app.import_registry(&session.principal, &doc, mode).await {
         Ok(o) => {
-            let done = format!(
-                "Imported: {} added, {} updated, {} removed; {} entries now.",
-                o.added, o.updated, o.removed, o.total
-            );
+            let done = t("registry-imported")
+                .with("added", o.added)
+                .with("updated", o.updated)
+                .with("removed", o.removed)
+                .with("total", o.total)
+                .into();
             render(&s, Some(session), StatusCode::OK, Some(done), Vec::new()).await
         }
         Err(RegistryImportError::Rejected(problems)) => {
