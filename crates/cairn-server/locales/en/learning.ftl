@@ -1,11 +1,7 @@
 # Learning pages: the header navigation, the module catalog, modules and lessons, the
 # author's module editor, stacks and their pictures, and awards.
 
-# The header navigation of the catalog and learning pages
-nav-account-label = Account
-nav-catalog = Catalog
-nav-verify = Verify
-nav-sign-out = Sign out
+# The header navigation of the catalog and learning pages (its other words are in core)
 nav-sign-in = Sign in
 
 # The catalog

@@ -1,11 +1,7 @@
 # Pages de formation : navigation de l’en-tête, catalogue des modules, modules et leçons,
 # éditeur de modules, empilements de certifications et leurs schémas, attributions.
 
-# Navigation de l’en-tête
-nav-account-label = Compte
-nav-catalog = Catalogue
-nav-verify = Vérifier
-nav-sign-out = Se déconnecter
+# Navigation de l’en-tête (ses autres mots sont dans core)
 nav-sign-in = Se connecter
 
 # Le catalogue

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::page;
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -76,9 +77,10 @@ async fn build_org_awards(
                 .unwrap_or_default(),
             learner,
             state: match (a.state.as_str(), a.active) {
-                ("issued", false) => "issued, later revoked".into(),
-                ("pending", _) => "decided, being signed".into(),
-                ("failed", _) => "signing failed".into(),
+                ("issued", false) => t("award-state-revoked").to_string(),
+                ("issued", true) => t("award-state-issued").to_string(),
+                ("pending", _) => t("award-state-pending").to_string(),
+                ("failed", _) => t("award-state-failed").to_string(),
                 (s, _) => s.to_owned(),
             },
             decided: a
@@ -129,23 +131,24 @@ struct ChainPage {
 
 /// What an audit action means, in words a learner reads.
 fn action_words(action: &str) -> String {
-    match action {
-        "attempt.start" => "Started an attempt".into(),
-        "attempt.score" => "Attempt submitted and scored".into(),
-        "evidence.submit" => "Evidence submitted".into(),
-        "evidence.assign" | "review.assign" => "Assessor assigned".into(),
-        "review.submit" => "Assessor's review recorded".into(),
-        "evidence.decide" => "Decision on the evidence".into(),
-        "evidence.appeal" => "Rejection appealed".into(),
-        "module.complete" => "Module completed".into(),
-        "award.decide" => "Award decided: the achievement's rule was met".into(),
-        "credential.issue" => "Credential signed".into(),
-        "award.issue" => "Award completed with its credential".into(),
-        "credential.revoke" => "Credential revoked".into(),
-        "credential.suspend" => "Credential suspended".into(),
-        "credential.reinstate" => "Credential reinstated".into(),
-        other => other.replace(['.', '_'], " "),
-    }
+    let id = match action {
+        "attempt.start" => "award-action-attempt-start",
+        "attempt.score" => "award-action-attempt-score",
+        "evidence.submit" => "award-action-evidence-submit",
+        "evidence.assign" | "review.assign" => "award-action-assign",
+        "review.submit" => "award-action-review-submit",
+        "evidence.decide" => "award-action-evidence-decide",
+        "evidence.appeal" => "award-action-evidence-appeal",
+        "module.complete" => "award-action-module-complete",
+        "award.decide" => "award-action-award-decide",
+        "credential.issue" => "award-action-credential-issue",
+        "award.issue" => "award-action-award-issue",
+        "credential.revoke" => "award-action-credential-revoke",
+        "credential.suspend" => "award-action-credential-suspend",
+        "credential.reinstate" => "award-action-credential-reinstate",
+        other => return other.replace(['.', '_'], " "),
+    };
+    t(id).to_string()
 }
 
 /// The event's reason: its explanation when it recorded one, else its details in brief.
@@ -155,17 +158,21 @@ fn why(e: &ChainEvent) -> String {
     match e.action.as_str() {
         "attempt.start" => {
             if let (Some(n), Some(items)) = (num("number"), num("items")) {
-                return format!("Attempt {n}, on a form of {items} items drawn from the bank");
+                return t("award-why-attempt")
+                    .with("number", n)
+                    .with("items", items)
+                    .to_string();
             }
         }
         "credential.issue" => {
             if let (Some(list), Some(index)) = (num("status_list"), num("status_index")) {
-                return format!(
-                    "Signed with the issuer's key; its status is bit {index} of revocation list {list}"
-                );
+                return t("award-why-signed")
+                    .with("index", index)
+                    .with("list", list)
+                    .to_string();
             }
         }
-        "award.issue" => return "The award now has its signed credential".into(),
+        "award.issue" => return t("award-why-award-issued").to_string(),
         _ => {}
     }
     for key in ["explanation", "decision", "reason", "outcome"] {
@@ -211,7 +218,7 @@ async fn build(
             .and_then(|u| u.parse::<Uuid>().ok())
         {
             Some(u) => name_of(s, &mut names, u).await?,
-            None if e.actor == "system" => "Cairn, applying the achievement's rule".into(),
+            None if e.actor == "system" => t("award-system-actor").to_string(),
             None => e.actor.clone(),
         };
         steps.push(Step {
@@ -263,7 +270,7 @@ async fn name_of(
         .conn()
         .user_by_id(user)
         .await?
-        .map_or_else(|| "a former user".to_owned(), |u| u.display_name);
+        .map_or_else(|| t("award-former-user").to_string(), |u| u.display_name);
     seen.insert(user, name.clone());
     Ok(name)
 }

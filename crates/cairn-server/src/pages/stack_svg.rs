@@ -10,6 +10,8 @@
 use std::collections::{HashSet, VecDeque};
 use std::fmt::Write as _;
 
+use crate::i18n::t;
+
 /// At most this many achievements are drawn; a stack that needs more is unreadable as
 /// one picture anyway, and the cap keeps the output small whatever the input.
 pub(crate) const NODES_MAX: usize = 200;
@@ -53,8 +55,9 @@ struct Look {
     fill: &'static str,
     stroke: &'static str,
     glyph: Option<&'static str>,
+    /// The legend's word, as a message id ("" for none).
     label: &'static str,
-    /// For sentences: "Badge, held".
+    /// For sentences: "Badge, held", as a message id.
     phrase: Option<&'static str>,
     dashed: bool,
 }
@@ -65,40 +68,40 @@ fn look(state: NodeState) -> Look {
             fill: "#e7f5ec",
             stroke: "#1e7b45",
             glyph: Some("✓"),
-            label: "Held",
-            phrase: Some("held"),
+            label: "stack-svg-held",
+            phrase: Some("stack-svg-phrase-held"),
             dashed: false,
         },
         NodeState::Expiring => Look {
             fill: "#fff4e0",
             stroke: "#a35200",
             glyph: Some("!"),
-            label: "Expiring soon",
-            phrase: Some("held, expiring soon"),
+            label: "stack-svg-expiring",
+            phrase: Some("stack-svg-phrase-expiring"),
             dashed: false,
         },
         NodeState::Suspended => Look {
             fill: "#fdecec",
             stroke: "#b42318",
             glyph: Some("‖"),
-            label: "Suspended",
-            phrase: Some("suspended"),
+            label: "stack-svg-suspended",
+            phrase: Some("stack-svg-phrase-suspended"),
             dashed: false,
         },
         NodeState::Planned => Look {
             fill: "#e9f0fd",
             stroke: "#1d4fbf",
             glyph: Some("→"),
-            label: "Planned",
-            phrase: Some("planned"),
+            label: "stack-svg-planned",
+            phrase: Some("stack-svg-phrase-planned"),
             dashed: true,
         },
         NodeState::Missing => Look {
             fill: "#f5f6f8",
             stroke: "#5f6673",
             glyph: Some("○"),
-            label: "Missing",
-            phrase: Some("not yet held"),
+            label: "stack-svg-missing",
+            phrase: Some("stack-svg-phrase-missing"),
             dashed: true,
         },
         NodeState::Unknown => Look {
@@ -110,6 +113,19 @@ fn look(state: NodeState) -> Look {
             dashed: false,
         },
     }
+}
+
+/// A state's word for the legend and the description, in the reader's language.
+fn label_text(state: NodeState) -> String {
+    match look(state).label {
+        "" => String::new(),
+        id => t(id).to_string(),
+    }
+}
+
+/// A state as it reads after a kind, "Badge, held", in the reader's language.
+fn phrase_text(state: NodeState) -> Option<String> {
+    look(state).phrase.map(|id| t(id).to_string())
 }
 
 /// The legend's order: what counts towards the stack first.
@@ -339,13 +355,15 @@ fn place(boxes: &mut [Placed<'_>], i: usize, next_leaf: &mut usize) {
 }
 
 fn legend_item_w(state: NodeState) -> f64 {
-    (22.0 + text_units(look(state).label) as f64 * LEGEND_PX + 18.0).ceil()
+    (22.0 + text_units(&label_text(state)) as f64 * LEGEND_PX + 18.0).ceil()
 }
 
 fn footer_text(hidden: usize) -> String {
-    format!(
-        "+{hidden} more not shown: pictures show at most {NODES_MAX} parts, {LEVELS_MAX} levels deep."
-    )
+    t("stack-svg-footer")
+        .with("hidden", hidden)
+        .with("nodes", NODES_MAX)
+        .with("levels", LEVELS_MAX)
+        .to_string()
 }
 
 /// The SVG picture of a stack.
@@ -502,10 +520,18 @@ fn node_box(out: &mut String, r: Rect, n: &StackNode) {
 }
 
 fn more_box(out: &mut String, r: Rect, k: usize) {
+    let title = match k {
+        1 => t("stack-svg-more-title-one"),
+        _ => t("stack-svg-more-title-other"),
+    }
+    .with("count", k)
+    .to_string();
+    out.push_str("<g><title>");
+    esc_into(out, &title);
+    out.push_str("</title>");
     let _ = write!(
         out,
-        r##"<g><title>{k} more {parts} not shown</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="#f9fafb" stroke="#9ca3af" stroke-width="1.5" stroke-dasharray="2 3"/><text x="{cx}" y="{ty}" font-size="13" text-anchor="middle" fill="#374151">+{k} more</text></g>"##,
-        parts = if k == 1 { "part" } else { "parts" },
+        r##"<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="#f9fafb" stroke="#9ca3af" stroke-width="1.5" stroke-dasharray="2 3"/><text x="{cx}" y="{ty}" font-size="13" text-anchor="middle" fill="#374151">"##,
         x = r.x,
         y = r.y,
         w = r.w,
@@ -513,6 +539,8 @@ fn more_box(out: &mut String, r: Rect, k: usize) {
         cx = r.cx(),
         ty = r.y + r.h / 2.0 + 4.0,
     );
+    esc_into(out, &t("stack-svg-more").with("count", k).to_string());
+    out.push_str("</text></g>");
 }
 
 fn legend(out: &mut String, l: &Layout<'_>) {
@@ -522,7 +550,7 @@ fn legend(out: &mut String, l: &Layout<'_>) {
         let lk = look(s);
         let _ = write!(
             out,
-            r##"<g><rect x="{x}" y="{y}" width="16" height="16" rx="4" fill="{f}" stroke="{st}" stroke-width="1.5"{d}/><text x="{gx}" y="{gy}" font-size="10" font-weight="700" text-anchor="middle" fill="{st}">{g}</text><text x="{tx}" y="{ty}" font-size="12" fill="#374151">{label}</text></g>"##,
+            r##"<g><rect x="{x}" y="{y}" width="16" height="16" rx="4" fill="{f}" stroke="{st}" stroke-width="1.5"{d}/><text x="{gx}" y="{gy}" font-size="10" font-weight="700" text-anchor="middle" fill="{st}">{g}</text><text x="{tx}" y="{ty}" font-size="12" fill="#374151">"##,
             f = lk.fill,
             st = lk.stroke,
             d = if lk.dashed {
@@ -535,36 +563,37 @@ fn legend(out: &mut String, l: &Layout<'_>) {
             g = lk.glyph.unwrap_or(""),
             tx = x + 22.0,
             ty = y + 12.5,
-            label = lk.label,
         );
+        esc_into(out, &label_text(s));
+        out.push_str("</text></g>");
         x += legend_item_w(s);
     }
 }
 
 fn box_title(n: &StackNode) -> String {
-    let mut t = format!("{} — {}", n.name, n.kind);
-    if let Some(p) = look(n.state).phrase {
-        t.push_str(", ");
-        t.push_str(p);
+    let mut title = format!("{} — {}", n.name, n.kind);
+    if let Some(p) = phrase_text(n.state) {
+        title.push_str(", ");
+        title.push_str(&p);
     }
     if let Some(c) = &n.credits {
-        t.push_str(", ");
-        t.push_str(&credits_text(c));
+        title.push_str(", ");
+        title.push_str(&credits_text(c));
     }
     if let Some(r) = &n.rule
         && !n.children.is_empty()
     {
-        t.push_str("; needs ");
-        t.push_str(r);
+        title.push_str("; ");
+        title.push_str(&t("stack-svg-needs").with("rule", r).to_string());
     }
-    t
+    title
 }
 
 fn credits_text(c: &str) -> String {
     let bare = !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || ch == '.');
     match (bare, c) {
-        (true, "1") => "1 credit".to_owned(),
-        (true, _) => format!("{c} credits"),
+        (true, "1") => t("stack-svg-credit-one").to_string(),
+        (true, _) => t("stack-svg-credits").with("credits", c).to_string(),
         (false, _) => c.to_owned(),
     }
 }
@@ -593,11 +622,11 @@ fn describe(root: &StackNode, hidden: usize) -> String {
     let mut held = 0usize;
     let mut known = false;
     // Named in sentences, in this order: Expiring, Suspended, Planned, Missing.
-    let mut lists: [(NodeState, &str, Vec<&str>, usize); 4] = [
-        (NodeState::Expiring, "Expiring soon", Vec::new(), 0),
-        (NodeState::Suspended, "Suspended", Vec::new(), 0),
-        (NodeState::Planned, "Planned", Vec::new(), 0),
-        (NodeState::Missing, "Missing", Vec::new(), 0),
+    let mut lists: [(NodeState, Vec<&str>, usize); 4] = [
+        (NodeState::Expiring, Vec::new(), 0),
+        (NodeState::Suspended, Vec::new(), 0),
+        (NodeState::Planned, Vec::new(), 0),
+        (NodeState::Missing, Vec::new(), 0),
     ];
     // Children go on the stack last first, so parts are named in reading order.
     let mut stack: Vec<&StackNode> = root.children.iter().rev().collect();
@@ -614,48 +643,45 @@ fn describe(root: &StackNode, hidden: usize) -> String {
             known = true;
         }
         if let Some(l) = lists.iter_mut().find(|l| l.0 == n.state) {
-            if l.2.len() < NAMED_MAX {
-                l.2.push(&n.name);
+            if l.1.len() < NAMED_MAX {
+                l.1.push(&n.name);
             } else {
-                l.3 += 1;
+                l.2 += 1;
             }
         }
     }
 
-    let plural = |k: usize| if k == 1 { "part" } else { "parts" };
     let mut s = format!("{}: ", root.name);
-    if total == 0 {
-        s.push_str("no parts.");
-    } else if known {
-        let _ = write!(s, "{held} of {total} {} held.", plural(total));
-    } else {
-        let _ = write!(s, "{total} {}.", plural(total));
-    }
+    let count = match (total, known) {
+        (0, _) => t("stack-svg-no-parts"),
+        (1, true) => t("stack-svg-held-of-one"),
+        (_, true) => t("stack-svg-held-of-other"),
+        (1, false) => t("stack-svg-parts-one"),
+        (_, false) => t("stack-svg-parts-other"),
+    };
+    let _ = write!(s, "{}", count.with("held", held).with("total", total));
     let _ = write!(s, " {}", root.kind);
-    if let Some(p) = look(root.state).phrase {
+    if let Some(p) = phrase_text(root.state) {
         let _ = write!(s, ", {p}");
     }
     s.push('.');
     if let Some(r) = &root.rule
         && !root.children.is_empty()
     {
-        let _ = write!(s, " Needs {r}.");
+        let _ = write!(s, " {}", t("stack-svg-needs-sentence").with("rule", r));
     }
-    for (_, label, names, rest) in &lists {
+    for (state, names, rest) in &lists {
         if names.is_empty() {
             continue;
         }
-        let _ = write!(s, " {label}: {}", names.join(", "));
+        let _ = write!(s, " {}: {}", label_text(*state), names.join(", "));
         if *rest > 0 {
-            let _ = write!(s, " and {rest} more");
+            let _ = write!(s, " {}", t("stack-svg-and-more").with("count", rest));
         }
         s.push('.');
     }
     if hidden > 0 {
-        let _ = write!(
-            s,
-            " The picture leaves out {hidden} of the stack's achievements."
-        );
+        let _ = write!(s, " {}", t("stack-svg-leaves-out").with("hidden", hidden));
     }
     s
 }

@@ -22,6 +22,7 @@ use super::stack_svg::{NodeState, StackNode, stack_svg, summary};
 use super::{SignedInForm, Who, error_page, page, see_other, who};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -33,6 +34,17 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{slug}/stacks/{id}/edit",
             get(edit_form).post(edit_submit),
         )
+}
+
+/// An achievement kind's name ("Badge", "Micro-credential"…) in the reader's language.
+fn kind_label(k: AchievementKind) -> String {
+    t(match k {
+        AchievementKind::Badge => "stack-kind-badge",
+        AchievementKind::MicroCredential => "stack-kind-micro-credential",
+        AchievementKind::NanoDegree => "stack-kind-nano-degree",
+        AchievementKind::Certificate => "stack-kind-certificate",
+    })
+    .to_string()
 }
 
 fn node_state(s: PartState) -> NodeState {
@@ -59,7 +71,7 @@ fn to_node(
     };
     StackNode {
         name: p.name.clone(),
-        kind: p.kind.label().into(),
+        kind: kind_label(p.kind),
         state,
         rule: p.rule_short.clone(),
         credits: p.credits.filter(|c| *c > 0).map(format_credits),
@@ -76,8 +88,8 @@ fn to_node(
 struct StackView {
     id: Uuid,
     name: String,
-    kind: &'static str,
-    state: &'static str,
+    kind: String,
+    state: String,
     rule: String,
     missing: Vec<String>,
     /// (name, held?)
@@ -87,14 +99,15 @@ struct StackView {
     held: bool,
 }
 
-fn state_words(s: PartState) -> &'static str {
-    match s {
-        PartState::Held => "held",
-        PartState::Expiring => "held, expiring within 90 days",
-        PartState::Suspended => "suspended",
-        PartState::Missing => "not yet held",
-        PartState::Unknown => "",
-    }
+fn state_words(s: PartState) -> String {
+    let id = match s {
+        PartState::Held => "stack-state-held",
+        PartState::Expiring => "stack-state-expiring",
+        PartState::Suspended => "stack-state-suspended",
+        PartState::Missing => "stack-state-missing",
+        PartState::Unknown => return String::new(),
+    };
+    t(id).to_string()
 }
 
 fn view(
@@ -106,7 +119,7 @@ fn view(
     StackView {
         id: p.achievement_id,
         name: p.name.clone(),
-        kind: p.kind.label(),
+        kind: kind_label(p.kind),
         state: state_words(p.state),
         rule: p.rule.clone().unwrap_or_default(),
         missing: p.missing.clone(),
@@ -153,7 +166,7 @@ async fn my_stacks_page(State(s): State<AppState>, SignedIn(session): SignedIn) 
 struct PlanLine {
     achievement: String,
     /// (kind, title, minutes)
-    step: Option<(&'static str, String, u32)>,
+    step: Option<(String, String, u32)>,
     why: String,
 }
 
@@ -173,10 +186,13 @@ struct PathwayPage {
 /// Minutes as people read them: 95 → "1 h 35 min".
 fn duration(minutes: u32) -> String {
     match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
+        (0, m) => t("stack-duration-minutes").with("minutes", m),
+        (h, 0) => t("stack-duration-hours").with("hours", h),
+        (h, m) => t("stack-duration-hours-minutes")
+            .with("hours", h)
+            .with("minutes", m),
     }
+    .to_string()
 }
 
 async fn pathway_page(
@@ -221,10 +237,10 @@ async fn build_pathway(s: &AppState, session: &Session, id: Uuid) -> Result<Path
             achievement,
             step: line.step.as_ref().map(|st| {
                 let kind = match st.kind {
-                    cairn_core::pathway::StepKind::Module => "Module",
-                    cairn_core::pathway::StepKind::Assessment => "Assessment",
+                    cairn_core::pathway::StepKind::Module => t("stack-step-module"),
+                    cairn_core::pathway::StepKind::Assessment => t("stack-step-assessment"),
                 };
-                (kind, st.title.clone(), st.minutes)
+                (kind.to_string(), st.title.clone(), st.minutes)
             }),
             why: line.why.clone(),
         });
@@ -336,10 +352,7 @@ impl StackForm {
             ..StackForm::fresh()
         };
         let Some(spec) = &a.spec.stack else {
-            return (
-                f,
-                Some("This achievement is not a stack yet; saving makes it one.".into()),
-            );
+            return (f, Some(t("stack-not-a-stack-yet").to_string()));
         };
         f.prerequisites = spec.prerequisites.iter().copied().collect();
         f.on_revocation = policy_str(spec.on_revocation).into();
@@ -348,10 +361,11 @@ impl StackForm {
         let mut note = None;
         match &spec.rule {
             StackRule::AllOf { of } | StackRule::AtLeast { of, .. } if !flat(of) => {
-                note = Some(format!(
-                    "The current rule combines groups ({}); this form shows it as one list, and saving replaces the rule with what the form says.",
-                    spec.rule.describe()
-                ));
+                note = Some(
+                    t("stack-nested-rule")
+                        .with("rule", spec.rule.describe())
+                        .to_string(),
+                );
                 f.rule_type = "all_of".into();
             }
             StackRule::Holds { .. } | StackRule::AllOf { .. } => f.rule_type = "all_of".into(),
@@ -390,7 +404,7 @@ impl StackForm {
     /// The stack the form describes, or the sentence saying what to fix.
     fn spec(&self) -> Result<StackSpec, String> {
         if self.parts.is_empty() {
-            return Err("Choose at least one part for the stack.".into());
+            return Err(t("stack-error-no-parts").to_string());
         }
         let holds: Vec<StackRule> = self
             .parts
@@ -401,26 +415,24 @@ impl StackForm {
             "all_of" => StackRule::AllOf { of: holds },
             "at_least" => {
                 let k: u32 = self.k.trim().parse().map_err(|_| {
-                    format!(
-                        "Say how many of the {} parts are needed, as a whole number.",
-                        self.parts.len()
-                    )
+                    t("stack-error-how-many")
+                        .with("count", self.parts.len())
+                        .to_string()
                 })?;
                 StackRule::AtLeast { k, of: holds }
             }
             "min_credits" => StackRule::MinCredits {
-                min: parse_credits(&self.min_credits).ok_or_else(|| {
-                    "Give the minimum credits as a number, like 6 or 1.5.".to_owned()
-                })?,
+                min: parse_credits(&self.min_credits)
+                    .ok_or_else(|| t("stack-error-credits").to_string())?,
                 of: self.parts.iter().copied().collect(),
             },
-            _ => return Err("Choose the kind of rule.".into()),
+            _ => return Err(t("stack-error-rule").to_string()),
         };
         let on_revocation = match self.on_revocation.as_str() {
             "keep" => RevocationPolicy::Keep,
             "suspend" => RevocationPolicy::Suspend,
             "reevaluate" => RevocationPolicy::Reevaluate,
-            _ => return Err("Choose what happens when a part is revoked.".into()),
+            _ => return Err(t("stack-error-revocation").to_string()),
         };
         Ok(StackSpec {
             rule,
@@ -430,7 +442,7 @@ impl StackForm {
     }
 
     fn kind(&self) -> Result<AchievementKind, String> {
-        AchievementKind::parse(&self.kind).ok_or_else(|| "Choose the kind of achievement.".into())
+        AchievementKind::parse(&self.kind).ok_or_else(|| t("stack-error-kind").to_string())
     }
 }
 
@@ -475,7 +487,7 @@ fn parse_credits(s: &str) -> Option<CreditsMilli> {
 struct Choice {
     id: Uuid,
     name: String,
-    kind: &'static str,
+    kind: String,
     credits: Option<String>,
     part: bool,
     prereq: bool,
@@ -494,7 +506,7 @@ struct EditorPage {
     action: String,
     achievement_id: Option<Uuid>,
     f: StackForm,
-    kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, String)>,
     groups: Vec<ChoiceGroup>,
     picture: Option<StackView>,
     error: Option<String>,
@@ -527,7 +539,7 @@ async fn editor(
                     prereq: f.prerequisites.contains(&a.id),
                     id: a.id,
                     name: a.name,
-                    kind: a.kind.label(),
+                    kind: kind_label(a.kind),
                     credits: a.spec.credits.filter(|c| *c > 0).map(format_credits),
                 })
                 .collect(),
@@ -555,7 +567,7 @@ async fn editor(
         f,
         kinds: AchievementKind::ALL
             .iter()
-            .map(|k| (k.as_str(), k.label()))
+            .map(|k| (k.as_str(), kind_label(*k)))
             .collect(),
         groups,
         picture,
