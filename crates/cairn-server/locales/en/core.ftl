@@ -207,3 +207,4 @@ notifications-mark-all = Mark all read
 notifications-unread-badge = Unread
 notifications-open = Open
 notifications-mark-read = Mark read
+certificate-named-for-holder = Your name is printed because you are signed in as the holder; the credential itself identifies you only by a private, hashed e-mail address, and a verifier sees that.

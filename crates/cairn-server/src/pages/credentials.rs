@@ -122,6 +122,8 @@ struct CertificatePage {
     verified: bool,
     qr_svg: String,
     verify_url: String,
+    /// The holder is looking at their own certificate, so it names them.
+    named_for_holder: bool,
 }
 
 impl From<CredentialPage> for CertificatePage {
@@ -138,6 +140,7 @@ impl From<CredentialPage> for CertificatePage {
             verified: c.verified,
             qr_svg: c.qr_svg,
             verify_url: c.verify_url,
+            named_for_holder: false,
         }
     }
 }
@@ -261,14 +264,28 @@ fn credential_error_page(e: AppError) -> Response {
     }
 }
 
-/// The printable certificate of a credential, checked as the credential's page is.
-async fn certificate(State(s): State<AppState>, Path(id): Path<Uuid>) -> Response {
+/// The printable certificate of a credential, checked as the credential's page is. The
+/// credential names its holder only by a hashed e-mail address; when the holder themself
+/// is signed in, the certificate they print carries their name, and the page says why.
+async fn certificate(
+    State(s): State<AppState>,
+    crate::auth::MaybeSession(session): crate::auth::MaybeSession,
+    Path(id): Path<Uuid>,
+) -> Response {
     let public = match s.app.public_credential(id).await {
         Ok(p) => p,
         Err(e) => return credential_error_page(e),
     };
+    let holder = session.filter(|sess| public.record.recipient_user == Some(sess.user.id));
     match credential_page(&s, public).await {
-        Ok(p) => CertificatePage::from(p).into_response(),
+        Ok(p) => {
+            let mut page = CertificatePage::from(p);
+            if let Some(sess) = holder {
+                page.recipient = sess.user.display_name;
+                page.named_for_holder = true;
+            }
+            page.into_response()
+        }
         Err(e) => error_page(e),
     }
 }

@@ -79,6 +79,7 @@ backend_tests! {
         let h = Harness::new(db);
         let (fx, key) = issuer(&h, "a").await;
         let slug = key.split('|').next().unwrap().to_owned();
+        let holder = h.person("learner@example.org").await;
         let issued = issue(&h, &fx, &key).await;
         let credential = issued["credential"].clone();
         let id = issued["record"]["id"].as_str().unwrap().to_owned();
@@ -110,6 +111,14 @@ backend_tests! {
         assert_eq!(cert.status(), StatusCode::OK);
         let cert = body_text(cert).await;
         assert!(cert.contains("ICD-11 Coding Foundations") && cert.contains("Verified when this page was made") && cert.contains("<svg"), "{cert}");
+        assert!(!cert.contains("Person learner"), "a visitor's certificate does not name the holder");
+        // The holder printing their own certificate sees their name on it, and why.
+        let own = body_text(holder.page(&h, &format!("/credentials/{id}/certificate")).await).await;
+        assert!(own.contains("<p class=\"cert-recipient\">Person learner</p>"), "{own}");
+        assert!(own.contains("Your name is printed because you are signed in as the holder"), "{own}");
+        let stranger = h.person("someone@example.org").await;
+        let theirs = body_text(stranger.page(&h, &format!("/credentials/{id}/certificate")).await).await;
+        assert!(!theirs.contains("Person learner"), "another signed-in person does not see the name");
         let missing = h.get(&format!("/credentials/{}/certificate", uuid::Uuid::nil()), None).await;
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
