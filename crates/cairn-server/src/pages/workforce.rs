@@ -18,7 +18,6 @@ use cairn_app::AppError;
 use cairn_app::accounts::Session;
 use cairn_app::workforce::{
     EXPIRING_WINDOWS, HeatMapView, NamedRequirement, NewRoleProfile, RoleProfileDetail, Visibility,
-    status_words,
 };
 use cairn_core::Principal;
 use cairn_core::authz::Action;
@@ -34,6 +33,7 @@ use super::workforce_svg::{
 use super::{SignedInForm, Who, error_page, page, see_other, who};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -67,9 +67,9 @@ const CANDIDATES_SHOWN: usize = 100;
 /// Minutes as people read them: 95 → "1 h 35 min".
 fn duration(minutes: u32) -> String {
     match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
+        (0, m) => t("wf-duration-min").with("m", m).into(),
+        (h, 0) => t("wf-duration-h").with("h", h).into(),
+        (h, m) => t("wf-duration-h-min").with("h", h).with("m", m).into(),
     }
 }
 
@@ -80,9 +80,9 @@ fn day(t: OffsetDateTime) -> String {
 /// Time to ready, in words.
 fn ready_words(minutes: Option<u32>) -> String {
     match minutes {
-        Some(0) => "ready now".into(),
-        Some(m) => format!("about {}", duration(m)),
-        None => "not known: some gap has no pathway".into(),
+        Some(0) => t("wf-ready-now").into(),
+        Some(m) => t("wf-ready-about").with("time", duration(m)).into(),
+        None => t("wf-ready-unknown").into(),
     }
 }
 
@@ -104,7 +104,7 @@ fn sentence(e: &AppError) -> Option<String> {
     let text = match e {
         AppError::Invalid(i) => format!("{}: {}", i.field, i.message),
         AppError::Conflict(why) => why.clone(),
-        AppError::NotFound(what) => format!("{what} was not found"),
+        AppError::NotFound(what) => t("wf-not-found").with("what", what).into(),
         _ => return None,
     };
     Some(format!("{}.", capitalized(text.trim_end_matches('.'))))
@@ -155,13 +155,19 @@ struct HeatTable {
 
 fn cell_words(c: &HeatCell) -> String {
     match c.percent_met() {
-        None => "no workers".into(),
+        None => t("wf-cell-no-workers").into(),
         Some(p) => {
-            let mut s = format!("{} of {} ({p}%)", c.met, c.total());
-            if c.partly_met > 0 {
-                s.push_str(&format!(", {} partly", c.partly_met));
-            }
-            s
+            let id = if c.partly_met > 0 {
+                "wf-cell-count-partly"
+            } else {
+                "wf-cell-count"
+            };
+            t(id)
+                .with("met", c.met)
+                .with("total", c.total())
+                .with("share", t("wf-percent").with("n", p))
+                .with("partly", c.partly_met)
+                .into()
         }
     }
 }
@@ -170,8 +176,15 @@ fn cell_words(c: &HeatCell) -> String {
 /// a long statement is cut short; the table gives it in full.
 fn picture_label(r: &NamedRequirement) -> String {
     match (&r.code, r.min_level) {
-        (Some(code), Some(level)) => format!("{code} (level {level}) {}", r.name),
-        (None, Some(level)) => format!("Level {level}: {}", r.name),
+        (Some(code), Some(level)) => t("wf-req-code-level")
+            .with("code", code)
+            .with("level", level)
+            .with("name", &r.name)
+            .into(),
+        (None, Some(level)) => t("wf-req-level")
+            .with("level", level)
+            .with("name", &r.name)
+            .into(),
         _ => r.label.clone(),
     }
 }
@@ -269,7 +282,7 @@ async fn build_dashboard(
             let mut views = Vec::new();
             if teams.is_empty() {
                 views.push((
-                    "Whole organization".to_owned(),
+                    t("wf-whole-org").into(),
                     s.app.team_heat_map(p, slug, None, rid).await?,
                 ));
             }
@@ -284,7 +297,10 @@ async fn build_dashboard(
                 .find(|r| r.id == rid)
                 .map(|r| r.name.clone())
                 .unwrap_or_default();
-            Some(heat_table(format!("{name}, by team"), &views))
+            Some(heat_table(
+                t("wf-heat-title-by-team").with("role", name).into(),
+                &views,
+            ))
         }
         None => None,
     };
@@ -362,14 +378,19 @@ async fn build_roles(
         .app
         .role_templates()?
         .into_iter()
-        .map(|t| TemplateLine {
-            key: t.key,
-            name: t.name,
-            description: t.description,
-            requirements: t
+        .map(|tpl| TemplateLine {
+            key: tpl.key,
+            name: tpl.name,
+            description: tpl.description,
+            requirements: tpl
                 .requirements
                 .iter()
-                .map(|r| format!("{} (level {})", r.code, r.min_level))
+                .map(|r| {
+                    t("wf-roles-template-requirement")
+                        .with("code", &r.code)
+                        .with("level", r.min_level)
+                        .into()
+                })
                 .collect(),
         })
         .collect();
@@ -476,8 +497,10 @@ async fn build_role(
     let org = s.app.org_unchecked(slug).await?;
     let workers = whole.workers;
     let heat = heat_table(
-        format!("{}, whole organization", d.profile.name),
-        &[("Whole organization".to_owned(), whole)],
+        t("wf-heat-title-whole")
+            .with("role", &d.profile.name)
+            .into(),
+        &[(t("wf-whole-org").into(), whole)],
     );
     Ok(RolePage {
         who: who(session),
@@ -601,14 +624,15 @@ impl RoleForm {
         let mut requirements = Vec::with_capacity(self.rows.len());
         for (i, r) in self.rows.iter().enumerate() {
             let n = i + 1;
-            let bad = || format!("Requirement {n} is not one of the choices; pick it again.");
+            let bad = || -> String { t("wf-form-bad-choice").with("n", n).into() };
             let req = match r.choice.split_once(':') {
                 Some(("c", id)) => {
                     let competency_id = id.parse().map_err(|_| bad())?;
                     if !(1..=LEVEL_MAX).contains(&r.level) {
-                        return Err(format!(
-                            "Requirement {n}: choose a level from 1 to {LEVEL_MAX}."
-                        ));
+                        return Err(t("wf-form-bad-level")
+                            .with("n", n)
+                            .with("max", LEVEL_MAX)
+                            .into());
                     }
                     Requirement::Competency {
                         competency_id,
@@ -623,7 +647,7 @@ impl RoleForm {
             requirements.push(req);
         }
         if requirements.is_empty() {
-            return Err("Choose at least one competency or achievement the role needs.".into());
+            return Err(t("wf-form-empty").into());
         }
         Ok(NewRoleProfile {
             name: self.name.clone(),
@@ -703,7 +727,9 @@ async fn choice_groups(
         flatten(&d.tree, &mut choices);
         if !choices.is_empty() {
             groups.push(ChoiceGroup {
-                label: format!("Competencies: {}", f.title),
+                label: t("wf-edit-group-competencies")
+                    .with("framework", &f.title)
+                    .into(),
                 choices,
             });
         }
@@ -725,7 +751,7 @@ async fn choice_groups(
             if seen.insert(a.id) {
                 achievements.push(Choice {
                     value: format!("a:{}", a.id),
-                    label: format!("Holds \"{}\"", short(&a.name, 90)),
+                    label: t("wf-edit-holds").with("name", short(&a.name, 90)).into(),
                 });
             }
         }
@@ -742,7 +768,7 @@ async fn choice_groups(
     }
     if !achievements.is_empty() {
         groups.push(ChoiceGroup {
-            label: "Achievements".into(),
+            label: t("wf-edit-group-achievements").into(),
             choices: achievements,
         });
     }
@@ -955,11 +981,16 @@ async fn build_candidates(
             .map(|c| CandidateLine {
                 rank: c.rank,
                 user_id: c.worker.user_id,
-                coverage: format!("{} of {}", c.coverage.numerator, c.coverage.denominator),
+                coverage: t("wf-n-of-m")
+                    .with("n", c.coverage.numerator)
+                    .with("total", c.coverage.denominator)
+                    .into(),
                 bar: progress_svg(
                     u64::from(c.coverage.numerator),
                     u64::from(c.coverage.denominator),
-                    &format!("Requirements {} meets", c.worker.display_name),
+                    &t("wf-bar-worker-meets")
+                        .with("name", &c.worker.display_name)
+                        .to_string(),
                 ),
                 name: c.worker.display_name,
                 job_title: c.worker.job_title,
@@ -1011,7 +1042,8 @@ struct PathwayLine {
 }
 
 struct StepLine {
-    kind: &'static str,
+    /// "Module:" or "Assessment:", before the link.
+    kind: String,
     title: String,
     time: String,
     href: String,
@@ -1030,8 +1062,11 @@ fn pathway_line(pw: &cairn_app::workforce::GapPathway) -> PathwayLine {
             .filter_map(|st| st.step.as_ref())
             .map(|st| {
                 let (kind, href) = match st.kind {
-                    StepKind::Module => ("Module", format!("/modules/{}", st.id)),
-                    StepKind::Assessment => ("Assessment", format!("/assessments/{}", st.id)),
+                    StepKind::Module => (t("wf-step-module").into(), format!("/modules/{}", st.id)),
+                    StepKind::Assessment => (
+                        t("wf-step-assessment").into(),
+                        format!("/assessments/{}", st.id),
+                    ),
                 };
                 StepLine {
                     kind,
@@ -1090,9 +1125,24 @@ fn proof_line(p: &cairn_app::workforce::NamedProof) -> ProofLine {
         level: p.level,
         issued: day(p.issued_at),
         until: p.valid_until.map_or_else(
-            || "with no end date".into(),
-            |u| format!("valid until {}", day(u)),
+            || t("wf-proof-no-end").into(),
+            |u| t("wf-proof-until").with("date", day(u)).into(),
         ),
+    }
+}
+
+/// A requirement's status in words; the CSV export keeps the application's English ones.
+fn status_words(s: &RequirementStatus) -> String {
+    match s {
+        RequirementStatus::Met => t("wf-status-met").into(),
+        RequirementStatus::PartlyMet { have, need } => t("wf-status-partly")
+            .with("have", have)
+            .with("need", need)
+            .into(),
+        RequirementStatus::Missing => t("wf-status-missing").into(),
+        RequirementStatus::ExpiringSoon { on } => {
+            t("wf-status-expiring").with("date", on.date()).into()
+        }
     }
 }
 
@@ -1149,18 +1199,24 @@ async fn build_worker(
                 })
                 .collect();
             let radar = Radar {
-                title: format!("{} against {}", profile.worker.display_name, g.role.name),
+                title: t("wf-radar-title")
+                    .with("worker", &profile.worker.display_name)
+                    .with("role", &g.role.name)
+                    .into(),
                 axes,
             };
             Some(GapSection {
                 role_id: rid,
                 role_name: g.role.name.clone(),
                 role_version: g.role.version,
-                coverage: format!("{} of {}", g.coverage.numerator, g.coverage.denominator),
+                coverage: t("wf-n-of-m")
+                    .with("n", g.coverage.numerator)
+                    .with("total", g.coverage.denominator)
+                    .into(),
                 bar: progress_svg(
                     u64::from(g.coverage.numerator),
                     u64::from(g.coverage.denominator),
-                    "Requirements met",
+                    &t("wf-bar-met").to_string(),
                 ),
                 ready: ready_words(g.minutes_to_ready),
                 svg: competency_svg(&radar),
@@ -1291,12 +1347,10 @@ async fn expiring_page(
         Ok(p) => p.into_response(),
         Err(AppError::Invalid(i)) => super::message(
             StatusCode::BAD_REQUEST,
-            "Window not understood",
-            format!(
-                "The window {}: {}.",
-                i.field,
-                i.message.trim_end_matches('.')
-            ),
+            &t("wf-exp-bad-heading").to_string(),
+            t("wf-exp-bad")
+                .with("field", &i.field)
+                .with("why", i.message.trim_end_matches('.')),
         ),
         Err(e) => error_page(e),
     }
@@ -1398,18 +1452,15 @@ async fn sharing_page(
                 .map(|h| HistoryLine {
                     org: h.org_name.clone(),
                     what: match (&h.credential_id, &h.credential_name) {
-                        (None, _) => "Everything you hold".into(),
+                        (None, _) => t("sharing-everything").into(),
                         (Some(_), Some(n)) => n.clone(),
-                        (Some(id), None) => format!("Credential {id}"),
+                        (Some(id), None) => t("sharing-credential-id").with("id", id).into(),
                     },
                     granted: when(h.granted_at),
                     withdrawn: h.revoked_at.map(when),
                 })
                 .collect(),
-            notice: q
-                .saved
-                .is_some()
-                .then(|| "Saved: your employers see what this page now says.".into()),
+            notice: q.saved.is_some().then(|| t("sharing-saved").into()),
         })
     };
     page(built.await)
@@ -1474,8 +1525,8 @@ async fn sharing_all(
         _ => {
             return super::message(
                 StatusCode::BAD_REQUEST,
-                "Form not understood",
-                "Use the page's buttons to share everything or to withdraw it.",
+                &t("sharing-bad-form-heading").to_string(),
+                t("sharing-bad-form"),
             );
         }
     };

@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::ops::RangeInclusive;
 
 use super::stack_svg::{esc_into, fit, text_units, wrap};
+use crate::i18n::t;
 
 const FONTS: &str =
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
@@ -59,8 +60,18 @@ fn tooltip(out: &mut String, s: &str) {
     out.push_str("</title>");
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// `n` with the catalog's singular (`<id>-one`) or plural (`<id>-other`) words.
+fn plural(n: usize, id: &str) -> String {
+    if n == 1 {
+        t(&format!("{id}-one")).to_string()
+    } else {
+        t(&format!("{id}-other")).with("count", n).to_string()
+    }
+}
+
+/// A whole percentage as the catalog writes it.
+fn percent(p: u64) -> String {
+    t("wf-percent").with("n", p).to_string()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -113,6 +124,7 @@ pub(crate) const HEAT_ROWS_MAX: usize = 200;
 struct Shade {
     fill: &'static str,
     text: &'static str,
+    /// The legend's words, as a catalog id.
     label: &'static str,
 }
 
@@ -120,34 +132,34 @@ static SHADES: [Shade; 5] = [
     Shade {
         fill: "#f3f5f4",
         text: INK,
-        label: "0–24% meet it",
+        label: "wf-shade-0",
     },
     Shade {
         fill: "#cde6dd",
         text: INK,
-        label: "25–49%",
+        label: "wf-shade-1",
     },
     Shade {
         fill: "#8cc4ae",
         text: INK,
-        label: "50–74%",
+        label: "wf-shade-2",
     },
     Shade {
         fill: "#2f7560",
         text: "#ffffff",
-        label: "75–99%",
+        label: "wf-shade-3",
     },
     Shade {
         fill: "#1f5f4f",
         text: "#ffffff",
-        label: "everyone",
+        label: "wf-shade-4",
     },
 ];
 
 static NOBODY: Shade = Shade {
     fill: "#ffffff",
     text: MUTED,
-    label: "no workers",
+    label: "wf-shade-none",
 };
 
 fn shade(percent: Option<u64>) -> &'static Shade {
@@ -174,12 +186,11 @@ fn legend_w(label: &str) -> f64 {
 
 /// A sentence for screen readers: the size of the map and its weakest cell.
 pub(crate) fn heat_map_summary(m: &HeatMap) -> String {
-    let mut s = format!(
-        "{}: {} by {}.",
-        m.title,
-        plural(m.rows.len(), "requirement", "requirements"),
-        plural(m.columns.len(), "team", "teams"),
-    );
+    let mut s = t("wf-heat-summary")
+        .with("title", &m.title)
+        .with("rows", plural(m.rows.len(), "wf-svg-requirements"))
+        .with("teams", plural(m.columns.len(), "wf-svg-teams"))
+        .to_string();
     let mut weakest: Option<(u64, &str, &str, HeatCell)> = None;
     for row in &m.rows {
         for (cell, col) in row.cells.iter().zip(&m.columns) {
@@ -194,12 +205,18 @@ pub(crate) fn heat_map_summary(m: &HeatMap) -> String {
         Some((p, row, col, c)) => {
             let _ = write!(
                 s,
-                " Weakest: {row} in {col}, met by {} of {} ({p}%).",
-                c.met,
-                c.total()
+                " {}",
+                t("wf-heat-weakest")
+                    .with("row", row)
+                    .with("team", col)
+                    .with("met", c.met)
+                    .with("total", c.total())
+                    .with("share", percent(p))
             );
         }
-        None => s.push_str(" There is no one to count yet."),
+        None => {
+            let _ = write!(s, " {}", t("wf-heat-nobody"));
+        }
     }
     s
 }
@@ -223,23 +240,33 @@ pub(crate) fn heat_map_svg(m: &HeatMap) -> String {
     let y0 = MARGIN + HEAD_H;
     let grid_bottom = y0 + rows as f64 * CELL_H;
 
-    let legend: Vec<&Shade> = SHADES.iter().chain(std::iter::once(&NOBODY)).collect();
-    let legend_total = legend.iter().map(|s| legend_w(s.label)).sum::<f64>();
+    let legend: Vec<(&Shade, String)> = SHADES
+        .iter()
+        .chain(std::iter::once(&NOBODY))
+        .map(|s| (s, t(s.label).to_string()))
+        .collect();
+    let legend_total = legend.iter().map(|(_, l)| legend_w(l)).sum::<f64>();
     let hidden_rows = m.rows.len() - rows;
     let hidden_cols = m.columns.len() - cols;
-    let footer = (hidden_rows > 0 || hidden_cols > 0).then(|| {
-        let mut parts = Vec::new();
-        if hidden_rows > 0 {
-            parts.push(plural(hidden_rows, "requirement", "requirements"));
-        }
-        if hidden_cols > 0 {
-            parts.push(plural(hidden_cols, "team", "teams"));
-        }
-        format!(
-            "+{} not shown: the table lists them all.",
-            parts.join(" and ")
-        )
-    });
+    let footer = match (hidden_rows, hidden_cols) {
+        (0, 0) => None,
+        (rows, 0) => Some(
+            t("wf-heat-hidden")
+                .with("what", plural(rows, "wf-svg-requirements"))
+                .to_string(),
+        ),
+        (0, cols) => Some(
+            t("wf-heat-hidden")
+                .with("what", plural(cols, "wf-svg-teams"))
+                .to_string(),
+        ),
+        (rows, cols) => Some(
+            t("wf-heat-hidden-both")
+                .with("rows", plural(rows, "wf-svg-requirements"))
+                .with("teams", plural(cols, "wf-svg-teams"))
+                .to_string(),
+        ),
+    };
     let footer_w = footer
         .as_deref()
         .map_or(0.0, |f| text_units(f) as f64 * PX_12);
@@ -294,14 +321,14 @@ pub(crate) fn heat_map_svg(m: &HeatMap) -> String {
             out.push_str("<g>");
             tooltip(
                 &mut out,
-                &format!(
-                    "{col} — {}: {} of {} meet it, {} partly, {} missing",
-                    row.label,
-                    cell.met,
-                    cell.total(),
-                    cell.partly_met,
-                    cell.missing
-                ),
+                &t("wf-heat-cell-title")
+                    .with("team", col)
+                    .with("row", &row.label)
+                    .with("met", cell.met)
+                    .with("total", cell.total())
+                    .with("partly", cell.partly_met)
+                    .with("missing", cell.missing)
+                    .to_string(),
             );
             let _ = write!(
                 out,
@@ -317,8 +344,14 @@ pub(crate) fn heat_map_svg(m: &HeatMap) -> String {
                 },
             );
             let (big, small) = match pct {
-                Some(p) => (format!("{p}%"), format!("{} of {}", cell.met, cell.total())),
-                None => ("–".to_owned(), "no one".to_owned()),
+                Some(p) => (
+                    percent(p),
+                    t("wf-n-of-m")
+                        .with("n", cell.met)
+                        .with("total", cell.total())
+                        .to_string(),
+                ),
+                None => ("–".to_owned(), t("wf-heat-no-one").to_string()),
             };
             text(
                 &mut out,
@@ -342,7 +375,7 @@ pub(crate) fn heat_map_svg(m: &HeatMap) -> String {
     }
 
     let mut x = MARGIN;
-    for sh in legend {
+    for (sh, label) in legend {
         let _ = write!(
             out,
             r#"<g><rect x="{x}" y="{legend_y}" width="16" height="16" rx="3" fill="{f}" stroke="{MUTED}"/>"#,
@@ -353,10 +386,10 @@ pub(crate) fn heat_map_svg(m: &HeatMap) -> String {
             x + 22.0,
             legend_y + 12.5,
             &format!(r#"font-size="12" fill="{INK}""#),
-            sh.label,
+            &label,
         );
         out.push_str("</g>");
-        x += legend_w(sh.label);
+        x += legend_w(&label);
     }
     if let Some(f) = &footer {
         text(
@@ -409,45 +442,55 @@ impl RadarAxis {
     }
 
     fn numbers(&self) -> String {
-        format!("has {} · needs {}", self.held, self.required)
+        t("wf-radar-numbers")
+            .with("held", self.held)
+            .with("required", self.required)
+            .to_string()
     }
 
     fn sentence(&self) -> String {
         let verdict = if self.held >= self.required {
-            "met".to_owned()
+            t("wf-radar-met").to_string()
         } else if self.held <= 0 {
-            "not held".to_owned()
+            t("wf-radar-not-held").to_string()
         } else {
-            format!(
-                "{} below",
-                plural((self.required - self.held) as usize, "level", "levels")
-            )
+            plural((self.required - self.held) as usize, "wf-radar-below")
         };
-        format!(
-            "{}: has level {}, needs {} — {verdict}",
-            self.label(),
-            self.held,
-            self.required
-        )
+        t("wf-radar-axis")
+            .with("label", self.label())
+            .with("held", self.held)
+            .with("required", self.required)
+            .with("verdict", verdict)
+            .to_string()
     }
 }
 
 /// A sentence for screen readers: how many levels are met, and which fall short.
 pub(crate) fn radar_summary(r: &Radar) -> String {
     let met = r.axes.iter().filter(|a| a.held >= a.required).count();
-    let mut s = format!(
-        "{}: meets {met} of {} required competency levels.",
-        r.title,
-        r.axes.len()
-    );
+    let mut s = t("wf-radar-summary")
+        .with("title", &r.title)
+        .with("met", met)
+        .with("total", r.axes.len())
+        .to_string();
     let short: Vec<String> = r
         .axes
         .iter()
         .filter(|a| a.held < a.required)
-        .map(|a| format!("{} (has {}, needs {})", a.label(), a.held, a.required))
+        .map(|a| {
+            t("wf-radar-short-item")
+                .with("label", a.label())
+                .with("held", a.held)
+                .with("required", a.required)
+                .to_string()
+        })
         .collect();
     if !short.is_empty() {
-        let _ = write!(s, " Short of: {}.", short.join(", "));
+        let _ = write!(
+            s,
+            " {}",
+            t("wf-radar-short-of").with("list", short.join(", "))
+        );
     }
     s
 }
@@ -494,6 +537,7 @@ fn polygon_points(cx: f64, cy: f64, n: usize, level: &dyn Fn(usize) -> f64) -> S
 /// worker's solid with dots.
 fn level_legend(out: &mut String, y: f64) {
     let x = MARGIN;
+    let required = t("wf-legend-required").to_string();
     let _ = write!(
         out,
         r##"<g><path d="M{x} {m}h28" stroke="{REQUIRED}" stroke-width="2" stroke-dasharray="6 4"/><rect x="{sx}" y="{sy}" width="7" height="7" fill="#ffffff" stroke="{REQUIRED}" stroke-width="1.5"/>"##,
@@ -506,9 +550,9 @@ fn level_legend(out: &mut String, y: f64) {
         x + 36.0,
         y + 12.5,
         &format!(r#"font-size="12" fill="{INK}""#),
-        "Required by the role",
+        &required,
     );
-    let x2 = x + 36.0 + legend_w("Required by the role");
+    let x2 = x + 36.0 + legend_w(&required);
     let _ = write!(
         out,
         r#"</g><g><path d="M{x2} {m}h28" stroke="{HELD}" stroke-width="2"/><circle cx="{ccx}" cy="{m}" r="3.5" fill="{HELD}"/>"#,
@@ -520,7 +564,7 @@ fn level_legend(out: &mut String, y: f64) {
         x2 + 36.0,
         y + 12.5,
         &format!(r#"font-size="12" fill="{INK}""#),
-        "Held by the worker",
+        &t("wf-legend-held").to_string(),
     );
     out.push_str("</g>");
 }
@@ -668,7 +712,7 @@ fn bars_svg(r: &Radar) -> String {
             MARGIN,
             top + 20.0,
             &format!(r#"font-size="12" fill="{INK}""#),
-            "This role names no competencies to compare.",
+            &t("wf-bars-none").to_string(),
         );
     }
     for (i, axis) in r.axes.iter().enumerate() {
@@ -717,7 +761,11 @@ const PROGRESS_W: f64 = 120.0;
 
 /// A small bar of `done` of `total` ("Coverage: 4 of 5"), named by `label`.
 pub(crate) fn progress_svg(done: u64, total: u64, label: &str) -> String {
-    let words = format!("{label}: {done} of {total}");
+    let words = t("wf-progress")
+        .with("label", label)
+        .with("done", done)
+        .with("total", total)
+        .to_string();
     let share = if total == 0 {
         0.0
     } else {

@@ -3,7 +3,8 @@
 //! worker's consent allows; a learner is refused; the worker's sharing page changes what
 //! the employer sees, and back.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use cairn_app::accounts::NewUser;
 use cairn_app::credentials::{IssueRequest, NewAchievement, Recipient};
 use cairn_app::orgs::{NewMember, NewOrg};
@@ -277,6 +278,35 @@ async fn text(p: &Person, h: &Harness, path: &str, status: StatusCode) -> String
     let body = body_text(res).await;
     assert_eq!(got, status, "{path}: {body}");
     body
+}
+
+/// The page as a browser set to French asks for it, asserting it is served.
+async fn in_french(p: &Person, h: &Harness, path: &str) -> String {
+    let res = h
+        .send(
+            Request::get(path)
+                .header(header::COOKIE, &p.cookie)
+                .header(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9,en;q=0.5")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let got = res.status();
+    let body = body_text(res).await;
+    assert_eq!(got, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+/// Fails when any message id of the workforce catalog shows in `html`: a missing message
+/// shows as its id.
+fn no_catalog_ids(html: &str) {
+    let ids = include_str!("../../locales/en/workforce.ftl")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" = ").map(|(id, _)| id.trim()));
+    for id in ids {
+        assert!(!html.contains(id), "the id {id} shows in the page");
+    }
 }
 
 /// Copies the clinical coder template through the roles page; its id.
@@ -601,5 +631,66 @@ backend_tests! {
         let mine = text(&w.ana, &h, "/me/sharing", StatusCode::OK).await;
         assert_eq!(mine.matches("<tr><th scope=\"row\">Riverside Health</th>").count(), 2);
         assert!(!mine.contains("still shared"));
+    }
+
+    async fn the_workforce_pages_read_in_french(db: TestDb) {
+        let h = Harness::new(db);
+        let w = world(&h).await;
+        let role = coder_role(&h, &w).await;
+        let worker = format!("/orgs/riverside/workers/{}?role={role}", w.ana_id);
+
+        // English stays the default, word for word, with no id in sight.
+        for path in ["/orgs/riverside/workforce", worker.as_str(), "/orgs/riverside/roles"] {
+            let en = text(&w.manager, &h, path, StatusCode::OK).await;
+            assert!(en.contains(r#"<html lang="en">"#), "{path}");
+            no_catalog_ids(&en);
+        }
+
+        let dash = in_french(&w.manager, &h, "/orgs/riverside/workforce").await;
+        assert!(dash.contains(r#"<html lang="fr">"#));
+        assert!(dash.contains("<h1>Effectifs de Riverside Health</h1>"));
+        assert!(dash.contains("Couverture d’un poste, équipe par équipe"));
+        assert!(dash.contains(r#"aria-label="Carte de chaleur (défile horizontalement sur les petits écrans)""#));
+        // The picture speaks French too: its cells, legend and description.
+        let heat = pictures(&dash)[0];
+        assert!(heat.contains(">50 %</text>") && heat.contains(">1 sur 2</text>"), "{heat}");
+        assert!(heat.contains(">aucun professionnel</text>"));
+        assert!(heat.contains("8 exigences, 1 équipe."), "{heat}");
+        assert!(dash.contains("1 sur 2 (50 %)"), "the table repeats the numbers");
+        no_catalog_ids(&dash);
+
+        let page = in_french(&w.manager, &h, &worker).await;
+        assert!(page.contains("Remplit <strong>1 sur 8</strong> exigences."));
+        assert!(page.contains("Délai pour être prêt : inconnu : un écart n’a pas de parcours."));
+        assert!(page.contains("Parcours : obtenir « Query Writing Badge », environ 25 min de formation."));
+        assert!(page.contains(&format!(r#"Module : <a href="/modules/{}">"#, w.module_id)));
+        let svgs = pictures(&page);
+        assert!(svgs[0].contains(r#"aria-label="Exigences remplies : 1 sur 8""#));
+        assert!(svgs[1].contains(">détient 2 · exigé 2</text>") && svgs[1].contains(">Exigé par le poste</text>"));
+        no_catalog_ids(&page);
+
+        // The role editor's refusal is French as well.
+        let res = h
+            .send(
+                Request::post("/orgs/riverside/roles/new")
+                    .header(header::COOKIE, &w.manager.cookie)
+                    .header(header::ACCEPT_LANGUAGE, "fr")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(format!("csrf={}&name=Nuit", crate::form_encode(&w.manager.csrf))))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused = body_text(res).await;
+        assert!(refused.contains("Choisissez au moins une compétence ou un titre exigé par le poste."));
+        assert!(refused.contains(r#"<label for="req_0">Exigence 1</label>"#));
+        no_catalog_ids(&refused);
+
+        let mine = in_french(&w.ana, &h, "/me/sharing").await;
+        assert!(mine.contains(r#"<html lang="fr">"#));
+        assert!(mine.contains("<h1>Ce que vous partagez avec vos employeurs</h1>"));
+        assert!(mine.contains("Riverside Health voit 0 sur 1 de vos certifications d’autres émetteurs"));
+        assert!(mine.contains("Tout partager avec Riverside Health"));
+        no_catalog_ids(&mine);
     }
 }
