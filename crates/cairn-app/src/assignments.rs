@@ -662,7 +662,7 @@ impl App {
 }
 
 /// A checked row of a workers file.
-struct WorkerLine {
+pub(crate) struct WorkerLine {
     email: String,
     name: String,
     team: Option<(Uuid, String)>,
@@ -670,7 +670,7 @@ struct WorkerLine {
 }
 
 /// A checked row of an assignments file.
-struct AssignmentLine {
+pub(crate) struct AssignmentLine {
     user: Uuid,
     kind: TargetKind,
     target: Uuid,
@@ -720,6 +720,40 @@ impl App {
         slug: &str,
         csv: &[u8],
     ) -> std::result::Result<ImportSummary, CsvImportError> {
+        let (org, lines, rows) = self.check_workers(by, slug, csv).await?;
+        let mut summary = ImportSummary {
+            rows,
+            ..Default::default()
+        };
+        let mut tx = self.store.begin().await?;
+        self.apply_workers(&mut tx, &org, &lines, &mut summary)
+            .await?;
+        let entry = audit_entry(
+            by,
+            Some(org.id),
+            "workers.import",
+            format!("org:{}", org.id),
+            json!({
+                "rows": summary.rows,
+                "accounts_created": summary.accounts_created,
+                "members_added": summary.members_added,
+                "already_members": summary.already_members,
+                "teams_joined": summary.teams_joined,
+            }),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Check a workers file without changing anything: the organization, the rows to
+    /// apply and how many data rows were read, or every problem.
+    pub(crate) async fn check_workers(
+        &self,
+        by: &Principal,
+        slug: &str,
+        csv: &[u8],
+    ) -> std::result::Result<(Organization, Vec<WorkerLine>, usize), CsvImportError> {
         let org = self.org_for(by, slug, Action::TeamManage).await?;
         let mut problems = Vec::new();
         let rows = read_sheet(
@@ -816,12 +850,18 @@ impl App {
             problems.sort_by_key(|p| p.row);
             return Err(CsvImportError::Rejected(problems));
         }
-        let mut summary = ImportSummary {
-            rows: rows.len(),
-            ..Default::default()
-        };
-        let mut tx = self.store.begin().await?;
-        for l in &lines {
+        Ok((org, lines, rows.len()))
+    }
+
+    /// Apply checked worker rows in the caller's transaction, counting into `summary`.
+    pub(crate) async fn apply_workers(
+        &self,
+        tx: &mut Tx,
+        org: &Organization,
+        lines: &[WorkerLine],
+        summary: &mut ImportSummary,
+    ) -> Result<()> {
+        for l in lines {
             let user_id = match tx.conn().user_id_by_email(&l.email).await? {
                 Some(id) => id,
                 None => {
@@ -869,7 +909,7 @@ impl App {
                     .map(|(_, name)| format!(", in the team {name}"))
                     .unwrap_or_default();
                 self.notify(
-                    &mut tx,
+                    tx,
                     &NewNotification {
                         user_id,
                         kind: "member.invited".into(),
@@ -885,22 +925,7 @@ impl App {
                 .await?;
             }
         }
-        let entry = audit_entry(
-            by,
-            Some(org.id),
-            "workers.import",
-            format!("org:{}", org.id),
-            json!({
-                "rows": summary.rows,
-                "accounts_created": summary.accounts_created,
-                "members_added": summary.members_added,
-                "already_members": summary.already_members,
-                "teams_joined": summary.teams_joined,
-            }),
-        );
-        tx.conn().append_audit(&entry, now()).await?;
-        tx.commit().await?;
-        Ok(summary)
+        Ok(())
     }
 
     /// Import assignments from CSV (`email,kind,target,due_on[,note]`, header required):
@@ -913,6 +938,37 @@ impl App {
         slug: &str,
         csv: &[u8],
     ) -> std::result::Result<ImportSummary, CsvImportError> {
+        let (org, lines, rows) = self.check_assignments(by, slug, csv).await?;
+        let mut summary = ImportSummary {
+            rows,
+            ..Default::default()
+        };
+        let mut tx = self.store.begin().await?;
+        tx.conn()
+            .record_completed_assignments(Some(org.id), None, now())
+            .await?;
+        self.apply_assignments(&mut tx, by, &org, &lines, &mut summary)
+            .await?;
+        let entry = audit_entry(
+            by,
+            Some(org.id),
+            "assignments.import",
+            format!("org:{}", org.id),
+            json!({"rows": summary.rows, "assigned": summary.assignments_made, "skipped": summary.skipped}),
+        );
+        tx.conn().append_audit(&entry, now()).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Check an assignments file without changing anything: the organization, the rows
+    /// to apply and how many data rows were read, or every problem.
+    pub(crate) async fn check_assignments(
+        &self,
+        by: &Principal,
+        slug: &str,
+        csv: &[u8],
+    ) -> std::result::Result<(Organization, Vec<AssignmentLine>, usize), CsvImportError> {
         let org = self.org_for(by, slug, Action::AssignmentManage).await?;
         let mut problems = Vec::new();
         let rows = read_sheet(
@@ -1066,15 +1122,19 @@ impl App {
             problems.sort_by_key(|p| p.row);
             return Err(CsvImportError::Rejected(problems));
         }
-        let mut summary = ImportSummary {
-            rows: rows.len(),
-            ..Default::default()
-        };
-        let mut tx = self.store.begin().await?;
-        tx.conn()
-            .record_completed_assignments(Some(org.id), None, now())
-            .await?;
-        for l in &lines {
+        Ok((org, lines, rows.len()))
+    }
+
+    /// Apply checked assignment rows in the caller's transaction, counting into `summary`.
+    pub(crate) async fn apply_assignments(
+        &self,
+        tx: &mut Tx,
+        by: &Principal,
+        org: &Organization,
+        lines: &[AssignmentLine],
+        summary: &mut ImportSummary,
+    ) -> Result<()> {
+        for l in lines {
             let row = NewAssignmentRow {
                 id: Uuid::now_v7(),
                 org_id: org.id,
@@ -1088,7 +1148,7 @@ impl App {
                 created_at: now(),
             };
             if self
-                .insert_and_notify(&mut tx, &org, &row, l.kind, &l.title)
+                .insert_and_notify(tx, org, &row, l.kind, &l.title)
                 .await?
             {
                 summary.assignments_made += 1;
@@ -1096,16 +1156,7 @@ impl App {
                 summary.skipped += 1;
             }
         }
-        let entry = audit_entry(
-            by,
-            Some(org.id),
-            "assignments.import",
-            format!("org:{}", org.id),
-            json!({"rows": summary.rows, "assigned": summary.assignments_made, "skipped": summary.skipped}),
-        );
-        tx.conn().append_audit(&entry, now()).await?;
-        tx.commit().await?;
-        Ok(summary)
+        Ok(())
     }
 }
 

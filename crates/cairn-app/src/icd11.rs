@@ -935,6 +935,18 @@ fn sample_entities() -> Vec<Icd11Entity> {
         .collect()
 }
 
+/// Whether `by` may import a release, and the tabulation in `bytes` (WHO's zip or .txt)
+/// read and checked, before anything is changed.
+pub fn check_icd11_import(by: &Principal, bytes: &[u8]) -> Result<Tabulation> {
+    if !by.is_operator {
+        return Err(AppError::Forbidden(Denied::NotOperator(
+            "import the ICD-11 classification",
+        )));
+    }
+    let text = tabulation_text(bytes)?;
+    parse_tabulation(&text)
+}
+
 impl App {
     /// Replace the loaded ICD-11 release with the tabulation in `bytes` (WHO's zip or .txt),
     /// in one transaction: a refused or failed import leaves the previous release in place.
@@ -945,14 +957,21 @@ impl App {
         bytes: &[u8],
         source: &str,
     ) -> Result<ImportSummary> {
-        if !by.is_operator {
-            return Err(AppError::Forbidden(Denied::NotOperator(
-                "import the ICD-11 classification",
-            )));
-        }
-        let text = tabulation_text(bytes)?;
-        let tab = parse_tabulation(&text)?;
+        let tab = check_icd11_import(by, bytes)?;
         let mut tx = self.store.begin().await?;
+        let summary = self.replace_icd11_in(&mut tx, by, &tab, source).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Replace the loaded release with `tab` in the caller's transaction, recording it.
+    pub(crate) async fn replace_icd11_in(
+        &self,
+        tx: &mut cairn_store::Tx,
+        by: &Principal,
+        tab: &Tabulation,
+        source: &str,
+    ) -> Result<ImportSummary> {
         tx.conn().icd11_clear().await?;
         tx.conn().icd11_insert_entities(&tab.entities).await?;
         tx.conn()
@@ -977,9 +996,8 @@ impl App {
             }),
         );
         tx.conn().append_audit(&entry, now()).await?;
-        tx.commit().await?;
         Ok(ImportSummary {
-            version: tab.version,
+            version: tab.version.clone(),
             chapters: counts.chapters,
             blocks: counts.blocks,
             categories: counts.categories,

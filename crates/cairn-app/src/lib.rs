@@ -19,6 +19,7 @@ pub mod demo;
 mod error;
 pub mod frameworks;
 pub mod icd11;
+pub mod jobs;
 pub mod keys;
 pub mod lrs;
 pub mod lrs_docs;

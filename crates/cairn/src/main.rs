@@ -475,6 +475,18 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
             }
         }
     }
+    // Long operations a stopped server left running are marked interrupted, with what
+    // they applied, so the people who started them can see it and start the rest again.
+    match app.interrupt_abandoned_jobs().await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            jobs = n,
+            "marked jobs left running by a stopped server as interrupted"
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not look for jobs a stopped server left running")
+        }
+    }
     // Awards decided but not yet signed (a crash, a missing key at the time) are signed
     // now and whenever the worker wakes.
     let worker = app.spawn_award_worker(std::time::Duration::from_secs(s.award_worker_seconds));

@@ -8,6 +8,7 @@ mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod jobs;
 mod lrs;
 mod notifications;
 mod pathways;
