@@ -20,6 +20,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "image/svg+xml",
         include_bytes!("../assets/cairn.svg"),
     ),
+    (
+        "jobs.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/jobs.js"),
+    ),
 ];
 
 pub fn routes() -> Router<AppState> {

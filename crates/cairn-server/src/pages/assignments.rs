@@ -1,6 +1,7 @@
 //! Assignments pages: a manager's list with filters, team progress bars, the assign form
 //! and the CSV download; the imports of workers and of assignments (a refused file shows
-//! every row problem beside the form, and nothing is imported); a worker's own list.
+//! every row problem beside the form, and nothing is imported; a good one is imported in
+//! the background, followed on its job's page); a worker's own list.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -15,14 +16,16 @@ use cairn_app::assignments::{
     AssignmentFilter, AssignmentState, AssignmentView, NewAssignment, TargetKind, iso_date,
     parse_date,
 };
-use cairn_app::csv_import::{CsvImportError, ImportSummary, MAX_CSV_ROWS, RowProblem};
+use cairn_app::csv_import::{CsvImportError, MAX_CSV_ROWS, RowProblem};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::jobs::read_upload;
 use super::workforce_svg::progress_svg;
-use super::{SignedInForm, Who, error_page, message, page, see_other, who};
+use super::{SignedInForm, Who, error_page, page, see_other, who};
 use crate::AppState;
 use crate::auth::{MaybeSession, SignedIn};
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,22 +50,34 @@ struct Row {
     id: Uuid,
     worker: String,
     team: String,
-    kind: &'static str,
+    kind_words: String,
     title: String,
     link: String,
     due: String,
+    /// open, overdue or done, for the template's emphasis.
     state: &'static str,
+    state_words: String,
     open: bool,
     org_name: String,
     note: String,
 }
 
-fn state_words(s: AssignmentState) -> &'static str {
-    match s {
-        AssignmentState::Open => "open",
-        AssignmentState::Overdue => "overdue",
-        AssignmentState::Done => "done",
-    }
+fn state_words(s: AssignmentState) -> String {
+    t(match s {
+        AssignmentState::Open => "assign-state-open",
+        AssignmentState::Overdue => "assign-state-overdue",
+        AssignmentState::Done => "assign-state-done",
+    })
+    .to_string()
+}
+
+fn kind_words(k: TargetKind) -> String {
+    t(match k {
+        TargetKind::Module => "assign-kind-module",
+        TargetKind::Assessment => "assign-kind-assessment",
+        TargetKind::Achievement => "assign-kind-achievement",
+    })
+    .to_string()
 }
 
 fn row(a: AssignmentView) -> Row {
@@ -70,11 +85,12 @@ fn row(a: AssignmentView) -> Row {
         id: a.id,
         worker: a.worker_name,
         team: a.team.unwrap_or_default(),
-        kind: a.kind.as_str(),
+        kind_words: kind_words(a.kind),
         title: a.target_title,
         link: a.link,
         due: iso_date(a.due_on),
-        state: state_words(a.state),
+        state: a.state.as_str(),
+        state_words: state_words(a.state),
         open: a.state != AssignmentState::Done,
         org_name: a.org_name,
         note: a.note.unwrap_or_default(),
@@ -139,12 +155,14 @@ struct ListPage {
     bars: Vec<TeamBar>,
     /// (id, name, selected?)
     team_choices: Vec<(String, String, bool)>,
-    state_choices: Vec<(&'static str, bool)>,
+    /// (value, selected?, words)
+    state_choices: Vec<(&'static str, bool, String)>,
     /// (id, label, chosen?)
     worker_choices: Vec<(String, String, bool)>,
     /// (id, name, chosen?)
     assign_team_choices: Vec<(String, String, bool)>,
-    kinds: Vec<(&'static str, bool)>,
+    /// (value, selected?, words)
+    kinds: Vec<(&'static str, bool, String)>,
     f: AssignForm,
     csv_link: String,
     notice: Option<String>,
@@ -179,7 +197,9 @@ async fn build_list(
             svg: progress_svg(
                 u64::try_from(t.done).unwrap_or(0),
                 u64::try_from(t.assigned).unwrap_or(0),
-                &format!("{} done", t.team_name),
+                &crate::i18n::t("assign-team-done")
+                    .with("team", &t.team_name)
+                    .to_string(),
             ),
             name: t.team_name,
             assigned: t.assigned,
@@ -221,9 +241,12 @@ async fn build_list(
     let notice = q.assigned.map(|n| {
         let skipped = q.skipped.unwrap_or(0);
         if skipped > 0 {
-            format!("Assigned to {n} worker(s); {skipped} already had it open and were left as they were.")
+            t("assign-notice-skipped")
+                .with("count", n)
+                .with("skipped", skipped)
+                .to_string()
         } else {
-            format!("Assigned to {n} worker(s); each was notified.")
+            t("assign-notice").with("count", n).to_string()
         }
     });
     let kind = if f.kind.is_empty() {
@@ -233,7 +256,7 @@ async fn build_list(
     };
     let kinds = TargetKind::ALL
         .iter()
-        .map(|k| (k.as_str(), k.as_str() == kind))
+        .map(|k| (k.as_str(), k.as_str() == kind, kind_words(*k)))
         .collect();
     Ok(ListPage {
         who: who(session),
@@ -248,7 +271,7 @@ async fn build_list(
             AssignmentState::Done,
         ]
         .iter()
-        .map(|st| (st.as_str(), Some(*st) == state))
+        .map(|st| (st.as_str(), Some(*st) == state, state_words(*st)))
         .collect(),
         worker_choices,
         assign_team_choices,
@@ -292,20 +315,23 @@ async fn assign_submit(
         let kind = TargetKind::parse(&f.kind).ok_or_else(|| {
             AppError::from(cairn_core::validate::Invalid::new(
                 "kind",
-                "choose module, assessment or achievement",
+                t("assign-error-kind"),
             ))
         })?;
         let target = s.app.find_assignable(kind, &f.target).await?;
         let due_on = parse_date(&f.due_on).ok_or_else(|| {
             AppError::from(cairn_core::validate::Invalid::new(
                 "due_on",
-                "give the due date as year-month-day, like 2026-12-31",
+                t("assign-error-due"),
             ))
         })?;
         let team_id = match f.team.trim() {
             "" => None,
-            t => Some(t.parse::<Uuid>().map_err(|_| {
-                AppError::from(cairn_core::validate::Invalid::new("team", "choose a team"))
+            team => Some(team.parse::<Uuid>().map_err(|_| {
+                AppError::from(cairn_core::validate::Invalid::new(
+                    "team",
+                    t("assign-error-team"),
+                ))
             })?),
         };
         let workers = f
@@ -368,14 +394,13 @@ struct ImportPage {
     who: Who,
     org_slug: String,
     org_name: String,
-    heading: &'static str,
+    heading: String,
     action: String,
     /// The header line the file must start with.
     header: &'static str,
     example: String,
     csv: String,
     problems: Vec<RowProblem>,
-    summary: Option<Vec<(String, usize)>>,
     max_rows: usize,
     assignments: bool,
 }
@@ -387,17 +412,16 @@ fn import_page(
     which: Import,
     csv: String,
     problems: Vec<RowProblem>,
-    summary: Option<ImportSummary>,
 ) -> ImportPage {
     let (heading, action, header, example) = match which {
         Import::Workers => (
-            "Import workers",
+            t("import-workers-heading").to_string(),
             format!("/orgs/{slug}/workers/import"),
             "email,name,team,job_title",
             "amara.okafor@example.org,Amara Okafor,Coding Team North,Clinical Coder".to_owned(),
         ),
         Import::Assignments => (
-            "Import assignments",
+            t("import-assignments-heading").to_string(),
             format!("/orgs/{slug}/assignments/import"),
             "email,kind,target,due_on,note",
             format!(
@@ -406,19 +430,6 @@ fn import_page(
             ),
         ),
     };
-    let summary = summary.map(|s| {
-        let mut lines = vec![("rows read".to_owned(), s.rows)];
-        if which == Import::Workers {
-            lines.push(("new accounts".into(), s.accounts_created));
-            lines.push(("members added".into(), s.members_added));
-            lines.push(("already members".into(), s.already_members));
-            lines.push(("team memberships added".into(), s.teams_joined));
-        } else {
-            lines.push(("assignments made".into(), s.assignments_made));
-            lines.push(("skipped (the worker already had it open)".into(), s.skipped));
-        }
-        lines
-    });
     ImportPage {
         who: who(session),
         org_slug: slug.to_owned(),
@@ -429,7 +440,6 @@ fn import_page(
         example,
         csv,
         problems,
-        summary,
         max_rows: MAX_CSV_ROWS,
         assignments: which == Import::Assignments,
     }
@@ -447,7 +457,6 @@ async fn import_form(s: &AppState, session: &Session, slug: &str, which: Import)
             which,
             String::new(),
             Vec::new(),
-            None,
         ))
     };
     page(built.await)
@@ -469,70 +478,10 @@ async fn import_assignments_form(
     import_form(&s, &session, &slug, Import::Assignments).await
 }
 
-/// Read the import form (multipart: the pasted text `csv` and/or a `file`, which wins
-/// when given) after checking its token.
-async fn read_import_form(
-    session: &Session,
-    mut multipart: Multipart,
-) -> Result<(Vec<u8>, String), Response> {
-    let mut csrf = String::new();
-    let mut pasted = String::new();
-    let mut file: Option<Vec<u8>> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_owned();
-                let file_name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field.bytes().await.map_err(|e| {
-                    message(
-                        StatusCode::BAD_REQUEST,
-                        "Form not understood",
-                        format!("The form could not be read: {e}."),
-                    )
-                })?;
-                match name.as_str() {
-                    "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-                    "csv" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
-                    // A file input left empty still sends a part, without a name or bytes.
-                    "file" if !(file_name.is_empty() && bytes.is_empty()) => {
-                        file = Some(bytes.to_vec());
-                    }
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                let (status, why) = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    (
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "The file is too large; upload at most 1 MiB at a time.".to_owned(),
-                    )
-                } else {
-                    (
-                        StatusCode::BAD_REQUEST,
-                        format!("The form could not be read: {e}."),
-                    )
-                };
-                return Err(message(status, "Form not understood", why));
-            }
-        }
-    }
-    if !cairn_app::security::constant_time_eq(session.csrf_token.as_bytes(), csrf.as_bytes()) {
-        return Err(message(
-            StatusCode::FORBIDDEN,
-            "Form refused",
-            "This form did not come from a Cairn page, or it has expired. Go back, reload the page and try again.",
-        ));
-    }
-    Ok(match file {
-        Some(bytes) => {
-            let shown = String::from_utf8_lossy(&bytes).into_owned();
-            (bytes, shown)
-        }
-        None => (pasted.clone().into_bytes(), pasted),
-    })
-}
-
+/// Check the posted file (multipart: the pasted text `csv` and/or a `file`, which wins
+/// when given) and start importing it in the background: a file with problems comes
+/// back beside the form with every problem and starts nothing; a good one goes to the
+/// job's progress page.
 async fn import_submit(
     s: &AppState,
     session: Option<Session>,
@@ -543,35 +492,48 @@ async fn import_submit(
     let Some(session) = session else {
         return see_other("/signin");
     };
-    let (bytes, shown) = match read_import_form(&session, multipart).await {
-        Ok(x) => x,
+    let up = match read_upload(&session, multipart, "1 MiB").await {
+        Ok(u) => u,
         Err(res) => return res,
+    };
+    let (bytes, shown, file_name) = match &up.file {
+        Some((name, bytes)) => (
+            bytes.clone(),
+            String::from_utf8_lossy(bytes).into_owned(),
+            name.clone(),
+        ),
+        None => (
+            up.field("csv").as_bytes().to_vec(),
+            up.field("csv").to_owned(),
+            String::new(),
+        ),
     };
     let p = &session.principal;
     let result = match which {
-        Import::Workers => s.app.import_workers(p, slug, &bytes).await,
-        Import::Assignments => s.app.import_assignments(p, slug, &bytes).await,
-    };
-    let org_name = match s.app.org_unchecked(slug).await {
-        Ok(o) => o.name,
-        Err(e) => return error_page(e),
+        Import::Workers => {
+            s.app
+                .start_workers_import(p, slug, &bytes, &file_name)
+                .await
+        }
+        Import::Assignments => {
+            s.app
+                .start_assignments_import(p, slug, &bytes, &file_name)
+                .await
+        }
     };
     match result {
-        Ok(summary) => import_page(
-            &session,
-            slug,
-            org_name,
-            which,
-            String::new(),
-            Vec::new(),
-            Some(summary),
-        )
-        .into_response(),
-        Err(CsvImportError::Rejected(problems)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            import_page(&session, slug, org_name, which, shown, problems, None),
-        )
-            .into_response(),
+        Ok(job) => see_other(&format!("/jobs/{job}")),
+        Err(CsvImportError::Rejected(problems)) => {
+            let org_name = match s.app.org_unchecked(slug).await {
+                Ok(o) => o.name,
+                Err(e) => return error_page(e),
+            };
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                import_page(&session, slug, org_name, which, shown, problems),
+            )
+                .into_response()
+        }
         Err(CsvImportError::Other(e)) => error_page(e),
     }
 }

@@ -301,8 +301,19 @@ backend_tests! {
         let (ct, body) = multipart(&[("csrf", &w.manager.csrf), ("csv", &format!("email,kind,target,due_on\nana@acme.example,module,{},{due}\n", w.module))]);
         let res = h.send(Request::post("/orgs/acme/assignments/import").header(header::COOKIE, &w.manager.cookie)
             .header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap()).await;
-        assert_eq!(res.status(), StatusCode::OK);
-        let html = body_text(res).await;
+        // It is imported in the background; its job's page tells the result.
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let job = location(&res);
+        let mut state = Value::Null;
+        for _ in 0..600 {
+            state = body_json(w.manager.page(&h, &format!("{job}/progress")).await).await;
+            if state["finished"] == true {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(state["state"], "succeeded", "{state}");
+        let html = body_text(w.manager.page(&h, &job).await).await;
         assert!(html.contains("skipped (the worker already had it open): 1"), "{html}");
     }
 }
