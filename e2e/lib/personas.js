@@ -33,15 +33,20 @@ export async function assertNoError(s, step) {
 
 /**
  * Picks the option of a select whose label contains `text` (the labels of some pickers are
- * long and cut short with an ellipsis, so the exact label is not known). Mouse or keyboard
- * as the session works; the keyboard user types the label's start.
+ * long and cut short with an ellipsis, so the exact label is not known). The keyboard user
+ * tabs to the select and types the start of the label, up to its first character that is
+ * not on a keyboard, as one picks from a list by typing.
  */
 export async function chooseContaining(s, select, text) {
   const option = select.locator('option', { hasText: text }).first();
   assert.ok(await option.count(), `no option containing "${text}" in ${await select.getAttribute('name')}`);
   const label = (await option.innerText()).trim();
-  if (s.keyboard) return s.choose(select, label);
-  await select.selectOption({ label });
+  if (!s.keyboard) return select.selectOption({ label });
+  await s.tabTo(select);
+  const typed = label.match(/^[\x20-\x7e]*/)[0];
+  await s.page.keyboard.type(typed);
+  const chosen = await select.evaluate((el) => el.selectedOptions[0]?.label);
+  if (chosen !== label) throw new Error(`${s.label()}: typing "${typed}" chose "${chosen}", not "${label}"`);
 }
 
 /** A table row of the page, found by text it contains. */
