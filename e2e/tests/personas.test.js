@@ -50,6 +50,13 @@ const KNOWN_FOCUS = [
   },
 ];
 
+/** On a credential's page: the "Who issued it" line about the issuer. */
+async function issuerTrust(s) {
+  const line = card(s, 'Who issued it').getByRole('listitem').filter({ hasText: /^\s*Issuer:/ });
+  assert.equal(await line.count(), 1, `no single line about the issuer on ${s.page.url()}`);
+  return (await line.innerText()).trim();
+}
+
 describe('persona journeys', { skip }, () => {
   let browser;
   before(async () => {
@@ -405,22 +412,25 @@ describe('persona journeys', { skip }, () => {
       await assertHeading(s, ISSUER.name);
     }
 
-    // FINDING: nothing links to the registry for the operator (not the home page, not the
-    // navigation); only a credential's "who issued it" section does. The operator types it.
-    await s.goto('/registry');
+    // FINDING: nothing links to the registry from the operator's home page or the navigation;
+    // only a credential's "Who issued it" section does. The operator starts from the
+    // credential a holder sent, which says its issuer is not recognized.
+    await s.goto(credentialUrl);
+    assert.match(await issuerTrust(s), /^Issuer: not recognized\./);
+    await s.follow(link(s, 'Whom this platform recognizes'));
     await assertHeading(s, 'Recognized accreditors and issuers');
     await s.choose(field(s, 'Organization'), issuer);
     await s.follow(button(s, 'Recognize'));
     await assertNoError(s, 'recognizing the issuer');
     const entry = page.locator('main li, main tr').filter({ hasText: issuer }).first();
     assert.ok(await entry.count(), 'the recognized issuer is not listed');
-    const didText = (await page.locator('main').innerText()).match(/did:(key|web):[A-Za-z0-9.%:_-]+/);
-    assert.ok(didText, 'the registry shows no DID');
+    const didText = (await entry.innerText()).match(/did:(key|web):[A-Za-z0-9.%:_-]+/);
+    assert.ok(didText, 'the registry entry shows no DID');
     const did = didText[0];
 
-    // A credential of that issuer now says its issuer is recognized, under the registry's name.
+    // The credential now says its issuer is recognized.
     await s.goto(credentialUrl);
-    assert.match(await page.locator('main').innerText(), new RegExp(issuer));
+    assert.match(await issuerTrust(s), /^Issuer: recognized\./);
 
     // Changes the entry: a new name and one more scope.
     await s.goto('/registry');
@@ -434,7 +444,7 @@ describe('persona journeys', { skip }, () => {
     await assertNoError(s, 'changing the entry');
     assert.match(await page.locator('main').innerText(), new RegExp(renamed.replace(/[()]/g, '\\$&')));
     await s.goto(credentialUrl);
-    assert.match(await page.locator('main').innerText(), new RegExp(renamed.replace(/[()]/g, '\\$&')),
+    assert.ok((await issuerTrust(s)).includes(`Registry name: ${renamed}`),
       'the credential page does not show the registry\'s new name');
 
     // Removes it again; the registry is as it was.
@@ -444,6 +454,8 @@ describe('persona journeys', { skip }, () => {
     await s.follow(remove);
     await assertNoError(s, 'removing the entry');
     assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(renamed.replace(/[()]/g, '\\$&')));
+    await s.goto(credentialUrl);
+    assert.match(await issuerTrust(s), /^Issuer: not recognized\./);
     await finish(t, holder, s);
   });
 
@@ -462,6 +474,22 @@ describe('persona journeys', { skip }, () => {
     const gapsCsv = await download(s, link(s, 'Every role: how many workers meet how much (CSV)'));
     assert.match(gapsCsv.type, /csv/);
     assert.match(gapsCsv.text, new RegExp(ROLE.name));
+
+    // What runs out soon, 30 then 90 days ahead, with its CSV.
+    await s.follow(link(s, 'Credentials expiring in the next 30, 60 or 90 days'));
+    await assertHeading(s, 'Credentials expiring within 30 days');
+    await s.follow(link(s, '90 days'));
+    await assertHeading(s, 'Credentials expiring within 90 days');
+    const soon = page.locator('main table tbody tr');
+    const expiringCsv = await download(s, link(s, 'CSV'));
+    assert.match(expiringCsv.type, /csv/);
+    if (await soon.count()) {
+      const who = (await soon.first().getByRole('link').first().innerText()).trim();
+      assert.ok(expiringCsv.text.includes(who), `the expiring CSV does not name ${who}`);
+    }
+    await s.follow(page.getByRole('link', { name: `← Workforce of ${EMPLOYER.name}` }));
+    await s.choose(field(s, 'Role'), ROLE.name);
+    await s.follow(button(s, 'Show the role'));
 
     // Redeployment candidates for the role, and one candidate's gaps.
     await s.follow(link(s, 'Who is nearly ready for this role'));
