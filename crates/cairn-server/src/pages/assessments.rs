@@ -15,7 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::accounts::Session;
-use cairn_app::assessments::{AssessmentSpec, AttemptView, BankFilter, rules_in_words};
+use cairn_app::assessments::{
+    AssessmentSpec, AssessmentState, AttemptView, BankFilter, rules_in_words,
+};
 use cairn_core::assessment::{
     Assessment, Blueprint, BlueprintCell, CompetencyMinimum, CompetencyRef, Difficulty,
     ItemContent, ItemKind, PublicBody, Response as Answer, TextMatch,
@@ -27,6 +29,7 @@ use uuid::Uuid;
 use super::{SignedInForm, Who, error_page, message, see_other, who};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::i18n::t;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -74,6 +77,8 @@ struct IntroT {
     can_manage: bool,
     /// For the provider: "draft", "published" or "retired", and (attempts, submitted, passed).
     state: &'static str,
+    /// The state in the reader's words.
+    state_label: String,
     stats: Option<(usize, usize, usize)>,
     module_id: Option<Uuid>,
 }
@@ -101,19 +106,23 @@ async fn intro(s: &AppState, session: &Session, id: Uuid, error: Option<String>)
         id,
         title: a.title,
         description: a.description,
-        draft: a.state != cairn_app::assessments::AssessmentState::Published,
+        draft: a.state != AssessmentState::Published,
         rules: rules_in_words(&a.rules),
         attempts: intro
             .attempts
             .iter()
-            .map(|t| {
-                let outcome = match (t.passed, t.percent) {
-                    (Some(true), Some(p)) => format!("passed with {}", percent(p)),
-                    (Some(false), Some(p)) => format!("not passed, {}", percent(p)),
-                    _ if intro.open_attempt == Some(t.id) => "open".into(),
-                    _ => "closed without submission".into(),
+            .map(|a| {
+                let outcome = match (a.passed, a.percent) {
+                    (Some(true), Some(p)) => t("assess-outcome-passed")
+                        .with("percent", percent(p))
+                        .to_string(),
+                    (Some(false), Some(p)) => t("assess-outcome-failed")
+                        .with("percent", percent(p))
+                        .to_string(),
+                    _ if intro.open_attempt == Some(a.id) => t("assess-outcome-open").to_string(),
+                    _ => t("assess-outcome-closed").to_string(),
                 };
-                (t.id, t.number, when(t.started_at), outcome)
+                (a.id, a.number, when(a.started_at), outcome)
             })
             .collect(),
         open_attempt: intro.open_attempt,
@@ -121,6 +130,7 @@ async fn intro(s: &AppState, session: &Session, id: Uuid, error: Option<String>)
         error,
         can_manage: intro.can_manage,
         state: a.state.as_str(),
+        state_label: state_label(a.state),
         stats,
         module_id: a.module_id,
     }
@@ -242,29 +252,29 @@ fn questions(v: &AttemptView) -> Vec<Question> {
             };
             let (hint, controls, vignette) = match &item.body {
                 PublicBody::SingleChoice { options } => (
-                    "Choose one answer.".to_owned(),
+                    t("assess-hint-single").to_string(),
                     choice("radio", options, false),
                     None,
                 ),
                 PublicBody::MultipleChoice { options } => (
-                    "Choose every right answer; wrong choices cost credit.".to_owned(),
+                    t("assess-hint-multiple").to_string(),
                     choice("checkbox", options, true),
                     None,
                 ),
                 PublicBody::TrueFalse => (
-                    "Is the statement true or false?".to_owned(),
+                    t("assess-hint-true-false").to_string(),
                     vec![
                         Control {
                             name: base.clone(),
                             id: format!("{base}-t"),
-                            label: "True".into(),
+                            label: t("assess-true").to_string(),
                             value: "true".into(),
                             kind: "radio",
                         },
                         Control {
                             name: base.clone(),
                             id: format!("{base}-f"),
-                            label: "False".into(),
+                            label: t("assess-false").to_string(),
                             value: "false".into(),
                             kind: "radio",
                         },
@@ -272,21 +282,20 @@ fn questions(v: &AttemptView) -> Vec<Question> {
                     None,
                 ),
                 PublicBody::Numeric { unit } => (
-                    "Give a number.".to_owned(),
+                    t("assess-hint-numeric").to_string(),
                     single(
                         &match unit {
-                            Some(u) => format!("Your answer (in {u})"),
-                            None => "Your answer".into(),
+                            Some(u) => t("assess-your-answer-unit").with("unit", u).to_string(),
+                            None => t("assess-your-answer").to_string(),
                         },
                         "number",
                     ),
                     None,
                 ),
                 PublicBody::Ordering { options } => (
-                    format!(
-                        "Number the steps from 1 (first) to {} (last).",
-                        options.len()
-                    ),
+                    t("assess-hint-ordering")
+                        .with("last", options.len())
+                        .to_string(),
                     options
                         .iter()
                         .enumerate()
@@ -301,13 +310,13 @@ fn questions(v: &AttemptView) -> Vec<Question> {
                     None,
                 ),
                 PublicBody::ShortText => (
-                    "Type your answer.".to_owned(),
-                    single("Your answer", "text"),
+                    t("assess-hint-short-text").to_string(),
+                    single(&t("assess-your-answer").to_string(), "text"),
                     None,
                 ),
                 PublicBody::Icd11Coding { vignette } => (
-                    "Type the ICD-11 code, or a cluster: extension codes follow their stem code after &, further stem codes follow after /.".to_owned(),
-                    single("ICD-11 code or cluster", "text"),
+                    t("assess-hint-icd11").to_string(),
+                    single(&t("assess-icd11-label").to_string(), "text"),
                     Some(vignette.clone()),
                 ),
             };
@@ -440,9 +449,7 @@ async fn attempt_page(
                 && v.deadline.is_some_and(|d| {
                     cairn_app::now() > d + cairn_core::assessment::SUBMISSION_GRACE
                 });
-            let note = closed.then(|| {
-                "The time limit for this attempt has ended, so answers can no longer be submitted. Go back to the assessment to see when you can try again.".to_owned()
-            });
+            let note = closed.then(|| t("assess-deadline-passed").to_string());
             render_attempt(&session, v, note)
         }
         Err(e) => error_page(e),
@@ -465,7 +472,11 @@ async fn submit(
         .await
     {
         Ok(_) => see_other(&format!("/attempts/{id}")),
-        Err(AppError::Conflict(msg)) => message(StatusCode::CONFLICT, "Answers not accepted", msg),
+        Err(AppError::Conflict(msg)) => message(
+            StatusCode::CONFLICT,
+            &t("assess-not-accepted-heading").to_string(),
+            msg,
+        ),
         Err(e) => error_page(e),
     }
 }
@@ -530,28 +541,30 @@ fn option_number(s: &str, n: usize) -> Result<usize, String> {
         .filter(|k| (1..=n).contains(k))
         .map(|k| k - 1)
         .ok_or_else(|| {
-            format!(
-                "correct: '{}' is not an option number from 1 to {n}",
-                s.trim()
-            )
+            t("assess-error-option-number")
+                .with("value", s.trim())
+                .with("count", n)
+                .to_string()
         })
 }
 
 impl ItemForm {
     fn to_content(&self) -> Result<ItemContent, String> {
         let difficulty = Difficulty::parse(self.difficulty.trim())
-            .ok_or("difficulty: choose easy, medium or hard")?;
+            .ok_or_else(|| t("assess-error-difficulty").to_string())?;
         let points = self
             .points
             .trim()
             .parse::<u32>()
-            .map_err(|_| "points: give a whole number from 1 to 100")?;
+            .map_err(|_| t("assess-error-points").to_string())?;
         let options = lines(&self.options);
         let number = |field: &str, s: &str| {
-            s.trim()
-                .replace(',', ".")
-                .parse::<f64>()
-                .map_err(|_| format!("{field}: '{}' is not a number", s.trim()))
+            s.trim().replace(',', ".").parse::<f64>().map_err(|_| {
+                t("assess-error-not-a-number")
+                    .with("field", field)
+                    .with("value", s.trim())
+                    .to_string()
+            })
         };
         let kind = match self.kind.as_str() {
             "single_choice" => ItemKind::SingleChoice {
@@ -571,7 +584,7 @@ impl ItemForm {
                 correct: match self.correct.trim().to_lowercase().as_str() {
                     "true" => true,
                     "false" => false,
-                    _ => return Err("correct: write true or false".into()),
+                    _ => return Err(t("assess-error-true-false").to_string()),
                 },
             },
             "numeric" => ItemKind::Numeric {
@@ -596,7 +609,7 @@ impl ItemForm {
                 vignette: self.vignette.clone(),
                 expected: self.expected.trim().to_owned(),
             },
-            _ => return Err("type: choose an item type".into()),
+            _ => return Err(t("assess-error-type").to_string()),
         };
         Ok(ItemContent {
             competency: competency_ref(&self.competency),
@@ -625,24 +638,43 @@ struct BankRow {
     id: Uuid,
     version: u32,
     competency: String,
-    difficulty: &'static str,
-    kind: &'static str,
+    difficulty: String,
+    kind: String,
     prompt: String,
     points: u32,
     key: String,
     retired: bool,
 }
 
-fn kind_label(k: &ItemKind) -> &'static str {
-    match k {
-        ItemKind::SingleChoice { .. } => "single choice",
-        ItemKind::MultipleChoice { .. } => "multiple choice",
-        ItemKind::TrueFalse { .. } => "true/false",
-        ItemKind::Numeric { .. } => "numeric",
-        ItemKind::Ordering { .. } => "ordering",
-        ItemKind::ShortText { .. } => "short text",
-        ItemKind::Icd11Coding { .. } => "ICD-11 coding",
-    }
+fn kind_label(k: &ItemKind) -> String {
+    t(match k {
+        ItemKind::SingleChoice { .. } => "assess-type-single",
+        ItemKind::MultipleChoice { .. } => "assess-type-multiple",
+        ItemKind::TrueFalse { .. } => "assess-type-true-false",
+        ItemKind::Numeric { .. } => "assess-type-numeric",
+        ItemKind::Ordering { .. } => "assess-type-ordering",
+        ItemKind::ShortText { .. } => "assess-type-short-text",
+        ItemKind::Icd11Coding { .. } => "assess-type-icd11",
+    })
+    .to_string()
+}
+
+fn difficulty_label(d: Difficulty) -> String {
+    t(match d {
+        Difficulty::Easy => "assess-difficulty-easy",
+        Difficulty::Medium => "assess-difficulty-medium",
+        Difficulty::Hard => "assess-difficulty-hard",
+    })
+    .to_string()
+}
+
+fn state_label(state: AssessmentState) -> String {
+    t(match state {
+        AssessmentState::Draft => "assess-state-draft",
+        AssessmentState::Published => "assess-state-published",
+        AssessmentState::Retired => "assess-state-retired",
+    })
+    .to_string()
 }
 
 /// The answer key in a few words, for the bank's authors.
@@ -690,7 +722,7 @@ async fn bank(
                     id: i.id,
                     version: i.version,
                     competency: i.content.competency.to_string(),
-                    difficulty: i.content.difficulty.as_str(),
+                    difficulty: difficulty_label(i.content.difficulty),
                     kind: kind_label(&i.content.kind),
                     key: key_text(&i.content.kind),
                     prompt: i.content.prompt,
@@ -811,13 +843,16 @@ struct AssessmentForm {
 }
 
 fn optional_number<T: std::str::FromStr>(field: &str, s: &str) -> Result<Option<T>, String> {
-    let t = s.trim();
-    if t.is_empty() {
+    let v = s.trim();
+    if v.is_empty() {
         return Ok(None);
     }
-    t.parse()
-        .map(Some)
-        .map_err(|_| format!("{field}: '{t}' is not a whole number"))
+    v.parse().map(Some).map_err(|_| {
+        t("assess-error-not-whole")
+            .with("field", field)
+            .with("value", v)
+            .to_string()
+    })
 }
 
 impl AssessmentForm {
@@ -826,21 +861,23 @@ impl AssessmentForm {
         for (n, line) in lines(&self.blueprint).iter().enumerate() {
             let parts: Vec<&str> = line.split_whitespace().collect();
             let [competency, difficulty, count] = parts[..] else {
-                return Err(format!(
-                    "blueprint: line {} should read 'competency difficulty count', e.g. 'ICD.2 medium 3'",
-                    n + 1
-                ));
+                return Err(t("assess-error-blueprint-line")
+                    .with("line", n + 1)
+                    .to_string());
             };
             cells.push(BlueprintCell {
                 competency: competency_ref(competency),
                 difficulty: Difficulty::parse(difficulty).ok_or_else(|| {
-                    format!(
-                        "blueprint: line {}: '{difficulty}' is not easy, medium or hard",
-                        n + 1
-                    )
+                    t("assess-error-blueprint-difficulty")
+                        .with("line", n + 1)
+                        .with("value", difficulty)
+                        .to_string()
                 })?,
                 count: count.parse().map_err(|_| {
-                    format!("blueprint: line {}: '{count}' is not a whole number", n + 1)
+                    t("assess-error-blueprint-count")
+                        .with("line", n + 1)
+                        .with("value", count)
+                        .to_string()
                 })?,
             });
         }
@@ -848,21 +885,23 @@ impl AssessmentForm {
         for (n, line) in lines(&self.minimums).iter().enumerate() {
             let parts: Vec<&str> = line.split_whitespace().collect();
             let [competency, pct] = parts[..] else {
-                return Err(format!(
-                    "minimums: line {} should read 'competency percent', e.g. 'ICD.3 75'",
-                    n + 1
-                ));
+                return Err(t("assess-error-minimums-line")
+                    .with("line", n + 1)
+                    .to_string());
             };
             competency_minimums.push(CompetencyMinimum {
                 competency: competency_ref(competency),
                 percent: pct.trim_end_matches('%').parse().map_err(|_| {
-                    format!("minimums: line {}: '{pct}' is not a percentage", n + 1)
+                    t("assess-error-minimums-percent")
+                        .with("line", n + 1)
+                        .with("value", pct)
+                        .to_string()
                 })?,
             });
         }
         let module_id = match self.module_id.trim() {
             "" => None,
-            m => Some(Uuid::parse_str(m).map_err(|_| "module: choose a module from the list")?),
+            m => Some(Uuid::parse_str(m).map_err(|_| t("assess-error-module").to_string())?),
         };
         Ok(AssessmentSpec {
             title: self.title.clone(),
@@ -878,9 +917,7 @@ impl AssessmentForm {
                 cooldown_minutes: optional_number("cooldown_minutes", &self.cooldown_minutes)?
                     .unwrap_or(0),
                 cut_score_percent: optional_number("cut_score_percent", &self.cut_score_percent)?
-                    .ok_or(
-                    "cut_score_percent: give the percentage needed to pass, 0 to 100",
-                )?,
+                    .ok_or_else(|| t("assess-error-cut-score").to_string())?,
                 competency_minimums,
             },
         })
@@ -894,8 +931,8 @@ struct AssessmentListT {
     org_slug: String,
     org_name: String,
     can_manage: bool,
-    /// (id, title, state, questions, cut score)
-    assessments: Vec<(Uuid, String, &'static str, u64, u8)>,
+    /// (id, title, state, questions, cut score, state in the reader's words)
+    assessments: Vec<(Uuid, String, &'static str, u64, u8, String)>,
     /// (id, title)
     modules: Vec<(Uuid, String)>,
     f: AssessmentForm,
@@ -943,6 +980,7 @@ async fn assessment_list(
                     a.state.as_str(),
                     a.rules.blueprint.total_items(),
                     a.rules.cut_score_percent,
+                    state_label(a.state),
                 )
             })
             .collect(),
@@ -1004,7 +1042,7 @@ async fn publish(
         Ok(_) => see_other(&format!("/assessments/{id}")),
         Err(AppError::Invalid(i)) => message(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Not published",
+            &t("assess-not-published-heading").to_string(),
             format!("{i}."),
         ),
         Err(e) => error_page(e),
