@@ -53,7 +53,7 @@ backend_tests! {
         assert!(app.user_by_email(&format!("w{}@acme.example", n - 1)).await.unwrap().is_some());
         // One audit event per chunk, each naming the job.
         let (audit, _) = app.audit_log(&Principal::system(), "acme", 0, 1000).await.unwrap();
-        let chunks = audit.iter().filter(|a| a.action == "workers.import").count();
+        let chunks = audit.iter().filter(|a| a.entry.action == "workers.import").count();
         assert_eq!(chunks, 3);
 
         assert_eq!(app.my_jobs(&manager).await.unwrap().len(), 1);
