@@ -2,7 +2,8 @@
 //! independent verifier accepts, shown in the catalog and on the module page, until it is
 //! withdrawn; a conflict of interest refused as problem+json; each persona's pages.
 
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use cairn_app::orgs::{NewMember, NewOrg};
 use cairn_core::{OrgKind, Principal, Role};
 use cairn_store::backend_tests;
@@ -224,6 +225,34 @@ fn non_schema_errors(output: &str) -> Vec<String> {
         .collect()
 }
 
+/// A page (or, with `form`, a form posted from one) as `who`'s browser asks for it in `lang`.
+async fn in_language(
+    h: &Harness,
+    who: &Person,
+    path: &str,
+    lang: &str,
+    form: Option<&str>,
+) -> (StatusCode, String) {
+    let req = match form {
+        None => Request::get(path),
+        Some(_) => {
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        }
+    };
+    let body = form
+        .map(|f| format!("csrf={}&{f}", form_encode(&who.csrf)))
+        .unwrap_or_default();
+    let res = h
+        .send(
+            req.header(header::COOKIE, &who.cookie)
+                .header(header::ACCEPT_LANGUAGE, lang)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    (res.status(), body_text(res).await)
+}
+
 backend_tests! {
     async fn an_accredited_module_is_endorsed_verifiably_over_http_until_withdrawn(db: TestDb) {
         let h = Harness::new(db);
@@ -414,5 +443,76 @@ backend_tests! {
         // The reviewer cannot reach the accreditor's queue either.
         let status = c.reviewer.page(&h, "/orgs/council/accreditation").await.status();
         assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
+    async fn the_accreditation_pages_and_the_registry_read_in_french(db: TestDb) {
+        let h = Harness::new(db);
+        let c = cast(&h).await;
+        let (standard, criteria) = adopt(&h, &c).await;
+        let module = module(&h, &c, "Hygiène des mains").await;
+        let submission = submit(&h, &c, &module, &standard).await;
+        let submission_page = format!("/accreditation/submissions/{submission}");
+
+        // The accreditor's queue: headings from the templates, the state from the page code.
+        let (status, queue) = in_language(&h, &c.admin, "/orgs/council/accreditation", "fr-FR,fr;q=0.9", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(queue.contains("<html lang=\"fr\">"), "{queue}");
+        assert!(queue.contains(&format!("Accréditation chez {ACCREDITOR_NAME}")) && queue.contains("Dossiers en cours"), "{queue}");
+        assert!(queue.contains("Organisme de formation") && queue.contains("en attente d’évaluateurs"), "{queue}");
+
+        // The same pages in English, for the check that no message id shows below.
+        let (_, english) = in_language(&h, &c.admin, "/orgs/council/accreditation", "en", None).await;
+        assert!(english.contains("<html lang=\"en\">") && english.contains("Open submissions") && english.contains("waiting for reviewers"), "{english}");
+        let (_, english_page) = in_language(&h, &c.admin, &submission_page, "en", None).await;
+        assert!(english_page.contains("Assign a reviewer"), "{english_page}");
+
+        // The submission page offers its forms in French, and a refusal made by the page code
+        // comes back in French too.
+        let (_, page) = in_language(&h, &c.admin, &submission_page, "fr", None).await;
+        assert!(page.contains("Accréditation de Hygiène des mains") && page.contains("Désigner un évaluateur"), "{page}");
+        let (status, refused) = in_language(&h, &c.admin, &format!("{submission_page}/reviewers"), "fr", Some("user_id=")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.contains("Choisissez un évaluateur dans la liste.") && refused.contains("<html lang=\"fr\">"), "{refused}");
+
+        // The provider's page, with its form's module labels built in the page code.
+        let (_, provider) = in_language(&h, &c.author, "/orgs/academy/submissions", "fr", None).await;
+        assert!(provider.contains("Dossiers d’accréditation de Academy of Care") && provider.contains("Hygiène des mains (version 1)"), "{provider}");
+        assert!(provider.contains("Déposer pour accréditation"), "{provider}");
+
+        // Reviewed and decided over the API; the decision's outcome, standing and versions are
+        // words the page code chooses.
+        let res = c.admin.api(&h, Method::POST, &format!("/api/v1/submissions/{submission}/reviewers"), Some(json!({"user_id": c.reviewer_id}))).await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT, "{}", body_text(res).await);
+        let (_, review_form) = in_language(&h, &c.reviewer, &submission_page, "fr", None).await;
+        assert!(review_form.contains("Votre évaluation selon") && review_form.contains("Accrédité sous conditions"), "{review_form}");
+        let scores: Vec<Value> = criteria.iter().map(|cr| json!({"criterion": cr["key"], "score": 3, "comment": ""})).collect();
+        let res = c.reviewer.api(&h, Method::POST, &format!("/api/v1/submissions/{submission}/review"),
+            Some(json!({"scores": scores, "comment": "Solide.", "recommendation": "accredited"}))).await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT, "{}", body_text(res).await);
+        let (_, summary) = in_language(&h, &c.admin, &submission_page, "fr", None).await;
+        assert!(summary.contains("Synthèse de 1 évaluation<") && summary.contains("Recommande : <strong>Accrédité</strong>"), "{summary}");
+        assert!(summary.contains("Enregistrer la décision"), "{summary}");
+        let valid_until = format!("{}-12-31", h.app.now().year() + 3);
+        let res = c.admin.api(&h, Method::POST, &format!("/api/v1/submissions/{submission}/decision"),
+            Some(json!({"outcome": "accredited", "rationale": "Tous les critères sont satisfaits.", "valid_until": valid_until}))).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", body_text(res).await);
+        let decision = body_json(res).await["id"].as_str().unwrap().to_owned();
+        let (_, decided) = in_language(&h, &c.author, &format!("/accreditation/decisions/{decision}"), "fr", None).await;
+        assert!(decided.contains("Accrédité : Hygiène des mains") && decided.contains("Statut : En vigueur"), "{decided}");
+        assert!(decided.contains("Version 1 : évaluée le") && decided.contains("Vérifier l’approbation"), "{decided}");
+
+        // The registry, for anyone.
+        let registry = body_text(h.send(Request::get("/registry").header(header::ACCEPT_LANGUAGE, "fr").body(Body::empty()).unwrap()).await).await;
+        assert!(registry.contains("<html lang=\"fr\">") && registry.contains("Organismes accréditeurs et émetteurs reconnus"), "{registry}");
+        assert!(registry.contains("Entrées reconnues : 0") && registry.contains("Le registre est vide"), "{registry}");
+
+        // A missing message would show its id: none of this area's ids reach a page, in
+        // either language.
+        for html in [&queue, &page, &refused, &provider, &review_form, &summary, &decided, &english, &english_page] {
+            for id in ["accr-", "accr-queue-open", "accr-state-submitted", "accr-submission-assign-legend"] {
+                assert!(!html.contains(id), "{id} leaked: {html}");
+            }
+        }
+        assert!(!registry.contains("registry-") && !registry.contains("trust-"), "{registry}");
     }
 }
