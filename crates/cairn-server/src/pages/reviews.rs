@@ -24,6 +24,7 @@ use uuid::Uuid;
 use super::{SignedInForm, Who, error_page, message, see_other, who};
 use crate::AppState;
 use crate::auth::{MaybeSession, SignedIn};
+use crate::i18n::t;
 
 /// Room for the files plus the form's text fields.
 const UPLOAD_BODY_MAX: usize = rv::FILES_TOTAL_BYTES_MAX + 1024 * 1024;
@@ -78,14 +79,15 @@ fn when(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-fn stage_words(s: cairn_core::review::ReviewStage) -> &'static str {
+fn stage_words(s: cairn_core::review::ReviewStage) -> String {
     use cairn_core::review::ReviewStage::*;
-    match s {
-        FirstMarking => "first marking",
-        SecondMarking => "second marking",
-        Adjudication => "adjudication",
-        Appeal => "appeal review",
-    }
+    t(match s {
+        FirstMarking => "review-stage-first",
+        SecondMarking => "review-stage-second",
+        Adjudication => "review-stage-adjudication",
+        Appeal => "review-stage-appeal",
+    })
+    .to_string()
 }
 
 // --- Learner: my evidence ---------------------------------------------------------------------
@@ -200,11 +202,14 @@ async fn rubric_summary(
     let towards = Uuid::parse_str(achievement.trim()).ok().and_then(|a| {
         r.achievements.iter().find(|x| x.id == a).map(|x| {
             let how = if x.review_policy.double_marking {
-                "two assessors mark it independently, and an adjudicator decides if they disagree"
+                t("evidence-how-double")
             } else {
-                "one assessor marks it"
+                t("evidence-how-single")
             };
-            format!("{}: {how}", x.name)
+            t("evidence-towards-how")
+                .with("achievement", &x.name)
+                .with("how", how)
+                .to_string()
         })
     });
     Some(RubricSummary {
@@ -242,7 +247,8 @@ fn optional_uuid(field: &'static str, v: &str) -> Result<Option<Uuid>, AppError>
         return Ok(None);
     }
     Uuid::parse_str(v).map(Some).map_err(|_| {
-        cairn_core::validate::Invalid::new(field, format!("'{v}' is not an id")).into()
+        cairn_core::validate::Invalid::new(field, t("evidence-error-not-an-id").with("value", v))
+            .into()
     })
 }
 
@@ -266,12 +272,13 @@ async fn new_submit(
             Ok(None) => break,
             Err(e) => {
                 read_error = Some(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!(
-                        "The files are too large together; attach at most {} MiB in all.",
-                        rv::FILES_TOTAL_BYTES_MAX / (1024 * 1024)
-                    )
+                    t("evidence-error-files-too-large")
+                        .with("max", rv::FILES_TOTAL_BYTES_MAX / (1024 * 1024))
+                        .to_string()
                 } else {
-                    format!("The form could not be read: {e}.")
+                    t("evidence-error-form-unreadable")
+                        .with("reason", e)
+                        .to_string()
                 });
                 break;
             }
@@ -289,7 +296,12 @@ async fn new_submit(
                     bytes: bytes.to_vec(),
                 }),
                 Err(e) => {
-                    read_error = Some(format!("The file '{file_name}' could not be read: {e}."));
+                    read_error = Some(
+                        t("evidence-error-file-unreadable")
+                            .with("file", &file_name)
+                            .with("reason", e)
+                            .to_string(),
+                    );
                     break;
                 }
             }
@@ -309,8 +321,8 @@ async fn new_submit(
     if !cairn_app::security::constant_time_eq(session.csrf_token.as_bytes(), csrf.as_bytes()) {
         return message(
             StatusCode::FORBIDDEN,
-            "Form refused",
-            "This form did not come from a Cairn page, or it has expired. Go back, reload the page and try again.",
+            &t("evidence-form-refused-heading").to_string(),
+            t("evidence-form-refused"),
         );
     }
     let rubric = rubric_summary(&s, &session, &f.rubric, &f.achievement).await;
@@ -335,7 +347,7 @@ async fn new_submit(
         let r = r.ok_or_else(|| {
             AppError::from(cairn_core::validate::Invalid::new(
                 "rubric_id",
-                "choose the rubric your evidence is for (open this form from the rubric's link)",
+                t("evidence-error-no-rubric"),
             ))
         })?;
         Ok((r, optional_uuid("achievement_id", &f.achievement)?))
@@ -366,7 +378,7 @@ async fn new_submit(
 // --- Evidence page ----------------------------------------------------------------------------
 
 struct ReviewLine {
-    stage: &'static str,
+    stage: String,
     assessor: String,
     state: String,
     score: String,
@@ -390,19 +402,22 @@ fn review_lines(e: &EvidenceView) -> Vec<ReviewLine> {
             stage: stage_words(r.stage),
             assessor: r.assessor_name.clone(),
             state: match r.submitted_at {
-                Some(t) => format!("submitted {}", when(t)),
-                None => format!("assigned {}", when(r.assigned_at)),
-            },
+                Some(at) => t("evidence-review-submitted").with("when", when(at)),
+                None => t("evidence-review-assigned").with("when", when(r.assigned_at)),
+            }
+            .to_string(),
             score: r
                 .score
                 .as_ref()
                 .map(|s| {
-                    format!(
-                        "{} of {} points, {}",
-                        s.total,
-                        s.max,
-                        if s.passed { "passed" } else { "not passed" }
-                    )
+                    t(if s.passed {
+                        "evidence-review-score-passed"
+                    } else {
+                        "evidence-review-score-failed"
+                    })
+                    .with("total", s.total)
+                    .with("max", s.max)
+                    .to_string()
                 })
                 .unwrap_or_default(),
             comments: r
@@ -487,7 +502,7 @@ async fn download(
 
 struct QueueLine {
     review_id: Uuid,
-    stage: &'static str,
+    stage: String,
     title: String,
     learner: String,
     rubric: String,
@@ -496,7 +511,7 @@ struct QueueLine {
 
 struct ClaimLine {
     evidence_id: Uuid,
-    stage: &'static str,
+    stage: String,
     title: String,
     learner: String,
     rubric: String,
@@ -599,7 +614,7 @@ struct CriterionRow {
 struct ReviewPage {
     who: Who,
     review_id: Uuid,
-    stage: &'static str,
+    stage: String,
     submitted: bool,
     score: String,
     e: EvidenceView,
@@ -619,11 +634,11 @@ async fn render_review(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let t = match s.app.review_task(&session.principal, id).await {
+    let task = match s.app.review_task(&session.principal, id).await {
         Ok(t) => t,
         Err(e) => return error_page(e),
     };
-    let own: HashMap<Uuid, (usize, String)> = t
+    let own: HashMap<Uuid, (usize, String)> = task
         .review
         .marks
         .iter()
@@ -635,14 +650,14 @@ async fn render_review(
             )
         })
         .collect();
-    let width = t
+    let width = task
         .rubric
         .criteria
         .iter()
         .map(|c| c.levels.len())
         .max()
         .unwrap_or(0);
-    let criteria = t
+    let criteria = task
         .rubric
         .criteria
         .iter()
@@ -659,7 +674,7 @@ async fn render_review(
                 min_level: c
                     .min_level
                     .and_then(|m| c.levels.get(m))
-                    .map(|l| format!("at least \"{}\" is required", l.title))
+                    .map(|l| t("review-min-level").with("level", &l.title).to_string())
                     .unwrap_or_default(),
                 levels: c
                     .levels
@@ -685,19 +700,24 @@ async fn render_review(
         status,
         ReviewPage {
             who: who(session),
-            review_id: t.review.id,
-            stage: stage_words(t.review.stage),
-            submitted: t.review.submitted_at.is_some(),
-            score: t
+            review_id: task.review.id,
+            stage: stage_words(task.review.stage),
+            submitted: task.review.submitted_at.is_some(),
+            score: task
                 .review
                 .score
                 .as_ref()
-                .map(|s| format!("{} of {} points", s.total, s.max))
+                .map(|s| {
+                    t("review-score")
+                        .with("total", s.total)
+                        .with("max", s.max)
+                        .to_string()
+                })
                 .unwrap_or_default(),
-            rubric_title: t.rubric.title.clone(),
-            pass_mark: t.rubric.pass_mark,
-            max_points: t.rubric.max_points(),
-            e: t.evidence,
+            rubric_title: task.rubric.title.clone(),
+            pass_mark: task.rubric.pass_mark,
+            max_points: task.rubric.max_points(),
+            e: task.evidence,
             criteria,
             width,
             error,
@@ -720,13 +740,13 @@ async fn review_submit(
     form: SignedInForm<HashMap<String, String>>,
 ) -> Response {
     let SignedInForm { session, form } = form;
-    let t = match s.app.review_task(&session.principal, id).await {
+    let task = match s.app.review_task(&session.principal, id).await {
         Ok(t) => t,
         Err(e) => return error_page(e),
     };
     let mut marks = Vec::new();
     let mut missing = Vec::new();
-    for (i, c) in t.rubric.criteria.iter().enumerate() {
+    for (i, c) in task.rubric.criteria.iter().enumerate() {
         match form
             .get(&format!("level_{}", c.id))
             .and_then(|v| v.parse::<usize>().ok())
@@ -739,14 +759,18 @@ async fn review_submit(
                     .map(|s| s.trim().to_owned())
                     .filter(|s| !s.is_empty()),
             }),
-            None => missing.push(format!("{} \"{}\"", i + 1, c.title)),
+            None => missing.push(
+                t("review-missing-criterion")
+                    .with("number", i + 1)
+                    .with("criterion", &c.title)
+                    .to_string(),
+            ),
         }
     }
     if !missing.is_empty() {
-        let msg = format!(
-            "Choose a level for every criterion; not yet chosen: {}.",
-            missing.join(", ")
-        );
+        let msg = t("review-error-levels-missing")
+            .with("missing", missing.join(", "))
+            .to_string();
         return render_review(
             &s,
             &session,
@@ -883,16 +907,20 @@ fn rubric_from_form(form: &HashMap<String, String>) -> Result<NewRubric, String>
         for (i, line) in lines.lines().filter(|l| !l.trim().is_empty()).enumerate() {
             let parts: Vec<&str> = line.split('|').map(str::trim).collect();
             let [lt, descriptor, points] = parts.as_slice() else {
-                return Err(format!(
-                    "Criterion {n} \"{title}\", level line {}: write it as \"title | descriptor | points\".",
-                    i + 1
-                ));
+                return Err(t("rubric-error-level-format")
+                    .with("number", n)
+                    .with("criterion", title)
+                    .with("line", i + 1)
+                    .with("format", t("rubric-level-format"))
+                    .to_string());
             };
             let points = points.parse::<u32>().map_err(|_| {
-                format!(
-                    "Criterion {n} \"{title}\", level line {}: '{points}' is not a whole number of points.",
-                    i + 1
-                )
+                t("rubric-error-level-points")
+                    .with("number", n)
+                    .with("criterion", title)
+                    .with("line", i + 1)
+                    .with("value", points)
+                    .to_string()
             })?;
             levels.push(RubricLevel {
                 title: (*lt).to_owned(),
@@ -907,9 +935,16 @@ fn rubric_from_form(form: &HashMap<String, String>) -> Result<NewRubric, String>
         let min_level = if min.is_empty() {
             None
         } else {
-            let m = min.parse::<usize>().ok().filter(|m| *m >= 1).ok_or_else(|| {
-                format!("Criterion {n} \"{title}\": the minimum level is a level number from 1, or empty.")
-            })?;
+            let m = min
+                .parse::<usize>()
+                .ok()
+                .filter(|m| *m >= 1)
+                .ok_or_else(|| {
+                    t("rubric-error-min-level")
+                        .with("number", n)
+                        .with("criterion", title)
+                        .to_string()
+                })?;
             Some(m - 1)
         };
         criteria.push(NewCriterion {
@@ -921,7 +956,7 @@ fn rubric_from_form(form: &HashMap<String, String>) -> Result<NewRubric, String>
     let pass = form.get("pass_mark").map(|s| s.trim()).unwrap_or("");
     let pass_mark = pass
         .parse::<u32>()
-        .map_err(|_| format!("The pass mark '{pass}' is not a whole number of points."))?;
+        .map_err(|_| t("rubric-error-pass-mark").with("value", pass).to_string())?;
     Ok(NewRubric {
         title: form.get("title").cloned().unwrap_or_default(),
         criteria,
@@ -999,7 +1034,11 @@ fn stat_line(name: String, a: &cairn_core::review::Agreement) -> StatLine {
             .unwrap_or_else(|| "—".into()),
         difference: a
             .mean_absolute_difference
-            .map(|v| format!("{v:.1} points in 100"))
+            .map(|v| {
+                t("review-stats-points-in-100")
+                    .with("points", format!("{v:.1}"))
+                    .to_string()
+            })
             .unwrap_or_else(|| "—".into()),
     }
 }
@@ -1019,7 +1058,7 @@ async fn stats_page(
             org_slug: org.slug,
             org_name: org.name,
             double_marked: st.double_marked,
-            overall: stat_line("All assessors".into(), &st.overall),
+            overall: stat_line(t("review-stats-all-assessors").to_string(), &st.overall),
             lines: st
                 .by_assessor
                 .iter()
