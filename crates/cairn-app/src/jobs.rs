@@ -686,6 +686,22 @@ fn read_addresses(bytes: &[u8], problems: &mut Vec<RowProblem>) -> Vec<(u64, Str
         return Vec::new();
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The reader's line count skips blank lines; rows are numbered as an editor shows
+    // them, from where each record's text starts (after any blank lines before it).
+    let raw = text.as_bytes();
+    let newlines: Vec<usize> = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_at = |byte: u64| {
+        let mut b = usize::try_from(byte).unwrap_or(raw.len()).min(raw.len());
+        while raw.get(b).is_some_and(|c| *c == b'\n' || *c == b'\r') {
+            b += 1;
+        }
+        newlines.partition_point(|&n| n < b) as u64 + 1
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -697,12 +713,12 @@ fn read_addresses(bytes: &[u8], problems: &mut Vec<RowProblem>) -> Vec<(u64, Str
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let row = e.position().map_or(1, |p| p.line());
+                let row = e.position().map_or(1, |p| line_at(p.byte()));
                 problems.push(problem(row, format!("cannot be read as CSV: {e}")));
                 continue;
             }
         };
-        let row = record.position().map_or(0, |p| p.line());
+        let row = record.position().map_or(0, |p| line_at(p.byte()));
         if first {
             first = false;
             column = record.iter().position(|c| {
