@@ -208,3 +208,5 @@ notifications-unread-badge = Unread
 notifications-open = Open
 notifications-mark-read = Mark read
 certificate-named-for-holder = Your name is printed because you are signed in as the holder; the credential itself identifies you only by a private, hashed e-mail address, and a verifier sees that.
+home-link-achievements = Achievements: badges and what earns them
+home-link-signing-keys = Signing keys and the issuer identity

@@ -204,3 +204,5 @@ notifications-unread-badge = Non lue
 notifications-open = Ouvrir
 notifications-mark-read = Marquer comme lue
 certificate-named-for-holder = Votre nom est imprimé parce que vous êtes connecté en tant que titulaire ; la certification elle-même ne vous identifie que par une adresse e-mail privée et hachée, et c’est ce que voit un vérificateur.
+home-link-achievements = Réalisations : badges et conditions d’obtention
+home-link-signing-keys = Clés de signature et identité de l’émetteur

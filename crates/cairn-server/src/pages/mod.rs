@@ -22,6 +22,7 @@ mod assignments;
 mod awards;
 mod catalog;
 mod credentials;
+mod issuing;
 mod jobs;
 mod notifications;
 mod registry;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accreditation::routes())
         .merge(registry::routes())
         .merge(jobs::routes())
+        .merge(issuing::routes())
 }
 
 /// A form posted by a signed-in person from one of Cairn's own pages: the session, and
@@ -381,6 +383,8 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, String)> {
             if org.is(OrgKind::Issuer) {
                 links.push((at("/awards"), "home-link-awards-and-their-signing"));
                 links.push((at("/stacks"), "home-link-stacked-credentials-and-their"));
+                links.push((at("/achievements"), "home-link-achievements"));
+                links.push((at("/keys"), "home-link-signing-keys"));
             }
             if org.is(OrgKind::Provider) {
                 links.push((at("/modules"), "home-link-modules"));
