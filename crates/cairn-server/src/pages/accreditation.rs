@@ -1167,3 +1167,80 @@ async fn provider_submit(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The sources of the accreditation and registry pages, where their message ids are named.
+    const SOURCES: &[(&str, &str)] = &[
+        ("accreditation.rs", include_str!("accreditation.rs")),
+        ("registry.rs", include_str!("registry.rs")),
+        (
+            "accreditation_queue.html",
+            include_str!("../../templates/accreditation_queue.html"),
+        ),
+        (
+            "accreditation_standards.html",
+            include_str!("../../templates/accreditation_standards.html"),
+        ),
+        (
+            "accreditation_standard.html",
+            include_str!("../../templates/accreditation_standard.html"),
+        ),
+        (
+            "accreditation_submission.html",
+            include_str!("../../templates/accreditation_submission.html"),
+        ),
+        (
+            "accreditation_reviews.html",
+            include_str!("../../templates/accreditation_reviews.html"),
+        ),
+        (
+            "accreditation_decision.html",
+            include_str!("../../templates/accreditation_decision.html"),
+        ),
+        (
+            "accreditation_submissions.html",
+            include_str!("../../templates/accreditation_submissions.html"),
+        ),
+        (
+            "registry.html",
+            include_str!("../../templates/registry.html"),
+        ),
+        (
+            "trust_findings.html",
+            include_str!("../../templates/trust_findings.html"),
+        ),
+    ];
+
+    /// Quoted words that look like this area's message ids. Every piece between two quotes
+    /// is tried, not only string literals, so an escaped quote cannot hide the ids after it.
+    fn ids(text: &str) -> Vec<&str> {
+        text.split('"')
+            .filter(|s| {
+                ["accr-", "registry-", "trust-"]
+                    .iter()
+                    .any(|p| s.starts_with(p) && s.len() > p.len())
+                    && !s.ends_with('-')
+                    && s.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            })
+            .collect()
+    }
+
+    // A page shows an unknown id as itself, which only a visit to that page in that state
+    // would catch; every id named in the sources must be in the catalog.
+    #[test]
+    fn every_message_id_the_pages_name_is_in_the_catalog() {
+        let mut named = 0;
+        for (file, text) in SOURCES {
+            for id in ids(text) {
+                named += 1;
+                assert!(crate::i18n::is_defined(id), "{file} names `{id}`");
+            }
+        }
+        assert!(
+            named > 200,
+            "only {named} ids found: is the scan still right?"
+        );
+    }
+}
