@@ -87,6 +87,21 @@ async fn get_with(h: &Harness, path: &str, cookies: &str) -> Response<Body> {
     .await
 }
 
+/// A page as a browser asking for `lang` gets it.
+async fn get_in(h: &Harness, path: &str, cookies: &str, lang: &str) -> String {
+    let res = h
+        .send(
+            Request::get(path)
+                .header(header::COOKIE, cookies)
+                .header(header::ACCEPT_LANGUAGE, lang)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "{path} in {lang}");
+    body_text(res).await
+}
+
 /// Sign in through the form; returns the cookies to continue with.
 async fn sign_in(h: &Harness, email: &str) -> String {
     let page = h.get("/signin", None).await;
@@ -273,5 +288,46 @@ backend_tests! {
         assert!(view.contains("ICD.1") && view.contains("target level 3"), "the published version keeps its alignment: {view}");
         let found = body_text(h.get("/catalog?q=safe+lesson", None).await).await;
         assert!(found.contains("Safe lesson pages"), "{found}");
+    }
+
+    async fn catalog_lessons_and_stacks_speak_french_when_the_browser_asks(db: TestDb) {
+        let h = Harness::new(db);
+        h.app.seed_demo().await.unwrap();
+        // Ids that would show as themselves if a page asked for a word the catalog lacks.
+        let ids = ["catalog-heading", "catalog-count-other", "module-take", "module-lesson-size", "lesson-page-of", "stack-mine-title", "stack-svg-held", "nav-sign-in"];
+        let leaked = |html: &str| ids.iter().filter(|id| html.contains(*id)).map(|id| id.to_string()).collect::<Vec<_>>();
+
+        let en = get_in(&h, "/catalog?q=ICD-11", "", "en-GB").await;
+        assert!(en.contains("<html lang=\"en\">") && en.contains("Module catalog") && en.contains("Sign in</a>"), "{en}");
+        assert!(leaked(&en).is_empty(), "{:?}", leaked(&en));
+
+        let fr = get_in(&h, "/catalog?q=ICD-11", "", "fr-FR,fr;q=0.9,en;q=0.5").await;
+        assert!(fr.contains("<html lang=\"fr\">"), "{fr}");
+        for words in ["Catalogue des modules", "Rechercher des modules", "Tous les organismes", "Accrédités uniquement", "Se connecter</a>"] {
+            assert!(fr.contains(words), "{words} in {fr}");
+        }
+        assert!(!fr.contains("Module catalog") && !fr.contains("Any provider"), "{fr}");
+        assert!(leaked(&fr).is_empty(), "{:?}", leaked(&fr));
+        assert!(fr.contains("ICD-11 foundations"), "module titles are data and stay as written: {fr}");
+
+        let first = fr.split(">ICD-11 foundations").next().unwrap().rsplit("href=\"/modules/").next().unwrap().split('"').next().unwrap().to_owned();
+        let module = get_in(&h, &format!("/modules/{first}"), "", "fr").await;
+        for words in ["Suivre le module", "3 pages et un quiz de 2 questions.", "empreinte du contenu", "Connectez-vous</a> pour suivre la leçon"] {
+            assert!(module.contains(words), "{words} in {module}");
+        }
+        assert!(leaked(&module).is_empty(), "{:?}", leaked(&module));
+
+        let cookies = sign_in(&h, LEARNER).await;
+        let lesson = get_in(&h, &format!("/modules/{first}/learn"), &cookies, "fr").await;
+        assert!(lesson.contains("Page 1 sur 3") && lesson.contains("Page suivante") && lesson.contains("Se déconnecter"), "{lesson}");
+        assert!(leaked(&lesson).is_empty(), "{:?}", leaked(&lesson));
+
+        // The stack pictures are drawn on the server, legend and description included.
+        let stacks = get_in(&h, "/me/stacks", &cookies, "fr").await;
+        assert!(stacks.contains("<html lang=\"fr\">") && stacks.contains("<h1>Vos empilements</h1>"), "{stacks}");
+        assert!(leaked(&stacks).is_empty(), "{:?}", leaked(&stacks));
+        assert!(stacks.contains("<svg") && stacks.contains("Règle"), "{stacks}");
+        assert!(stacks.contains(">Obtenu</text>") || stacks.contains(">Manquant</text>"), "the legend is in French: {stacks}");
+        assert!(!stacks.contains(">Held</text>") && !stacks.contains(">Missing</text>"), "{stacks}");
     }
 }
