@@ -65,6 +65,8 @@ import-paste = Or paste the rows
 import-paste-hint = (used when no file is chosen)
 import-submit = Check and import
 import-too-large = The file is too large; upload at most { $limit } at a time.
+# The largest upload of a CSV file, filled into import-too-large
+import-limit = 1 MiB
 import-rows-read = rows read
 import-new-accounts = new accounts
 import-members-added = members added
@@ -108,6 +110,8 @@ icd-file = Tabulation file
 icd-file-hint = (zip or txt, at most 32 MiB)
 icd-submit = Check and import
 icd-choose-file = Choose the tabulation file to upload.
+# The largest upload of a tabulation, filled into import-too-large
+icd-limit = 32 MiB
 icd-release = release
 icd-chapters = chapters
 icd-blocks = blocks

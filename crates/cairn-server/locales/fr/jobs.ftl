@@ -65,6 +65,8 @@ import-paste = Ou collez les lignes
 import-paste-hint = (utilisées si aucun fichier n’est choisi)
 import-submit = Vérifier et importer
 import-too-large = Le fichier est trop volumineux ; envoyez au plus { $limit } à la fois.
+# La taille maximale d’un fichier CSV, insérée dans import-too-large
+import-limit = 1 Mio
 import-rows-read = lignes lues
 import-new-accounts = nouveaux comptes
 import-members-added = membres ajoutés
@@ -108,6 +110,8 @@ icd-file = Fichier de tabulation
 icd-file-hint = (zip ou txt, 32 Mio au plus)
 icd-submit = Vérifier et importer
 icd-choose-file = Choisissez le fichier de tabulation à envoyer.
+# La taille maximale d’une tabulation, insérée dans import-too-large
+icd-limit = 32 Mio
 icd-release = version
 icd-chapters = chapitres
 icd-blocks = blocs

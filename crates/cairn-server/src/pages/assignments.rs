@@ -492,7 +492,7 @@ async fn import_submit(
     let Some(session) = session else {
         return see_other("/signin");
     };
-    let up = match read_upload(&session, multipart, "1 MiB").await {
+    let up = match read_upload(&session, multipart, &t("import-limit").to_string()).await {
         Ok(u) => u,
         Err(res) => return res,
     };

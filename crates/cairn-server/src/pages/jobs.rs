@@ -473,7 +473,7 @@ async fn bulk_submit(
     let Some(session) = session else {
         return see_other("/signin");
     };
-    let up = match read_upload(&session, multipart, "1 MiB").await {
+    let up = match read_upload(&session, multipart, &t("import-limit").to_string()).await {
         Ok(u) => u,
         Err(res) => return res,
     };
@@ -553,7 +553,7 @@ async fn icd11_submit(
     let Some(session) = session else {
         return see_other("/signin");
     };
-    let up = match read_upload(&session, multipart, "32 MiB").await {
+    let up = match read_upload(&session, multipart, &t("icd-limit").to_string()).await {
         Ok(u) => u,
         Err(res) => return res,
     };

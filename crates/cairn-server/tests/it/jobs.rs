@@ -195,6 +195,25 @@ backend_tests! {
         let res = post_form(&h, &op, "/icd11/import", &[]).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body_text(res).await.contains("Choose the tabulation file to upload."));
+
+        // WHO's zip (several MB, over the general body limit) replaces the release.
+        let Some(path) = cairn_store::testing::shared("data/icd11/simple-tab-icd11-mms.zip") else { return };
+        let zip = std::fs::read(path).unwrap();
+        assert!(zip.len() > cairn_server::MAX_BODY_BYTES);
+        let boundary = "cairnicdboundary5Zr";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n", op.csrf).into_bytes();
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"simple-tab-icd11-mms.zip\"\r\nContent-Type: application/zip\r\n\r\n").as_bytes());
+        body.extend_from_slice(&zip);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let res = h.send(Request::post("/icd11/import").header(header::COOKIE, &op.cookie)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap()).await;
+        let (page, v) = follow(&h, &op, res).await;
+        assert_eq!(v["state"], "succeeded", "{v}");
+        let html = body_text(op.page(&h, &page).await).await;
+        assert!(html.contains("ICD-11 import: simple-tab-icd11-mms.zip") && html.contains("categories: "), "{html}");
+        assert!(h.app.icd11_status().await.unwrap().counts.categories > 10_000);
+        // Someone who is not an operator cannot follow it.
+        assert_eq!(w.manager.page(&h, &page).await.status(), StatusCode::NOT_FOUND);
     }
 
     async fn the_job_pages_read_in_french(db: TestDb) {
