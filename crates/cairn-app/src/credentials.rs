@@ -1079,6 +1079,101 @@ impl App {
     }
 }
 
+/// An issuer's identifier and every key it has signed with, as its admins review them.
+#[derive(Debug, Clone)]
+pub struct IssuerKeys {
+    /// `web` (did:web) or `key` (did:key).
+    pub method: String,
+    /// None only for a did:key issuer that has not signed yet: its key is its name.
+    pub did: Option<String>,
+    /// Newest first; the one without `retired_at` signs now.
+    pub keys: Vec<IssuerKey>,
+    /// Credentials issued so far: the method may change only while none are.
+    pub issued: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct IssuerKey {
+    pub public_multibase: String,
+    /// The id proofs name, `did#key`.
+    pub verification_method: String,
+    pub created_at: OffsetDateTime,
+    pub retired_at: Option<OffsetDateTime>,
+}
+
+// Read-only views for the issuer admin's pages; each checks the same permission as the
+// change it prepares, so a page never shows what its form would refuse.
+impl App {
+    /// The organization's identifier and keys (issuer admins).
+    pub async fn issuer_keys(&self, by: &Principal, slug: &str) -> Result<IssuerKeys> {
+        let org = self.issuer_org(by, slug, Action::KeyManage).await?;
+        let mut r = self.store.reader().await?;
+        let method = r.conn().issuer_did_method(org.id).await?;
+        let mut rows = r.conn().signing_keys(org.id).await?;
+        let issued = r.conn().count_credentials(org.id).await?;
+        rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        let web = if method == "key" {
+            None
+        } else {
+            Some(self.did_web(&org)?)
+        };
+        let did = match &web {
+            Some(d) => Some(d.clone()),
+            None => rows
+                .iter()
+                .find(|k| k.retired_at.is_none())
+                .map(|k| format!("did:key:{}", k.public_multibase)),
+        };
+        let keys = rows
+            .into_iter()
+            .map(|k| IssuerKey {
+                verification_method: match &web {
+                    Some(d) => format!("{d}#{}", k.public_multibase),
+                    None => format!("did:key:{0}#{0}", k.public_multibase),
+                },
+                public_multibase: k.public_multibase,
+                created_at: k.created_at,
+                retired_at: k.retired_at,
+            })
+            .collect();
+        Ok(IssuerKeys {
+            method,
+            did,
+            keys,
+            issued,
+        })
+    }
+
+    /// The organization's achievements, for those who may define them.
+    pub async fn achievements_to_manage(
+        &self,
+        by: &Principal,
+        slug: &str,
+    ) -> Result<Vec<Achievement>> {
+        let org = self.issuer_org(by, slug, Action::AchievementManage).await?;
+        let mut r = self.store.reader().await?;
+        Ok(r.conn().achievements_of_org(org.id).await?)
+    }
+
+    /// One of the organization's credentials, for those who may change its status.
+    pub async fn credential_to_manage(
+        &self,
+        by: &Principal,
+        slug: &str,
+        id: Uuid,
+    ) -> Result<CredentialRecord> {
+        let org = self
+            .issuer_org(by, slug, Action::CredentialStatusChange)
+            .await?;
+        let mut r = self.store.reader().await?;
+        r.conn()
+            .credential(id)
+            .await?
+            .filter(|c| c.org_id == org.id)
+            .ok_or_else(|| AppError::NotFound("credential".into()))
+    }
+}
+
 /// Text a credential may hold and still be checked on the request's own thread: several
 /// times an ordinary badge, far below the verifier's limits.
 const INLINE_CHECK_BYTES: usize = 16 * 1024;
