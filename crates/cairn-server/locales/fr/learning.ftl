@@ -313,8 +313,8 @@ award-state-failed = échec de la signature
 award-former-user = un ancien utilisateur
 
 # Comment une certification a été obtenue
-award-chain-title = Comment { $name } a été obtenu
-award-chain-heading = Comment « { $name } » a été obtenu
+award-chain-title = Obtention de { $name }
+award-chain-heading = Obtention de « { $name } »
 award-chain-see = Voir la certification et la vérifier
 award-chain-why = Pourquoi elle a été délivrée
 award-chain-by-hand = Cette certification a été délivrée manuellement par son émetteur, et non par une règle de certification.
