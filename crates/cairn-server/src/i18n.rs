@@ -69,6 +69,11 @@ const SOURCES: &[(Lang, &str, &str)] = &[
         "learning",
         include_str!("../locales/en/learning.ftl"),
     ),
+    (
+        Lang::En,
+        "issuing",
+        include_str!("../locales/en/issuing.ftl"),
+    ),
     (Lang::Fr, "core", include_str!("../locales/fr/core.ftl")),
     (
         Lang::Fr,
@@ -90,6 +95,11 @@ const SOURCES: &[(Lang, &str, &str)] = &[
         Lang::Fr,
         "learning",
         include_str!("../locales/fr/learning.ftl"),
+    ),
+    (
+        Lang::Fr,
+        "issuing",
+        include_str!("../locales/fr/issuing.ftl"),
     ),
 ];
 
