@@ -60,6 +60,8 @@ wf-heat-table-caption = Workers who meet each requirement, by team
 wf-cell-no-workers = no workers
 wf-cell-count = { $met } of { $total } ({ $share })
 wf-cell-count-partly = { $met } of { $total } ({ $share }), { $partly } partly
+wf-req-label-code = { $code } { $name } (level { $level })
+wf-req-label = { $name } (level { $level })
 wf-req-code-level = { $code } (level { $level }) { $name }
 wf-req-level = Level { $level }: { $name }
 

@@ -32,7 +32,7 @@ wf-duration-h = { $h } h
 wf-duration-h-min = { $h } h { $m } min
 wf-ready-now = prêt dès maintenant
 wf-ready-about = environ { $time }
-wf-ready-unknown = inconnu : un écart n’a pas de parcours
+wf-ready-unknown = inconnu (un écart n’a pas de parcours)
 
 # Tableau de bord (workforce_dashboard.html)
 wf-dash-intro = Vos équipes, les postes dont vous avez besoin et la façon dont vos professionnels les couvrent. Les chiffres ne comptent que ce que vos professionnels vous laissent voir : les certifications délivrées par { $org } et celles qu’ils ont partagées avec vous.
@@ -60,6 +60,8 @@ wf-heat-table-caption = Professionnels remplissant chaque exigence, par équipe
 wf-cell-no-workers = aucun professionnel
 wf-cell-count = { $met } sur { $total } ({ $share })
 wf-cell-count-partly = { $met } sur { $total } ({ $share }), { $partly } en partie
+wf-req-label-code = { $code } { $name } (niveau { $level })
+wf-req-label = { $name } (niveau { $level })
 wf-req-code-level = { $code } (niveau { $level }) { $name }
 wf-req-level = Niveau { $level } : { $name }
 
@@ -134,7 +136,7 @@ wf-cand-col-why = Pourquoi
 wf-bar-worker-meets = Exigences remplies par { $name }
 
 # Profil et écarts d’un professionnel (workforce_worker.html)
-wf-worker-notice = { $org } voit les certifications qu’elle a délivrées à { $name } et celles que { $name } a choisi de partager avec elle ; rien d’autre.
+wf-worker-notice = { $org } voit les certifications qu’elle a délivrées à { $name } et celles partagées avec elle par { $name } ; rien d’autre.
 wf-worker-against-heading = Comparaison à un poste
 # wf-no-roles, ce lien, puis wf-worker-add-role-after forment une seule phrase.
 wf-worker-add-role = Ajoutez-en un

@@ -172,6 +172,23 @@ fn cell_words(c: &HeatCell) -> String {
     }
 }
 
+/// A requirement on one line: "ICD.2 Assign codes… (level 3)", or "Holds "Coding Basics"".
+/// Built here rather than taken from the application, whose words stay English.
+fn requirement_label(r: &NamedRequirement) -> String {
+    match (&r.code, r.min_level) {
+        (Some(code), Some(level)) => t("wf-req-label-code")
+            .with("code", code)
+            .with("name", &r.name)
+            .with("level", level)
+            .into(),
+        (None, Some(level)) => t("wf-req-label")
+            .with("name", &r.name)
+            .with("level", level)
+            .into(),
+        _ => t("wf-edit-holds").with("name", &r.name).into(),
+    }
+}
+
 /// A requirement as the picture names it: code and level first, so they survive when
 /// a long statement is cut short; the table gives it in full.
 fn picture_label(r: &NamedRequirement) -> String {
@@ -185,7 +202,7 @@ fn picture_label(r: &NamedRequirement) -> String {
             .with("level", level)
             .with("name", &r.name)
             .into(),
-        _ => r.label.clone(),
+        _ => requirement_label(r),
     }
 }
 
@@ -193,7 +210,10 @@ fn picture_label(r: &NamedRequirement) -> String {
 fn heat_table(title: String, views: &[(String, HeatMapView)]) -> HeatTable {
     let columns: Vec<String> = views.iter().map(|(name, _)| name.clone()).collect();
     let first = views.first().map(|(_, v)| v.rows.as_slice()).unwrap_or(&[]);
-    let labels: Vec<String> = first.iter().map(|r| r.requirement.label.clone()).collect();
+    let labels: Vec<String> = first
+        .iter()
+        .map(|r| requirement_label(&r.requirement))
+        .collect();
     let rows: Vec<HeatRow> = labels
         .iter()
         .enumerate()
@@ -512,7 +532,7 @@ async fn build_role(
         description: d.profile.description.clone(),
         version: d.profile.version,
         template: d.template.clone(),
-        requirements: d.requirements.iter().map(|r| r.label.clone()).collect(),
+        requirements: d.requirements.iter().map(requirement_label).collect(),
         versions: d
             .versions
             .iter()
@@ -520,7 +540,7 @@ async fn build_role(
                 version: v.version,
                 name: v.name.clone(),
                 created: day(v.created_at),
-                requirements: v.requirements.iter().map(|r| r.label.clone()).collect(),
+                requirements: v.requirements.iter().map(requirement_label).collect(),
             })
             .collect(),
         workers,
@@ -762,7 +782,7 @@ async fn choice_groups(
         {
             achievements.push(Choice {
                 value: format!("a:{achievement_id}"),
-                label: r.label.clone(),
+                label: requirement_label(r),
             });
         }
     }
@@ -1237,7 +1257,7 @@ async fn build_worker(
                     .requirements
                     .iter()
                     .map(|r| GapLine {
-                        label: r.requirement.label.clone(),
+                        label: requirement_label(&r.requirement),
                         status: status_words(&r.status),
                         class: status_class(&r.status),
                         pathway: r.pathway.as_ref().map(pathway_line),
@@ -1349,7 +1369,7 @@ async fn expiring_page(
             StatusCode::BAD_REQUEST,
             &t("wf-exp-bad-heading").to_string(),
             t("wf-exp-bad")
-                .with("field", &i.field)
+                .with("field", i.field)
                 .with("why", i.message.trim_end_matches('.')),
         ),
         Err(e) => error_page(e),

@@ -678,7 +678,15 @@ fn bars_svg(r: &Radar) -> String {
     let track_x = MARGIN + label_w + 8.0;
     let track_w = LEVEL_W * f64::from(LEVEL_MAX);
     let numbers_x = track_x + track_w + 12.0;
-    let w = (numbers_x + 16.0 * PX_12 + MARGIN).ceil();
+    // Room for the longest "has 2 · needs 3", which other languages write longer.
+    let numbers_units = r
+        .axes
+        .iter()
+        .map(|a| text_units(&a.numbers()))
+        .max()
+        .unwrap_or(0)
+        .max(16);
+    let w = (numbers_x + numbers_units as f64 * PX_12 + MARGIN).ceil();
     let top = MARGIN + 16.0;
     let rows_h = if r.axes.is_empty() {
         BAR_ROW_H
@@ -890,6 +898,23 @@ mod tests {
         assert!(std::ptr::eq(shade(Some(24)), &SHADES[0]));
         assert!(std::ptr::eq(shade(Some(25)), &SHADES[1]));
         assert!(std::ptr::eq(shade(None), &NOBODY));
+    }
+
+    #[test]
+    fn the_ids_built_at_run_time_are_in_the_catalog() {
+        for s in SHADES.iter().chain(std::iter::once(&NOBODY)) {
+            assert!(crate::i18n::is_defined(s.label), "{}", s.label);
+        }
+        for id in ["wf-svg-requirements", "wf-svg-teams", "wf-radar-below"] {
+            for form in ["one", "other"] {
+                assert!(
+                    crate::i18n::is_defined(&format!("{id}-{form}")),
+                    "{id}-{form}"
+                );
+            }
+        }
+        assert_eq!(plural(1, "wf-svg-teams"), "1 team");
+        assert_eq!(plural(3, "wf-svg-teams"), "3 teams");
     }
 
     #[test]

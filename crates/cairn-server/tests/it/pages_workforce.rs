@@ -661,7 +661,8 @@ backend_tests! {
 
         let page = in_french(&w.manager, &h, &worker).await;
         assert!(page.contains("Remplit <strong>1 sur 8</strong> exigences."));
-        assert!(page.contains("Délai pour être prêt : inconnu : un écart n’a pas de parcours."));
+        assert!(page.contains("Délai pour être prêt : inconnu (un écart n’a pas de parcours)."));
+        assert!(page.contains("(niveau 2)") && !page.contains("(level 2)"), "requirements are named in French");
         assert!(page.contains("Parcours : obtenir « Query Writing Badge », environ 25 min de formation."));
         assert!(page.contains(&format!(r#"Module : <a href="/modules/{}">"#, w.module_id)));
         let svgs = pictures(&page);
