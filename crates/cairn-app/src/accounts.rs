@@ -114,7 +114,7 @@ impl App {
         Ok(r.conn().user_by_id(id).await?)
     }
 
-    async fn hash_password(&self, password: String) -> Result<String> {
+    pub(crate) async fn hash_password(&self, password: String) -> Result<String> {
         let cost = self.config.password_cost;
         // Argon2 is deliberately slow; keep it off the async worker threads.
         tokio::task::spawn_blocking(move || hash_password(&password, cost))

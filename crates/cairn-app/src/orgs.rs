@@ -23,6 +23,15 @@ pub struct NewOrg {
     pub kinds: Vec<OrgKind>,
 }
 
+/// Who will run a new organization (see [`App::create_org_with_admin`]).
+#[derive(Debug, Clone, Deserialize)]
+pub struct FirstAdmin {
+    pub email: String,
+    /// For a new account: the person's name and a first password.
+    pub display_name: Option<String>,
+    pub password: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewMember {
     pub email: String,
@@ -52,29 +61,103 @@ pub const MAX_TOKEN_DAYS: u32 = 3650;
 impl App {
     pub async fn create_org(&self, by: &Principal, new: NewOrg) -> Result<Organization> {
         require(by, Action::OrgCreate, None)?;
-        let name = validate::name("name", &new.name)?;
-        let slug = match new.slug {
-            Some(s) => validate::slug(&s)?,
-            None => validate::slugify(&name),
+        let org = new_organization(new)?;
+        let mut tx = self.store.begin().await?;
+        insert_org_audited(&mut tx, by, &org).await?;
+        tx.commit().await?;
+        Ok(org)
+    }
+
+    /// An operator starts an organization from the pages: the organization and its first
+    /// administrator, in one transaction, so no organization is left without anyone able to
+    /// run it. The administrator is an existing account, or a new one made with the name and
+    /// password the operator gives (to hand over; the person can change it).
+    pub async fn create_org_with_admin(
+        &self,
+        by: &Principal,
+        new: NewOrg,
+        admin: FirstAdmin,
+    ) -> Result<Organization> {
+        require(by, Action::OrgCreate, None)?;
+        if new.kinds.is_empty() {
+            return Err(Invalid::new(
+                "kinds",
+                "choose at least one kind: what the organization does on Cairn",
+            )
+            .into());
+        }
+        let org = new_organization(new)?;
+        let email = validate::email(&admin.email)?;
+        let existing = {
+            let mut r = self.store.reader().await?;
+            r.conn().user_id_by_email(&email).await?
         };
-        let mut kinds = new.kinds;
-        kinds.sort();
-        kinds.dedup();
-        let org = Organization {
-            id: Uuid::now_v7(),
-            slug,
-            name,
-            kinds,
-            created_at: now(),
+        let new_user = match existing {
+            Some(_) => None,
+            None => {
+                require(by, Action::UserManage, None)?;
+                let name = admin.display_name.as_deref().unwrap_or_default();
+                if name.trim().is_empty() {
+                    return Err(Invalid::new(
+                        "admin_name",
+                        format!("{email} has no account yet: give the person's name to create one"),
+                    )
+                    .into());
+                }
+                let name = validate::name("admin_name", name)?;
+                let password = admin.password.as_deref().unwrap_or_default();
+                validate::password(password)
+                    .map_err(|e| Invalid::new("admin_password", e.message))?;
+                let hash = self.hash_password(password.to_owned()).await?;
+                let user = User {
+                    id: Uuid::now_v7(),
+                    display_name: name,
+                    emails: vec![Email {
+                        address: email.clone(),
+                        primary: true,
+                    }],
+                    is_operator: false,
+                    created_at: now(),
+                };
+                Some((user, hash))
+            }
         };
         let mut tx = self.store.begin().await?;
-        tx.conn().insert_org(&org).await?;
+        insert_org_audited(&mut tx, by, &org).await?;
+        let user_id = match new_user {
+            Some((user, hash)) => {
+                tx.conn().insert_user(&user, Some(&hash)).await?;
+                let entry = audit_entry(
+                    by,
+                    None,
+                    "user.create",
+                    format!("user:{}", user.id),
+                    json!({"operator": false}),
+                );
+                tx.conn().append_audit(&entry, now()).await?;
+                user.id
+            }
+            // Looked up again inside the transaction: the account may have been made since.
+            None => tx.conn().user_id_by_email(&email).await?.ok_or_else(|| {
+                AppError::Conflict(format!(
+                    "the account of {email} just disappeared: try again"
+                ))
+            })?,
+        };
+        let m = Membership {
+            org_id: org.id,
+            user_id,
+            role: Role::Admin,
+            job_title: None,
+            created_at: now(),
+        };
+        tx.conn().insert_membership(&m).await?;
         let entry = audit_entry(
             by,
             Some(org.id),
-            "org.create",
-            format!("org:{}", org.id),
-            json!({"slug": org.slug, "kinds": org.kinds}),
+            "member.add",
+            format!("user:{user_id}"),
+            json!({"role": m.role}),
         );
         tx.conn().append_audit(&entry, now()).await?;
         tx.commit().await?;
@@ -399,4 +482,39 @@ impl App {
 pub struct AuditCheck {
     pub events: u64,
     pub broken: Option<String>,
+}
+
+fn new_organization(new: NewOrg) -> Result<Organization> {
+    let name = validate::name("name", &new.name)?;
+    let slug = match new.slug.filter(|s| !s.trim().is_empty()) {
+        Some(s) => validate::slug(&s)?,
+        None => validate::slugify(&name),
+    };
+    let mut kinds = new.kinds;
+    kinds.sort();
+    kinds.dedup();
+    Ok(Organization {
+        id: Uuid::now_v7(),
+        slug,
+        name,
+        kinds,
+        created_at: now(),
+    })
+}
+
+async fn insert_org_audited(
+    tx: &mut cairn_store::Tx,
+    by: &Principal,
+    org: &Organization,
+) -> Result<()> {
+    tx.conn().insert_org(org).await?;
+    let entry = audit_entry(
+        by,
+        Some(org.id),
+        "org.create",
+        format!("org:{}", org.id),
+        json!({"slug": org.slug, "kinds": org.kinds}),
+    );
+    tx.conn().append_audit(&entry, now()).await?;
+    Ok(())
 }

@@ -210,3 +210,25 @@ notifications-mark-read = Mark read
 certificate-named-for-holder = Your name is printed because you are signed in as the holder; the credential itself identifies you only by a private, hashed e-mail address, and a verifier sees that.
 home-link-achievements = Achievements: badges and what earns them
 home-link-signing-keys = Signing keys and the issuer identity
+
+# The operator's platform panel and an organization seen by the operator
+home-link-registry = The registry of recognized accreditors and issuers
+home-new-org-heading = Start an organization
+home-new-org-intro = An employer, training provider, accreditor or issuer joins Cairn here, with the person who will run it.
+home-new-org-name = Name
+home-new-org-slug = Short name for addresses (optional)
+home-new-org-slug-hint = Lower-case letters, digits and hyphens, as in /orgs/riverside-health. Made from the name when left empty.
+home-new-org-slug-taken = Another organization already has this short name. Choose another.
+home-new-org-kinds = What it does on Cairn
+home-new-org-kind-employer = Employer: teams, roles, gaps and assignments
+home-new-org-kind-provider = Training provider: modules and assessments
+home-new-org-kind-accreditor = Accreditor: reviews and endorses modules
+home-new-org-kind-issuer = Issuer: signs credentials
+home-new-org-admin = Its first administrator
+home-new-org-admin-hint = An existing account's e-mail address, or a new account's e-mail, name and first password to hand over.
+home-new-org-admin-email = Administrator's e-mail address
+home-new-org-admin-name = Administrator's name (new account)
+home-new-org-admin-password = First password (new account)
+home-new-org-admin-password-hint = At least 10 characters. Give it to the person, who can change it.
+home-new-org-submit = Create the organization
+org-operator-view = You operate this Cairn installation. You see what this organization is; its people and records are for its members and administrators.

@@ -206,3 +206,25 @@ notifications-mark-read = Marquer comme lue
 certificate-named-for-holder = Votre nom est imprimé parce que vous êtes connecté en tant que titulaire ; la certification elle-même ne vous identifie que par une adresse e-mail privée et hachée, et c’est ce que voit un vérificateur.
 home-link-achievements = Réalisations : badges et conditions d’obtention
 home-link-signing-keys = Clés de signature et identité de l’émetteur
+
+# Le panneau de l’exploitant et une organisation vue par l’exploitant
+home-link-registry = Le registre des organismes accréditeurs et émetteurs reconnus
+home-new-org-heading = Créer une organisation
+home-new-org-intro = Un employeur, un organisme de formation, un organisme accréditeur ou un émetteur rejoint Cairn ici, avec la personne qui l’administrera.
+home-new-org-name = Nom
+home-new-org-slug = Nom court pour les adresses (facultatif)
+home-new-org-slug-hint = Lettres minuscules, chiffres et tirets, comme dans /orgs/riverside-health. Tiré du nom s’il est laissé vide.
+home-new-org-slug-taken = Une autre organisation a déjà ce nom court. Choisissez-en un autre.
+home-new-org-kinds = Son activité sur Cairn
+home-new-org-kind-employer = Employeur : équipes, postes, écarts et formations assignées
+home-new-org-kind-provider = Organisme de formation : modules et évaluations
+home-new-org-kind-accreditor = Organisme accréditeur : examine et reconnaît des modules
+home-new-org-kind-issuer = Émetteur : signe des certifications
+home-new-org-admin = Son premier administrateur
+home-new-org-admin-hint = L’adresse e-mail d’un compte existant, ou l’adresse, le nom et un premier mot de passe pour un nouveau compte, à lui transmettre.
+home-new-org-admin-email = Adresse e-mail de l’administrateur
+home-new-org-admin-name = Nom de l’administrateur (nouveau compte)
+home-new-org-admin-password = Premier mot de passe (nouveau compte)
+home-new-org-admin-password-hint = Au moins 10 caractères. Transmettez-le à la personne, qui pourra le changer.
+home-new-org-submit = Créer l’organisation
+org-operator-view = Vous exploitez cette installation de Cairn. Vous voyez ce qu’est cette organisation ; ses membres et ses données sont réservés à ses membres et administrateurs.

@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/signin", get(signin_form).post(signin))
         .route("/signout", post(signout))
         .route("/language", get(choose_language))
+        .route("/orgs", post(create_org))
         .route("/orgs/{slug}", get(org_page))
         .merge(credentials::routes())
         .merge(catalog::routes())
@@ -425,6 +426,110 @@ struct HomePage {
     all_orgs: Vec<(String, String, String)>,
     /// The person's own credentials: (id, name, state)
     wallet: Vec<(String, String, String)>,
+    /// The operator's form to start an organization, as last posted.
+    new_org: NewOrgForm,
+}
+
+/// The operator's "start an organization" form: what was typed, and the one problem found.
+#[derive(Default, Deserialize)]
+struct NewOrgForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    slug: String,
+    kind_employer: Option<String>,
+    kind_provider: Option<String>,
+    kind_accreditor: Option<String>,
+    kind_issuer: Option<String>,
+    #[serde(default)]
+    admin_email: String,
+    #[serde(default)]
+    admin_name: String,
+    #[serde(default)]
+    admin_password: String,
+    /// (field, message): where the form went wrong.
+    #[serde(skip)]
+    error: Option<(String, String)>,
+}
+
+impl NewOrgForm {
+    /// The problem with `field`, if that is where the form went wrong.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// The form's problem when it concerns no one field.
+    fn general_error(&self) -> Option<&str> {
+        const FIELDS: [&str; 6] = [
+            "name",
+            "slug",
+            "kinds",
+            "admin_email",
+            "admin_name",
+            "admin_password",
+        ];
+        self.error
+            .as_ref()
+            .filter(|(f, _)| !FIELDS.contains(&f.as_str()))
+            .map(|(_, m)| m.as_str())
+    }
+
+    fn kinds(&self) -> Vec<OrgKind> {
+        [
+            (&self.kind_employer, OrgKind::Employer),
+            (&self.kind_provider, OrgKind::Provider),
+            (&self.kind_accreditor, OrgKind::Accreditor),
+            (&self.kind_issuer, OrgKind::Issuer),
+        ]
+        .into_iter()
+        .filter(|(on, _)| on.is_some())
+        .map(|(_, k)| k)
+        .collect()
+    }
+}
+
+/// The operator starts an organization with its first administrator; a problem shows on
+/// the home page beside the field it concerns, with what was typed kept.
+async fn create_org(
+    State(s): State<AppState>,
+    SignedInForm { session, form }: SignedInForm<NewOrgForm>,
+) -> Response {
+    let new = cairn_app::orgs::NewOrg {
+        slug: Some(form.slug.trim().to_owned()).filter(|x| !x.is_empty()),
+        name: form.name.clone(),
+        kinds: form.kinds(),
+    };
+    let admin = cairn_app::orgs::FirstAdmin {
+        email: form.admin_email.clone(),
+        display_name: Some(form.admin_name.clone()),
+        password: Some(form.admin_password.clone()),
+    };
+    let error = match s
+        .app
+        .create_org_with_admin(&session.principal, new, admin)
+        .await
+    {
+        Ok(org) => return see_other(&format!("/orgs/{}", org.slug)),
+        Err(AppError::Invalid(inv)) => (inv.field.to_owned(), inv.message),
+        Err(AppError::Conflict(msg)) if msg.contains("slug") => {
+            ("slug".to_owned(), t("home-new-org-slug-taken").to_string())
+        }
+        Err(AppError::Conflict(msg)) => ("form".to_owned(), msg),
+        Err(e) => return error_page(e),
+    };
+    let mut form = form;
+    form.admin_password.clear();
+    form.error = Some(error);
+    match build_home(&s, &session).await {
+        Ok(mut page) => {
+            page.new_org = form;
+            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+        Err(e) => error_page(e),
+    }
 }
 
 fn kinds_text(kinds: &[OrgKind]) -> String {
@@ -544,6 +649,7 @@ async fn build_home(s: &AppState, session: &Session) -> Result<HomePage, AppErro
         operator,
         all_orgs,
         wallet,
+        new_org: NewOrgForm::default(),
     })
 }
 
@@ -565,6 +671,8 @@ struct OrgPage {
     tokens: Option<Vec<(String, String, String)>>,
     /// (time, action, subject)
     audit: Option<Vec<(String, String, String)>>,
+    /// The platform's operator, not a member: sees what the organization is, not its people.
+    operator_view: bool,
 }
 
 #[derive(Deserialize)]
@@ -593,7 +701,15 @@ async fn build_org_page(
     offset: i64,
 ) -> Result<OrgPage, AppError> {
     let p = &session.principal;
-    let org = s.app.org(p, slug).await?;
+    // An operator who is not a member sees that the organization exists and what it is,
+    // not its people or records.
+    let org = match s.app.org(p, slug).await {
+        Err(AppError::Forbidden(_)) if p.may(Action::OrgListAll, None) => {
+            s.app.org_unchecked(slug).await?
+        }
+        other => other?,
+    };
+    let operator_view = p.roles_in(org.id).next().is_none() && p.may(Action::OrgListAll, None);
     let may = |a: Action| p.may(a, Some(org.id));
     let mut roles: Vec<Role> = p.roles_in(org.id).collect();
     roles.sort();
@@ -677,6 +793,7 @@ async fn build_org_page(
             .then_some(offset + MEMBERS_PER_PAGE),
         tokens,
         audit,
+        operator_view,
     })
 }
 

@@ -262,6 +262,79 @@ backend_tests! {
         assert!(html.contains("Membres") && html.contains("Activité récente"), "{html}");
         assert_no_catalog_ids(&html);
     }
+
+    async fn the_operator_starts_an_organization_with_its_first_admin_on_the_home_page(db: TestDb) {
+        let h = Harness::new(db);
+        let a = h.org("alpha").await;
+        h.app
+            .create_user(
+                &cairn_core::Principal::system(),
+                cairn_app::accounts::NewUser {
+                    display_name: "Olga Operator".into(),
+                    email: "ops@example.org".into(),
+                    password: Some(PASSWORD.into()),
+                    is_operator: true,
+                },
+            )
+            .await
+            .unwrap();
+        let op = h.signed_in("ops@example.org").await;
+        let home = body_text(op.page(&h, "/").await).await;
+        assert!(home.contains("Start an organization") && home.contains(r#"href="/registry""#), "{home}");
+
+        // Each problem is shown by its field, with what was typed kept; nothing is created.
+        let base = [
+            ("name", "Lakeside Care"),
+            ("slug", ""),
+            ("kind_employer", "on"),
+            ("admin_email", "lena@lakeside.example"),
+            ("admin_name", "Lena Berg"),
+            ("admin_password", PASSWORD),
+        ];
+        let without = |skip: &str| base.iter().copied().filter(|(k, _)| *k != skip).collect::<Vec<_>>();
+        let res = op.form(&h, "/orgs", &without("kind_employer")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = body_text(res).await;
+        assert!(html.contains(r#"id="org-err-kinds""#) && html.contains("choose at least one kind"), "{html}");
+        assert!(html.contains(r#"value="Lakeside Care""#), "what was typed is kept");
+        assert!(!html.contains(PASSWORD), "the password is not echoed back");
+        let res = op.form(&h, "/orgs", &without("admin_name")).await;
+        let html = body_text(res).await;
+        assert!(html.contains(r#"aria-describedby="org-err-admin_name""#) && html.contains("has no account yet"), "{html}");
+        let mut taken = base.to_vec();
+        taken[1] = ("slug", "alpha");
+        let html = body_text(op.form(&h, "/orgs", &taken).await).await;
+        assert!(html.contains(r#"id="org-err-slug""#) && html.contains("Another organization already has this short name"), "{html}");
+        assert!(h.app.org_unchecked("lakeside-care").await.is_err(), "nothing was created");
+
+        let res = op.form(&h, "/orgs", &base).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/orgs/lakeside-care");
+        // The operator sees what the organization is, not its people.
+        let html = body_text(op.page(&h, "/orgs/lakeside-care").await).await;
+        assert!(html.contains("Lakeside Care") && html.contains("You operate this Cairn installation"), "{html}");
+        assert!(!html.contains("lena@lakeside.example"), "{html}");
+        // The new administrator signs in with the password they were handed and runs it.
+        let lena = h.signed_in("lena@lakeside.example").await;
+        let html = body_text(lena.page(&h, "/orgs/lakeside-care").await).await;
+        assert!(html.contains("lena@lakeside.example") && html.contains("Recent activity"), "{html}");
+
+        // An existing account can be made the first admin of another organization.
+        let existing = [
+            ("name", "Hilltop Issuers"),
+            ("kind_issuer", "on"),
+            ("admin_email", a.admin_email.as_str()),
+        ];
+        assert_eq!(op.form(&h, "/orgs", &existing).await.status(), StatusCode::SEE_OTHER);
+        let admin = h.signed_in(&a.admin_email).await;
+        let html = body_text(admin.page(&h, "/orgs/hilltop-issuers").await).await;
+        assert!(html.contains("Members"), "{html}");
+
+        // Someone who is not the operator cannot start organizations.
+        let res = admin.form(&h, "/orgs", &base).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert!(!body_text(admin.page(&h, "/").await).await.contains("Start an organization"));
+    }
 }
 
 /// A message id that shows in a page's text instead of its words is a slip: the id is
