@@ -119,6 +119,21 @@ async fn every_kind(h: &Harness, token: &str, slug: &str) -> String {
     published(h, token, slug, json!({"blueprint": {"cells": [{"competency": {"code": "K"}, "difficulty": "easy", "count": 7}]}, "cut_score_percent": 70, "time_limit_minutes": 30})).await
 }
 
+/// A page as `who`'s browser asks for it when it prefers the language `lang`.
+async fn page_in(h: &Harness, who: &Person, path: &str, lang: &str) -> String {
+    let res = h
+        .send(
+            axum::http::Request::get(path)
+                .header(header::COOKIE, &who.cookie)
+                .header(header::ACCEPT_LANGUAGE, lang)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "{path} in {lang}");
+    body_text(res).await
+}
+
 backend_tests! {
     async fn an_open_attempt_never_carries_answer_keys(db: TestDb) {
         let h = Harness::new(db);
@@ -377,5 +392,55 @@ backend_tests! {
         let v = start(&h, &me, &id).await;
         assert_eq!(v["items"].as_array().unwrap().len(), 5);
         assert!(v["items"].as_array().unwrap().iter().any(|i| i["body"]["type"] == "icd11_coding"), "{v}");
+    }
+
+    async fn assessment_and_evidence_pages_speak_french_when_the_browser_asks(db: TestDb) {
+        let h = Harness::new(db);
+        let token = provider(&h, "prov").await;
+        let id = every_kind(&h, &token, "prov").await;
+        let author = h.member("author@prov.example", "prov", Role::Author).await;
+        let me = h.person("learner@people.example").await;
+        let res = me.form(&h, &format!("/assessments/{id}/start"), &[]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let attempt = location(&res);
+
+        let pages = [
+            (&author, "/orgs/prov/items".to_owned(), "Item bank of Provider prov", "Banque de questions de Provider prov"),
+            (&author, "/orgs/prov/assessments".to_owned(), "Create the draft", "Créer le brouillon"),
+            (&author, format!("/assessments/{id}"), "For the provider", "Pour l’organisme de formation"),
+            (&me, attempt.clone(), "Submit my answers", "Envoyer mes réponses"),
+            (&me, "/evidence".to_owned(), "Your evidence", "Vos preuves"),
+        ];
+        for (who, path, en, fr) in pages {
+            let english = page_in(&h, who, &path, "en-GB,en;q=0.8").await;
+            let french = page_in(&h, who, &path, "fr-FR,fr;q=0.9,en;q=0.5").await;
+            assert!(english.contains("<html lang=\"en\">") && english.contains(en) && !english.contains(fr), "{path}: {english}");
+            assert!(french.contains("<html lang=\"fr\">") && french.contains(fr) && !french.contains(en), "{path}: {french}");
+            // A message id the catalog lacks would show as itself.
+            for page in [&english, &french] {
+                for id in ["assess-", "evidence-mine-title", "evidence-submit-title"] {
+                    assert!(!page.contains(id), "{path} shows the message id {id}: {page}");
+                }
+            }
+        }
+
+        // Words built in the server follow the page's language too.
+        let bank = page_in(&h, &author, "/orgs/prov/items", "fr").await;
+        assert!(bank.contains("<td>facile</td><td>choix unique</td>") && bank.contains("Ajouter la question"), "{bank}");
+        let list = page_in(&h, &author, "/orgs/prov/assessments", "fr").await;
+        assert!(list.contains(">publiée<") && list.contains("Seuil de réussite"), "{list}");
+        let page = page_in(&h, &me, &attempt, "fr").await;
+        assert!(page.contains("Envoyez vos réponses avant le") && page.contains("Choisissez une réponse.")
+            && page.contains(">Vrai</label>") && page.contains("(2 points)") && page.contains("(1 point)"), "{page}");
+        // An answer sheet refused in French says why in French.
+        let res = h.send(axum::http::Request::post("/orgs/prov/items")
+            .header(header::COOKIE, &author.cookie)
+            .header(header::ACCEPT_LANGUAGE, "fr")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(format!("csrf={}&kind=single_choice&competency=K&difficulty=easy&points=1&prompt=Q&options=a%0Ab&correct=3", form_encode(&author.csrf))))
+            .unwrap()).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused = body_text(res).await;
+        assert!(refused.contains("n’est pas un numéro d’option de 1 à 2"), "{refused}");
     }
 }
