@@ -144,6 +144,7 @@ credential-kind-nano = Nano-degree
 credential-kind-certificate = Certificate
 credential-kind-badge = Badge
 credential-kind-credential = Credential
+credential-kind-endorsement = Endorsement
 credential-recipient-hashed = A learner identified by a private, hashed e-mail address
 credential-status-active = active
 credential-status-suspended = suspended by the issuer

@@ -142,6 +142,7 @@ credential-kind-nano = Nano-diplôme
 credential-kind-certificate = Certificat
 credential-kind-badge = Badge
 credential-kind-credential = Certification
+credential-kind-endorsement = Reconnaissance (accréditation)
 credential-recipient-hashed = Un apprenant identifié par une adresse e-mail privée et hachée
 credential-status-active = active
 credential-status-suspended = suspendue par l’émetteur

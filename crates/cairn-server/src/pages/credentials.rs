@@ -308,11 +308,16 @@ async fn credential_page(
             .to_owned()
     };
     let kind = text("/credentialSubject/achievement/achievementType");
+    let is_endorsement = doc
+        .get("type")
+        .and_then(Value::as_array)
+        .is_some_and(|types| types.iter().any(|t| t == "EndorsementCredential"));
     let kind_label = match kind.as_str() {
         "MicroCredential" => t("credential-kind-micro").to_string(),
         "ext:NanoDegree" => t("credential-kind-nano").to_string(),
         "Certificate" => t("credential-kind-certificate").to_string(),
         "Badge" => t("credential-kind-badge").to_string(),
+        "" if is_endorsement => t("credential-kind-endorsement").to_string(),
         "" => t("credential-kind-credential").to_string(),
         other => other.to_owned(),
     };
@@ -322,7 +327,15 @@ async fn credential_page(
     };
     let first_error = report.errors().into_iter().next().unwrap_or_default();
     let url = s.app.credential_url(public.record.id);
-    let name = text("/credentialSubject/achievement/name");
+    // An endorsement or other credential without an achievement still needs a heading.
+    let name = [
+        text("/credentialSubject/achievement/name"),
+        text("/name"),
+        kind_label.clone(),
+    ]
+    .into_iter()
+    .find(|n| !n.trim().is_empty())
+    .unwrap_or_default();
     let issued_at = text("/validFrom");
     let linkedin = linkedin_url(
         &name,
