@@ -244,6 +244,16 @@ backend_tests! {
         problem(h.get("/api/v1/orgs/council/review-stats", Some(&council_learner)).await, StatusCode::FORBIDDEN).await;
         let html = body_text(a1.page(&h, "/orgs/council/review-stats").await).await;
         assert!(html.contains("Assessor agreement at Org council"), "{html}");
+        // The assessor's pages in French: the words are the catalog's, never its ids.
+        for (path, fr) in [(format!("/reviews/{review_id}"), "Votre évaluation est rendue"), ("/reviews".to_owned(), "Preuves à évaluer"),
+            ("/orgs/council/rubrics".to_owned(), "Grilles d’évaluation de Org council"), ("/orgs/council/review-stats".to_owned(), "Concordance des évaluateurs chez Org council")] {
+            let res = h.send(Request::get(&path).header(header::COOKIE, &a1.cookie).header(header::ACCEPT_LANGUAGE, "fr").body(Body::empty()).unwrap()).await;
+            let html = body_text(res).await;
+            assert!(html.contains("<html lang=\"fr\">") && html.contains(fr), "{path}: {html}");
+            for id in ["review-title", "review-queue-title", "review-stage-", "rubric-list-title", "review-stats-heading", "evidence-by"] {
+                assert!(!html.contains(id), "{path} shows the message id {id}: {html}");
+            }
+        }
         problem(h.get("/api/v1/reviews", Some(&council_learner)).await, StatusCode::FORBIDDEN).await;
 
         // Evidence nobody may take waits; a new assessor claims it from the queue page.
