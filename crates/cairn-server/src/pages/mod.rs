@@ -367,6 +367,7 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, String)> {
                 at("/assignments"),
                 "home-link-assignments-and-team-progress",
             ));
+            links.push(("/me/jobs".into(), "job-mine-heading"));
         }
         Role::Author if org.is(OrgKind::Provider) => {
             links.push((at("/modules"), "home-link-your-modules"));
@@ -381,11 +382,13 @@ fn role_links(role: Role, org: &Organization) -> Vec<(String, String)> {
             links.push((at("/review-stats"), "home-link-assessor-agreement"));
         }
         Role::Admin => {
+            links.push(("/me/jobs".into(), "job-mine-heading"));
             if org.is(OrgKind::Issuer) {
                 links.push((at("/awards"), "home-link-awards-and-their-signing"));
                 links.push((at("/stacks"), "home-link-stacked-credentials-and-their"));
                 links.push((at("/achievements"), "home-link-achievements"));
                 links.push((at("/keys"), "home-link-signing-keys"));
+                links.push((at("/awards/bulk"), "bulk-heading"));
             }
             if org.is(OrgKind::Provider) {
                 links.push((at("/modules"), "home-link-modules"));
