@@ -1004,3 +1004,65 @@ async fn publish(
         Err(e) => error_page(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The Rust sources of the learning pages, where message ids are named as literals.
+    const CODE: &[&str] = &[
+        include_str!("catalog.rs"),
+        include_str!("stacks.rs"),
+        include_str!("stack_svg.rs"),
+        include_str!("awards.rs"),
+    ];
+
+    /// Their templates, where ids are named in `t("…")` calls beside CSS classes that
+    /// share the prefixes.
+    const TEMPLATES: &[&str] = &[
+        include_str!("../../templates/catalog.html"),
+        include_str!("../../templates/catalog_nav.html"),
+        include_str!("../../templates/module.html"),
+        include_str!("../../templates/lesson.html"),
+        include_str!("../../templates/module_list.html"),
+        include_str!("../../templates/module_edit.html"),
+        include_str!("../../templates/my_stacks.html"),
+        include_str!("../../templates/pathway.html"),
+        include_str!("../../templates/org_stacks.html"),
+        include_str!("../../templates/stack_edit.html"),
+        include_str!("../../templates/award_list.html"),
+        include_str!("../../templates/award_chain.html"),
+    ];
+
+    const PREFIXES: [&str; 6] = ["catalog-", "module-", "lesson-", "stack-", "award-", "nav-"];
+
+    fn looks_like_id(s: &str) -> bool {
+        PREFIXES
+            .iter()
+            .any(|p| s.starts_with(p) && s.len() > p.len())
+            && !s.ends_with('-')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }
+
+    #[test]
+    fn every_message_id_the_learning_pages_name_is_in_the_catalog() {
+        // Every piece between two quotes is tried, so an escaped quote cannot hide an id.
+        let in_code = CODE
+            .iter()
+            .flat_map(|src| src.split('"'))
+            .filter(|s| looks_like_id(s));
+        let in_templates = TEMPLATES
+            .iter()
+            .flat_map(|src| src.split("t(\"").skip(1))
+            .filter_map(|s| s.split('"').next());
+        let mut seen = 0;
+        let mut missing = Vec::new();
+        for id in in_code.chain(in_templates) {
+            seen += 1;
+            if !crate::i18n::is_defined(id) {
+                missing.push(id);
+            }
+        }
+        assert!(seen > 200, "the sources name {seen} ids; were they read?");
+        assert!(missing.is_empty(), "not in the catalog: {missing:?}");
+    }
+}
