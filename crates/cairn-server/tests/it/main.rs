@@ -11,6 +11,7 @@ mod catalog;
 mod credentials;
 mod frameworks;
 mod icd11;
+mod issuing;
 mod jobs;
 mod limits;
 mod metrics;
