@@ -1111,7 +1111,7 @@ impl App {
         let method = r.conn().issuer_did_method(org.id).await?;
         let mut rows = r.conn().signing_keys(org.id).await?;
         let issued = r.conn().count_credentials(org.id).await?;
-        rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        rows.sort_by_key(|k| std::cmp::Reverse(k.created_at));
         let web = if method == "key" {
             None
         } else {
