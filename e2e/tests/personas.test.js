@@ -49,16 +49,7 @@ const OBSERVED = {
  * Focus problems the journeys meet that are known and reported, so that they do not hide
  * everything else the run checks. Remove an entry once its page is fixed.
  */
-const KNOWN_FOCUS = [
-  {
-    // Tab inside a date field moves through month, day, year, then Chromium's calendar
-    // button: on that button the field loses :focus-visible and the site's ring, leaving
-    // only the browser's thin default ring (accreditor's decision form: "Conditions due"
-    // and "Valid until").
-    problem: /no visible focus indicator: <input [^>]*type="date"/,
-    why: 'a date field\'s calendar button shows no focus ring of the site',
-  },
-];
+const KNOWN_FOCUS = [];
 
 /** On a credential's page: the "Who issued it" line about the issuer. */
 async function issuerTrust(s) {
