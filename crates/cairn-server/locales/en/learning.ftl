@@ -341,3 +341,7 @@ award-action-credential-reinstate = Credential reinstated
 award-why-attempt = Attempt { $number }, on a form of { $items } items drawn from the bank
 award-why-signed = Signed with the issuer's key; its status is bit { $index } of revocation list { $list }
 award-why-award-issued = The award now has its signed credential
+
+# The awards list: a link per issued credential to change its status
+award-change-status = Change status
+award-change-status-of = of { $name } for { $learner }

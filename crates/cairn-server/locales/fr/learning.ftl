@@ -341,3 +341,7 @@ award-action-credential-reinstate = Certification rétablie
 award-why-attempt = Tentative { $number }, sur un questionnaire de { $items } items tirés de la banque
 award-why-signed = Signée avec la clé de l’émetteur ; son statut est le bit { $index } de la liste de révocation { $list }
 award-why-award-issued = L’attribution a désormais sa certification signée
+
+# La liste des attributions : un lien par certification délivrée pour en changer le statut
+award-change-status = Modifier le statut
+award-change-status-of = de « { $name } » pour { $learner }

@@ -460,6 +460,10 @@ backend_tests! {
             .unwrap();
         let page = body_text(admin_person.page(&h, "/orgs/council/awards").await).await;
         assert!(page.contains("Pneumonia Coding") && page.contains("Person passes"), "{page}");
+        // Each issued credential links to the page where its status is changed.
+        let status_page = format!("/orgs/council/credentials/{credential_id}/status");
+        assert!(page.contains(&format!("href=\"{status_page}\">Change status")), "{page}");
+        assert_eq!(admin_person.page(&h, &status_page).await.status(), StatusCode::OK);
         assert_eq!(passer.page(&h, "/orgs/council/awards").await.status(), StatusCode::FORBIDDEN);
 
         // And the wider ecosystem's verifier accepts it, schema included.
