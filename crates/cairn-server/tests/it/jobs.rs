@@ -26,7 +26,12 @@ fn multipart(fields: &[(&str, &str)]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_form(h: &Harness, who: &Person, path: &str, fields: &[(&str, &str)]) -> axum::http::Response<Body> {
+async fn post_form(
+    h: &Harness,
+    who: &Person,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> axum::http::Response<Body> {
     let mut all = vec![("csrf", who.csrf.as_str())];
     all.extend_from_slice(fields);
     let (ct, body) = multipart(&all);
@@ -76,29 +81,53 @@ async fn world(h: &Harness) -> World {
     let fx = h.org("acme").await;
     let org = h.app.org_unchecked("acme").await.unwrap();
     let mut tx = h.app.store.begin().await.unwrap();
-    tx.conn().insert_team(&Team { id: Uuid::now_v7(), org_id: org.id, name: "Coding".into() }).await.unwrap();
+    tx.conn()
+        .insert_team(&Team {
+            id: Uuid::now_v7(),
+            org_id: org.id,
+            name: "Coding".into(),
+        })
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let sys = Principal::system();
     h.app
-        .create_org(&sys, NewOrg { slug: Some("council".into()), name: "Regional Council".into(), kinds: vec![OrgKind::Issuer] })
+        .create_org(
+            &sys,
+            NewOrg {
+                slug: Some("council".into()),
+                name: "Regional Council".into(),
+                kinds: vec![OrgKind::Issuer],
+            },
+        )
         .await
         .unwrap();
     let a = h
         .app
-        .create_achievement(&sys, "council", NewAchievement {
-            kind: AchievementKind::Badge,
-            name: "Infection Control".into(),
-            description: "Infection control basics.".into(),
-            criteria: "Complete the module.".into(),
-            spec: Default::default(),
-        })
+        .create_achievement(
+            &sys,
+            "council",
+            NewAchievement {
+                kind: AchievementKind::Badge,
+                name: "Infection Control".into(),
+                description: "Infection control basics.".into(),
+                criteria: "Complete the module.".into(),
+                spec: Default::default(),
+            },
+        )
         .await
         .unwrap();
     World {
-        manager: h.member("manager@acme.example", "acme", Role::Manager).await,
-        learner: h.member("learner@acme.example", "acme", Role::Learner).await,
+        manager: h
+            .member("manager@acme.example", "acme", Role::Manager)
+            .await,
+        learner: h
+            .member("learner@acme.example", "acme", Role::Learner)
+            .await,
         acme_admin: h.signed_in(&fx.admin_email).await,
-        council_admin: h.member("admin@council.example", "council", Role::Admin).await,
+        council_admin: h
+            .member("admin@council.example", "council", Role::Admin)
+            .await,
         achievement: a.id,
     }
 }
