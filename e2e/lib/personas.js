@@ -55,22 +55,15 @@ export function row(s, text) {
 }
 
 /**
- * Calls the JSON API with the browser's session: the session cookie, plus the session's
- * CSRF token taken from a form of the page (the sign-out form has one on every page), as a
- * script of the page would send it. Used only where the pages offer no way to do a step;
- * each use says which page is missing.
+ * Signs in through the /signin form with an account's own password (Session.signIn knows
+ * only the demo's), as someone handed a first password would, and lands on the home page.
  */
-export async function apiWithSession(s, method, path, body) {
-  const csrf = await s.page.locator('input[name=csrf]').first().inputValue();
-  assert.ok(csrf, `no form with a CSRF token on ${s.page.url()}`);
-  const r = await s.page.request.fetch(path, {
-    method,
-    headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    data: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  assert.ok(r.ok(), `${method} ${path}: HTTP ${r.status()}: ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
+export async function signInWith(s, email, password) {
+  await s.goto('/signin');
+  await s.type(s.page.getByLabel('E-mail', { exact: false }).first(), email);
+  await s.type(s.page.getByLabel('Password', { exact: false }).first(), password);
+  await s.follow(s.page.getByRole('button', { name: 'Sign in' }));
+  assert.equal(new URL(s.page.url()).pathname, '/', `signing in as ${email} did not reach the home page (at ${s.page.url()})`);
 }
 
 /**
