@@ -345,3 +345,4 @@ award-why-award-issued = The award now has its signed credential
 # The awards list: a link per issued credential to change its status
 award-change-status = Change status
 award-change-status-of = of { $name } for { $learner }
+stack-form-heading = The stack and its rule

@@ -345,3 +345,4 @@ award-why-award-issued = L’attribution a désormais sa certification signée
 # La liste des attributions : un lien par certification délivrée pour en changer le statut
 award-change-status = Modifier le statut
 award-change-status-of = de « { $name } » pour { $learner }
+stack-form-heading = Le parcours et sa règle
