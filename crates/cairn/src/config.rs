@@ -24,6 +24,7 @@ pub struct FileConfig {
     pub smtp_from: Option<String>,
     pub platform_issuer: Option<String>,
     pub verifications_per_minute: Option<u32>,
+    pub sign_in_attempts: Option<u32>,
 }
 
 impl FileConfig {
@@ -52,6 +53,7 @@ pub struct Settings {
     pub smtp_from: Option<String>,
     pub platform_issuer: Option<String>,
     pub verifications_per_minute: u32,
+    pub sign_in_attempts: u32,
 }
 
 pub fn db_url(args: &DbArgs, file: &FileConfig, default: &str) -> String {
@@ -88,6 +90,11 @@ impl Settings {
                 .verifications_per_minute
                 .or(file.verifications_per_minute)
                 .unwrap_or(cairn_app::AppConfig::default().verifications_per_minute),
+            sign_in_attempts: args
+                .sign_in_attempts
+                .or(file.sign_in_attempts)
+                .unwrap_or(cairn_app::AppConfig::default().sign_in_attempts_per_window)
+                .max(1),
         }
     }
 }
@@ -243,6 +250,27 @@ mod tests {
             ("default.db", DEFAULT_BIND)
         );
         assert_eq!((s.sign_awards_inline, s.award_worker_seconds), (true, 30));
+        assert_eq!(
+            s.sign_in_attempts, 30,
+            "the sign-in limit defaults to the app's"
+        );
+        let many = ServeArgs {
+            sign_in_attempts: Some(10_000),
+            ..ServeArgs::default()
+        };
+        assert_eq!(
+            Settings::resolve(&many, &FileConfig::default(), "d.db").sign_in_attempts,
+            10_000
+        );
+        let none = ServeArgs {
+            sign_in_attempts: Some(0),
+            ..ServeArgs::default()
+        };
+        // No limit of zero: it would lock everyone out.
+        assert_eq!(
+            Settings::resolve(&none, &FileConfig::default(), "d.db").sign_in_attempts,
+            1
+        );
         let worker_only = ServeArgs {
             award_signing: Some(crate::AwardSigning::Worker),
             award_worker_seconds: Some(0),

@@ -96,6 +96,11 @@ struct ServeArgs {
     /// or for load tests). Default: 600.
     #[arg(long, env = "CAIRN_VERIFICATIONS_PER_MINUTE")]
     verifications_per_minute: Option<u32>,
+    /// Sign-in attempts one client address may make in five minutes, successful ones
+    /// included. Raise it for a test run that signs in many times from one address.
+    /// Default: 30.
+    #[arg(long, env = "CAIRN_SIGN_IN_ATTEMPTS")]
+    sign_in_attempts: Option<u32>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -451,6 +456,7 @@ async fn serve(s: Settings, demo: bool) -> Result<()> {
         master_key,
         sign_awards_inline: s.sign_awards_inline,
         verifications_per_minute: s.verifications_per_minute,
+        sign_in_attempts_per_window: s.sign_in_attempts,
         smtp,
         platform_issuer: s
             .platform_issuer
