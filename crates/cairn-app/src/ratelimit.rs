@@ -1,4 +1,5 @@
-//! A per-key fixed-window limiter kept in memory, for sign-in attempts per client address.
+//! A per-key fixed-window limiter kept in memory: sign-in failures and public
+//! verifications per client address.
 //!
 //! Each server keeps its own counts; with several servers the effective limit is at most
 //! the per-server limit times the number of servers, and account lockout (stored in the
@@ -49,6 +50,19 @@ impl RateLimiter {
         entry.1 += 1;
         Ok(())
     }
+
+    /// Give back one attempt counted for `key`: for limits on failures only, such as
+    /// sign-in, where a whole ward signing in from one address at shift change is not an
+    /// attack, while every attempt is still counted before its outcome is known.
+    pub fn forgive(&self, key: &str) {
+        let mut seen = match self.seen.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(entry) = seen.get_mut(key) {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -65,5 +79,22 @@ mod tests {
         assert_eq!(wait, 50);
         assert!(l.check_at("b", t0).is_ok());
         assert!(l.check_at("a", t0 + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn a_forgiven_attempt_is_not_counted() {
+        let l = RateLimiter::new(2, Duration::from_secs(60));
+        let t0 = Instant::now();
+        for _ in 0..10 {
+            assert!(l.check_at("a", t0).is_ok());
+            l.forgive("a");
+        }
+        assert!(l.check_at("a", t0).is_ok());
+        assert!(l.check_at("a", t0).is_ok());
+        assert!(
+            l.check_at("a", t0).is_err(),
+            "unforgiven attempts still count"
+        );
+        l.forgive("unknown");
     }
 }

@@ -96,9 +96,8 @@ struct ServeArgs {
     /// or for load tests). Default: 600.
     #[arg(long, env = "CAIRN_VERIFICATIONS_PER_MINUTE")]
     verifications_per_minute: Option<u32>,
-    /// Sign-in attempts one client address may make in five minutes, successful ones
-    /// included. Raise it for a test run that signs in many times from one address.
-    /// Default: 30.
+    /// Failed sign-in attempts one client address may make in five minutes (successful
+    /// ones are given back). Default: 30.
     #[arg(long, env = "CAIRN_SIGN_IN_ATTEMPTS")]
     sign_in_attempts: Option<u32>,
 }

@@ -131,6 +131,22 @@ backend_tests! {
         assert!(body_text(res).await.contains("locked"));
     }
 
+    async fn colleagues_sharing_an_address_all_sign_in_while_failures_are_limited(db: TestDb) {
+        let h = Harness::with_config(db, |c| c.sign_in_attempts_per_window = 3);
+        let a = h.org("alpha").await;
+        for _ in 0..10 {
+            let (res, _) = sign_in(&h, &a.admin_email, PASSWORD).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "a successful sign-in is not counted");
+        }
+        for n in 0..3 {
+            let (res, _) = sign_in(&h, &format!("nobody{n}@example.org"), PASSWORD).await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+        let (res, _) = sign_in(&h, &a.admin_email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(body_text(res).await.contains("Too many sign-in attempts"));
+    }
+
     async fn sign_in_without_the_form_token_is_refused(db: TestDb) {
         let h = Harness::new(db);
         let a = h.org("alpha").await;
