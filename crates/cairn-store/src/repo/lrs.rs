@@ -46,7 +46,8 @@ pub struct NewStatementRow {
     pub voided: bool,
     /// The statement as stored, JSON.
     pub statement: String,
-    /// `(kind, value)` with kind `activity` or `agent`.
+    /// `(kind, value)` with kind `activity` or `agent`: every activity and agent the
+    /// statement names. The actor and the object activity are stored as columns only.
     pub refs: Vec<(&'static str, String)>,
 }
 
@@ -136,6 +137,25 @@ const REF_CHUNK: usize = 2000;
 /// numbered parameters costs n² — with thousands per multi-row INSERT that was a third of
 /// batch ingest. Anonymous ones have no name to look up. A query that uses them must use
 /// them for every parameter, in the order they are bound.
+/// A statement row's eleven columns, bound in the order the INSERTs name them (from
+/// `org_id` to `statement`).
+macro_rules! bind_statement {
+    ($query:expr, $org:expr, $key:expr, $r:expr) => {
+        $query
+            .bind($org)
+            .bind($key)
+            .bind($r.id)
+            .bind(StoredAt($r.stored))
+            .bind(&$r.verb_id)
+            .bind(&$r.actor_ifi)
+            .bind(&$r.activity_id)
+            .bind($r.registration)
+            .bind($r.voids)
+            .bind($r.voided)
+            .bind(&$r.statement)
+    };
+}
+
 fn placeholders(sqlite: bool, rows: usize, cols: usize, first: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 6);
     for r in 0..rows {
@@ -349,60 +369,79 @@ impl Conn<'_> {
         rows: &[NewStatementRow],
     ) -> Result<()> {
         let sqlite = on_sqlite(self);
-        if let Conn::Sqlite(c) = self {
-            // A multi-row INSERT that may abort halfway makes SQLite copy every page it
-            // changes to a statement journal first, so that it can undo just that
-            // statement: a tenth of batch ingest. Nothing here needs that undo — an error
-            // rolls the whole transaction back — so the INSERTs stop at a failing row (OR
-            // FAIL) and foreign keys are checked at commit. SQLite turns this pragma off
-            // again at the end of the transaction.
-            sqlx::query("PRAGMA defer_foreign_keys = ON")
-                .execute(&mut **c)
-                .await?;
-        }
+        // On SQLite the INSERTs stop at a failing row (OR FAIL) rather than undo it, and
+        // the statements' foreign keys are checked at commit (migration 0015): either way
+        // an error rolls the whole transaction back, and a statement that may need undoing
+        // on its own makes SQLite copy every page it changes to a statement journal.
         let insert = if sqlite {
             "INSERT OR FAIL INTO"
         } else {
             "INSERT INTO"
         };
-        let mut seqs: std::collections::HashMap<Uuid, i64> =
-            std::collections::HashMap::with_capacity(rows.len());
-        for chunk in rows.chunks(STATEMENT_CHUNK) {
-            let q = format!(
-                "{insert} xapi_statements (org_id, key_id, id, stored, verb_id, actor_ifi, \
-                 activity_id, registration, voids, voided, statement) VALUES {} RETURNING seq, id",
-                placeholders(sqlite, chunk.len(), 11, 1)
-            );
-            let back: Vec<(i64, Uuid)> = on!(self, |c| {
-                let mut query = sqlx::query_as(AssertSqlSafe(q.as_str()));
-                for r in chunk {
-                    query = query
-                        .bind(org)
-                        .bind(key_id)
-                        .bind(r.id)
-                        .bind(StoredAt(r.stored))
-                        .bind(&r.verb_id)
-                        .bind(&r.actor_ifi)
-                        .bind(&r.activity_id)
-                        .bind(r.registration)
-                        .bind(r.voids)
-                        .bind(r.voided)
-                        .bind(&r.statement);
+        // The sequence numbers of `rows`, in order. On SQLite the one writer holds the
+        // write lock, so it numbers the rows itself from where AUTOINCREMENT left off:
+        // `RETURNING` is a trigger that made every insert keep a statement journal.
+        let mut seqs: Vec<i64> = Vec::with_capacity(rows.len());
+        if let Conn::Sqlite(c) = self {
+            let (last,): (i64,) = sqlx::query_as(
+                "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'xapi_statements'), 0)",
+            )
+            .fetch_one(&mut **c)
+            .await?;
+            seqs.extend((1..).map(|i| last + i).take(rows.len()));
+            let mut done = 0;
+            for chunk in rows.chunks(STATEMENT_CHUNK) {
+                let q = format!(
+                    "INSERT OR FAIL INTO xapi_statements (seq, org_id, key_id, id, stored, verb_id, \
+                     actor_ifi, activity_id, registration, voids, voided, statement) VALUES {}",
+                    placeholders(true, chunk.len(), 12, 1)
+                );
+                let mut query = sqlx::query(AssertSqlSafe(q));
+                for (r, seq) in chunk.iter().zip(&seqs[done..]) {
+                    query = bind_statement!(query.bind(*seq), org, key_id, r);
                 }
-                query.fetch_all(c).await
-            })
-            .map_err(StoreError::conflict_as("a statement with this id"))?;
-            seqs.extend(back.into_iter().map(|(seq, id)| (id, seq)));
+                query
+                    .execute(&mut **c)
+                    .await
+                    .map_err(StoreError::conflict_as("a statement with this id"))?;
+                done += chunk.len();
+            }
+        } else {
+            let mut by_id: std::collections::HashMap<Uuid, i64> =
+                std::collections::HashMap::with_capacity(rows.len());
+            for chunk in rows.chunks(STATEMENT_CHUNK) {
+                let q = format!(
+                    "{insert} xapi_statements (org_id, key_id, id, stored, verb_id, actor_ifi, \
+                     activity_id, registration, voids, voided, statement) VALUES {} RETURNING seq, id",
+                    placeholders(sqlite, chunk.len(), 11, 1)
+                );
+                let back: Vec<(i64, Uuid)> = on!(self, |c| {
+                    let mut query = sqlx::query_as(AssertSqlSafe(q.as_str()));
+                    for r in chunk {
+                        query = bind_statement!(query, org, key_id, r);
+                    }
+                    query.fetch_all(c).await
+                })
+                .map_err(StoreError::conflict_as("a statement with this id"))?;
+                by_id.extend(back.into_iter().map(|(seq, id)| (id, seq)));
+            }
+            for r in rows {
+                seqs.push(by_id.get(&r.id).copied().ok_or(StoreError::NotFound(
+                    "the sequence number of a stored statement",
+                ))?);
+            }
         }
         let mut refs: Vec<(&'static str, &str, i64)> =
             Vec::with_capacity(rows.iter().map(|r| r.refs.len()).sum());
-        for r in rows {
-            let seq = seqs.get(&r.id).copied().ok_or(StoreError::NotFound(
-                "the sequence number of a stored statement",
-            ))?;
+        for (r, &seq) in rows.iter().zip(&seqs) {
+            // Queries match the actor and the object activity by their own columns.
             refs.extend(
                 r.refs
                     .iter()
+                    .filter(|(kind, value)| match *kind {
+                        "agent" => *value != r.actor_ifi,
+                        _ => r.activity_id.as_ref() != Some(value),
+                    })
                     .map(|(kind, value)| (*kind, value.as_str(), seq)),
             );
         }
@@ -514,11 +553,14 @@ fn match_conditions(f: &StatementFilter, a: &str, n: &mut usize, binds: &mut Vec
     };
     let mut parts: Vec<String> = Vec::new();
     if let Some(agent) = &f.agent {
+        // The actor and the object activity are columns; the refs hold the other agents
+        // and activities a statement names (see `NewStatementRow::refs`).
         if f.related_agents {
+            let (p, q) = (next(), next());
             parts.push(format!(
-                "{a}.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'agent' AND value = {})",
-                next()
+                "({a}.actor_ifi = {p} OR {a}.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'agent' AND value = {q}))"
             ));
+            binds.push(Bind::Text(agent.clone()));
             binds.push(Bind::Text(agent.clone()));
         } else {
             let (p, q) = (next(), next());
@@ -535,10 +577,11 @@ fn match_conditions(f: &StatementFilter, a: &str, n: &mut usize, binds: &mut Vec
     }
     if let Some(act) = &f.activity {
         if f.related_activities {
+            let (p, q) = (next(), next());
             parts.push(format!(
-                "{a}.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'activity' AND value = {})",
-                next()
+                "({a}.activity_id = {p} OR {a}.seq IN (SELECT seq FROM xapi_statement_refs WHERE kind = 'activity' AND value = {q}))"
             ));
+            binds.push(Bind::Text(act.clone()));
         } else {
             parts.push(format!("{a}.activity_id = {}", next()));
         }

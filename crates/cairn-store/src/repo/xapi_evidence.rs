@@ -135,16 +135,24 @@ impl Conn<'_> {
             ));
         }
         if !activities.is_empty() {
+            // The object activity is a column; the refs hold the other activities named.
+            let first = 2 + actors.len() + verbs.len();
             q.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM xapi_statement_refs r WHERE r.seq = s.seq \
-                 AND r.kind = 'activity' AND r.value IN ({}))",
-                in_list(activities.len(), 2 + actors.len() + verbs.len())
+                " AND (s.activity_id IN ({}) OR EXISTS (SELECT 1 FROM xapi_statement_refs r \
+                 WHERE r.seq = s.seq AND r.kind = 'activity' AND r.value IN ({})))",
+                in_list(activities.len(), first),
+                in_list(activities.len(), first + activities.len())
             ));
         }
         q.push_str(" ORDER BY s.seq");
         let rows: Vec<LearnerStatementRow> = on!(self, |c| {
             let mut query = sqlx::query_as(AssertSqlSafe(q.as_str())).bind(org);
-            for v in actors.iter().chain(verbs).chain(activities) {
+            for v in actors
+                .iter()
+                .chain(verbs)
+                .chain(activities)
+                .chain(activities)
+            {
                 query = query.bind(v.as_str());
             }
             query.fetch_all(c).await
