@@ -1118,7 +1118,7 @@ pub async fn database_size(store: &Store) -> Result<u64> {
 /// handoff may wake a thread). `path` is the SQLite file the store was opened on. A
 /// PostgreSQL store is returned as it is.
 pub async fn with_sqlite_row_buffer(store: &Store, path: &str, rows: usize) -> Result<Store> {
-    let Store::Sqlite { write, .. } = store else {
+    let Store::Sqlite { write, alive, .. } = store else {
         return Ok(store.clone());
     };
     let o = sqlx::sqlite::SqliteConnectOptions::new()
@@ -1136,6 +1136,7 @@ pub async fn with_sqlite_row_buffer(store: &Store, path: &str, rows: usize) -> R
     Ok(Store::Sqlite {
         read,
         write: write.clone(),
+        alive: alive.clone(),
     })
 }
 

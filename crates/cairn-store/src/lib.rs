@@ -17,6 +17,7 @@ mod repo;
 pub mod testing;
 
 use std::str::FromStr;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -84,8 +85,61 @@ pub enum Store {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        /// Held by every clone of the store: the background checkpointer stops once the
+        /// last one is gone.
+        alive: Arc<()>,
     },
     Postgres(PgPool),
+}
+
+/// How long the background checkpointer rests once it has caught up with the log.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// The writer checkpoints itself only past this many pages of log (80 MiB): a backstop
+/// that bounds the log when the background copy falls behind, and what lets SQLite start
+/// the log over, since only a checkpoint run between the writer's transactions can reach
+/// the end of a log that keeps growing. By then the background has copied most of it.
+const WRITER_CHECKPOINT_PAGES: &str = "20000";
+
+/// What the log file is cut back to when SQLite starts it over, so that a burst of
+/// ingest does not leave 80 MiB on disk.
+const WAL_KEPT_BYTES: &str = "16777216";
+
+/// Copy committed pages from the write-ahead log into the database file, on a connection
+/// of its own, while `alive` lasts: during batch ingest the one writer spent a fifth of
+/// its time doing this itself after its commits (decision 0027). PASSIVE neither waits
+/// for nor blocks readers or the writer; a busy round is skipped.
+fn spawn_checkpointer(options: SqliteConnectOptions, alive: Weak<()>) {
+    tokio::spawn(async move {
+        let Ok(pool) = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+        else {
+            tracing::warn!("no background checkpoints: the database did not open for them");
+            return;
+        };
+        loop {
+            if alive.strong_count() == 0 {
+                break;
+            }
+            // (busy, pages in the log, pages copied): while writes keep coming, keep up
+            // with them, so that the writer's own backstop finds little left to copy.
+            let round: Result<(i64, i64, i64), _> =
+                sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+                    .fetch_one(&pool)
+                    .await;
+            match round {
+                Ok((0, log, copied)) if copied < log => tokio::task::yield_now().await,
+                Ok(_) => tokio::time::sleep(CHECKPOINT_EVERY).await,
+                Err(e) => {
+                    tracing::debug!("background checkpoint skipped: {e}");
+                    tokio::time::sleep(CHECKPOINT_EVERY).await;
+                }
+            }
+        }
+        pool.close().await;
+    });
 }
 
 /// SQLite page cache of the writing connection and of each reading one, as `cache_size`
@@ -145,22 +199,32 @@ impl Store {
         // cache, every insert reads a page back and spills dirty ones into the WAL in the
         // middle of the transaction, which was most of xAPI batch ingest. The cache is an
         // upper bound, allocated as pages are used; readers keep a smaller one each.
+        let memory = url.contains(":memory:");
+        let mut w = o.clone().pragma("cache_size", WRITER_CACHE_KIB);
+        if !memory {
+            w = w
+                .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)
+                .pragma("journal_size_limit", WAL_KEPT_BYTES);
+        }
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(o.clone().pragma("cache_size", WRITER_CACHE_KIB))
+            .connect_with(w)
             .await?;
-        if url.contains(":memory:") {
+        let alive = Arc::new(());
+        if memory {
             // Every in-memory connection is a database of its own: share the one.
             return Ok(Store::Sqlite {
                 read: write.clone(),
                 write,
+                alive,
             });
         }
+        spawn_checkpointer(o.clone(), Arc::downgrade(&alive));
         let read = SqlitePoolOptions::new()
             .max_connections(opts.max_connections)
             .connect_with(o.read_only(true).pragma("cache_size", READER_CACHE_KIB))
             .await?;
-        Ok(Store::Sqlite { read, write })
+        Ok(Store::Sqlite { read, write, alive })
     }
 
     pub fn backend(&self) -> Backend {
@@ -175,6 +239,17 @@ impl Store {
         match self {
             Store::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
             Store::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Bring the schema up to migration `version` only: for tests of a migration on data
+    /// stored under the schema before it.
+    #[cfg(feature = "testing")]
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        match self {
+            Store::Sqlite { write, .. } => SQLITE_MIGRATIONS.run_to(version, write).await?,
+            Store::Postgres(pool) => POSTGRES_MIGRATIONS.run_to(version, pool).await?,
         }
         Ok(())
     }
@@ -212,7 +287,7 @@ impl Store {
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite { read, write } => {
+            Store::Sqlite { read, write, .. } => {
                 read.close().await;
                 write.close().await;
             }
