@@ -54,6 +54,20 @@ pub struct CreatedLrsKey {
     pub secret: String,
 }
 
+/// A statement as a client sent it: parsed, and, when the request was JSON text, that text
+/// (the LRS stores it with what it adds appended, rather than serializing it again).
+#[derive(Debug, Clone)]
+pub struct SentStatement<'a> {
+    pub value: Value,
+    pub text: Option<&'a str>,
+}
+
+impl From<Value> for SentStatement<'static> {
+    fn from(value: Value) -> Self {
+        Self { value, text: None }
+    }
+}
+
 /// An authenticated LRS client: whose statements it reads and writes, and the authority
 /// recorded on what it stores.
 #[derive(Debug, Clone)]
@@ -255,7 +269,8 @@ impl App {
         sent: &[Value],
         put_id: Option<Uuid>,
     ) -> Result<Vec<Uuid>, LrsError> {
-        self.store_statements_with_attachments(client, version, sent.to_vec(), put_id, &[])
+        let sent = sent.iter().cloned().map(SentStatement::from).collect();
+        self.store_statements_with_attachments(client, version, sent, put_id, &[])
             .await
     }
 
@@ -267,7 +282,7 @@ impl App {
         &self,
         client: &LrsClient,
         version: Version,
-        sent: Vec<Value>,
+        sent: Vec<SentStatement<'_>>,
         put_id: Option<Uuid>,
         attachments: &[AttachmentPart],
     ) -> Result<Vec<Uuid>, LrsError> {
@@ -289,10 +304,12 @@ impl App {
         // The statements move into validation rather than being copied: on batch ingest a
         // copy of each statement was a visible share of the work.
         let mut valid: Vec<ValidStatement> = Vec::with_capacity(sent.len());
+        let mut texts: Vec<Option<&str>> = Vec::with_capacity(sent.len());
         for (i, v) in sent.into_iter().enumerate() {
-            let s = cairn_lrs::validate_statement_owned(v, version)
+            let s = cairn_lrs::validate_statement_owned(v.value, version)
                 .map_err(|e| LrsError::Bad(format!("{}{e}", at(i))))?;
             valid.push(s);
+            texts.push(v.text);
         }
         // Signatures are checked against the statements as sent, before the LRS adds to them.
         cairn_lrs::check_attachments(
@@ -303,6 +320,7 @@ impl App {
             .iter()
             .map(|s| s.value.get("timestamp").is_some())
             .collect();
+        let mut finalized = Vec::with_capacity(valid.len());
         for s in &mut valid {
             if let Some(put) = put_id {
                 match s.id {
@@ -315,7 +333,13 @@ impl App {
                 }
             }
             let id = s.id.unwrap_or_else(Uuid::new_v4);
-            cairn_lrs::finalize_statement(s, id, &stored_text, &client.authority, version);
+            finalized.push(cairn_lrs::finalize_statement(
+                s,
+                id,
+                &stored_text,
+                &client.authority,
+                version,
+            ));
         }
         let ids: Vec<Uuid> = valid.iter().map(|s| s.id.unwrap_or_default()).collect();
         let mut seen = HashSet::with_capacity(ids.len());
@@ -326,6 +350,15 @@ impl App {
                 )));
             }
         }
+        // Serialized before the transaction: on SQLite it holds the one write lock, and
+        // requests on other connections can do this work meanwhile. Whether a row is voided
+        // is known only inside it.
+        let mut rows: Vec<Option<NewStatementRow>> = valid
+            .iter()
+            .zip(&ids)
+            .zip(texts.iter().zip(&finalized))
+            .map(|((s, id), (text, done))| row_of(s, *id, stored_at, *text, done).map(Some))
+            .collect::<Result<_, LrsError>>()?;
 
         let mut tx = self.store.begin().await?;
         let existing: HashMap<Uuid, StatementRow> = tx
@@ -388,8 +421,12 @@ impl App {
 
         let rows: Vec<NewStatementRow> = fresh
             .iter()
-            .map(|&i| row_of(&valid[i], ids[i], stored_at, &voided))
-            .collect::<Result<_, LrsError>>()?;
+            .filter_map(|&i| rows[i].take())
+            .map(|mut row| {
+                row.voided = row.voids.is_none() && voided.contains(&row.id);
+                row
+            })
+            .collect();
         tx.conn()
             .insert_xapi_statements(client.org_id, Some(client.key_id), &rows)
             .await?;
@@ -448,8 +485,9 @@ impl App {
                 AppError::Internal(format!("a statement Cairn made is invalid: {e}"))
             })?;
             let id = s.id.unwrap_or_else(Uuid::now_v7);
-            cairn_lrs::finalize_statement(&mut s, id, &stored_text, &authority, Version::V2_0);
-            let row = row_of(&s, id, stored_at, &HashSet::new()).map_err(|e| match e {
+            let done =
+                cairn_lrs::finalize_statement(&mut s, id, &stored_text, &authority, Version::V2_0);
+            let row = row_of(&s, id, stored_at, None, &done).map_err(|e| match e {
                 LrsError::App(e) => e,
                 other => AppError::Internal(other.to_string()),
             })?;
@@ -589,11 +627,14 @@ fn parse_stored(row: &StatementRow) -> Result<Value, LrsError> {
         .map_err(|e| LrsError::App(AppError::Internal(format!("stored statement: {e}"))))
 }
 
+/// The row of a statement not voided (the caller sets `voided` when a stored statement
+/// voids it already).
 fn row_of(
     s: &ValidStatement,
     id: Uuid,
     stored: OffsetDateTime,
-    voided: &HashSet<Uuid>,
+    sent: Option<&str>,
+    finalized: &cairn_lrs::Finalized,
 ) -> Result<NewStatementRow, LrsError> {
     let mut refs: Vec<(&'static str, String)> = Vec::new();
     refs.extend(s.related_activities.iter().map(|a| ("activity", a.clone())));
@@ -606,7 +647,7 @@ fn row_of(
     if object_is_agent && let Some(ifi) = object.and_then(cairn_lrs::agent_ifi) {
         refs.push(("agent", format!("{OBJECT_AGENT_REF}{ifi}")));
     }
-    let statement = serde_json::to_string(&s.value)
+    let statement = cairn_lrs::stored_text(s, sent, finalized)
         .map_err(|e| LrsError::App(AppError::Internal(format!("statement: {e}"))))?;
     Ok(NewStatementRow {
         id,
@@ -616,7 +657,7 @@ fn row_of(
         activity_id: s.activity_id.clone(),
         registration: s.registration,
         voids: s.voids,
-        voided: s.voids.is_none() && voided.contains(&id),
+        voided: false,
         statement,
         refs,
     })

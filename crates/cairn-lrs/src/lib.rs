@@ -23,8 +23,8 @@ mod tests_attachments;
 pub use attachments::{AttachmentPart, check_attachments, split_request};
 pub use query::{Format, StatementQuery, parse_statement_query};
 pub use statement::{
-    ValidStatement, Version, agent_ifi, agent_parameter, finalize_statement, format_statement,
-    validate_statement, validate_statement_owned,
+    Finalized, ValidStatement, Version, agent_ifi, agent_parameter, finalize_statement,
+    format_statement, stored_text, validate_statement, validate_statement_owned,
 };
 
 /// A violation of the xAPI specification, with the requirement it breaks.

@@ -978,3 +978,71 @@ fn owned_validation_keeps_the_statement_and_refuses_alike() {
         "XAPI-00004"
     );
 }
+
+/// The stored text made from a client's own text parses to exactly the finalized
+/// statement, whatever the text's layout and whichever properties the LRS added.
+#[test]
+fn stored_text_from_the_sent_text_is_the_finalized_statement() {
+    let authority = json!({"objectType": "Agent", "account": {"homePage": "https://lrs.example", "name": "key"}});
+    let id = uuid::Uuid::parse_str("5d8a0a4c-1c33-4bd1-9a39-1b1f4d5f0b3e").unwrap();
+    for sent in [without("id"), base(), {
+        let mut v = base();
+        v["timestamp"] = json!("2026-11-01T10:00:00Z");
+        v["version"] = json!("1.0.3");
+        v
+    }] {
+        for text in [
+            serde_json::to_string(&sent).unwrap(),
+            format!("  {}\n", serde_json::to_string_pretty(&sent).unwrap()),
+        ] {
+            let mut s = crate::validate_statement_owned(
+                serde_json::from_str(&text).unwrap(),
+                Version::V2_0,
+            )
+            .unwrap();
+            let done = finalize_statement(
+                &mut s,
+                id,
+                "2026-11-29T10:00:00.000Z",
+                &authority,
+                Version::V2_0,
+            );
+            assert!(!done.replaced);
+            let stored = crate::stored_text(&s, Some(&text), &done).unwrap();
+            // The client's own text is kept, with the additions after it.
+            assert!(
+                stored.starts_with(text.trim_end().strip_suffix('}').unwrap()),
+                "{stored}"
+            );
+            assert_eq!(
+                serde_json::from_str::<Value>(&stored).unwrap(),
+                s.value,
+                "{stored}"
+            );
+            assert_eq!(s.value["authority"], authority);
+            assert_eq!(s.value["stored"], json!("2026-11-29T10:00:00.000Z"));
+        }
+    }
+}
+
+/// A statement whose `authority` or `stored` the LRS replaces is serialized anew: the
+/// client's claim must not survive in the stored text.
+#[test]
+fn stored_text_drops_a_replaced_authority() {
+    let authority = json!({"objectType": "Agent", "account": {"homePage": "https://lrs.example", "name": "key"}});
+    let mut sent = base();
+    sent["authority"] = json!({"objectType": "Agent", "mbox": "mailto:mallory@example.org"});
+    let text = serde_json::to_string(&sent).unwrap();
+    let mut s = crate::validate_statement_owned(sent, Version::V2_0).unwrap();
+    let done = finalize_statement(
+        &mut s,
+        uuid::Uuid::new_v4(),
+        "2026-11-29T10:00:00.000Z",
+        &authority,
+        Version::V2_0,
+    );
+    assert!(done.replaced);
+    let stored = crate::stored_text(&s, Some(&text), &done).unwrap();
+    assert!(!stored.contains("mallory"), "{stored}");
+    assert_eq!(serde_json::from_str::<Value>(&stored).unwrap(), s.value);
+}

@@ -7,9 +7,10 @@ use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use cairn_app::lrs::{AttachmentRow, Cursor, StatementPage};
+use cairn_app::lrs::{AttachmentRow, Cursor, SentStatement, StatementPage};
 use cairn_lrs::multipart::{self, Part};
 use cairn_lrs::{AttachmentPart, StatementQuery, format_statement, parse_statement_query};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -40,13 +41,51 @@ fn params_of(raw: Option<&str>) -> Result<Vec<(String, String)>, Response> {
     })
 }
 
+/// What a PUT or POST body holds: one statement, an array of them, or neither.
+enum Sent<'a> {
+    One(SentStatement<'a>),
+    Many(Vec<SentStatement<'a>>),
+    Neither,
+}
+
+impl Sent<'static> {
+    fn of_value(v: Value) -> Self {
+        match v {
+            Value::Array(items) => Sent::Many(items.into_iter().map(SentStatement::from).collect()),
+            v @ Value::Object(_) => Sent::One(v.into()),
+            _ => Sent::Neither,
+        }
+    }
+}
+
+/// A JSON body's statements, each with its own text, which the LRS stores with what it
+/// adds appended instead of serializing the parsed statement again.
+fn sent_of_text(text: &str) -> Result<Sent<'_>, serde_json::Error> {
+    fn one(t: &RawValue) -> Result<SentStatement<'_>, serde_json::Error> {
+        let t = t.get();
+        Ok(SentStatement {
+            value: serde_json::from_str(t)?,
+            text: Some(t),
+        })
+    }
+    let whole: &RawValue = serde_json::from_str(text)?;
+    Ok(match whole.get().as_bytes().first() {
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(whole.get())?;
+            Sent::Many(items.into_iter().map(one).collect::<Result<_, _>>()?)
+        }
+        Some(b'{') => Sent::One(one(whole)?),
+        _ => Sent::Neither,
+    })
+}
+
 /// The statements of a PUT or POST body and the attachment parts that came with them:
 /// application/json carries statements only, multipart/mixed the statements first and then
 /// one part per attachment (xAPI Communication 1.5.2).
-fn statements_body(
+fn statements_body<'a>(
     headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<(Value, Vec<AttachmentPart>), Response> {
+    body: &'a Bytes,
+) -> Result<(Sent<'a>, Vec<AttachmentPart>), Response> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -56,7 +95,8 @@ fn statements_body(
     if media == "multipart/mixed" {
         let boundary = multipart::boundary_of(ct).map_err(bad)?;
         let parts = multipart::parse(&boundary, body).map_err(bad)?;
-        return cairn_lrs::split_request(parts).map_err(bad);
+        let (v, attachments) = cairn_lrs::split_request(parts).map_err(bad)?;
+        return Ok((Sent::of_value(v), attachments));
     }
     if media.starts_with("multipart/") {
         return Err(refusal(
@@ -72,13 +112,15 @@ fn statements_body(
             "send statements as Content-Type: application/json, or multipart/mixed with attachments (xAPI 2.1.2)",
         ));
     }
-    let v = serde_json::from_slice(body).map_err(|e| {
+    let not_json = |e: &dyn std::fmt::Display| {
         refusal(
             StatusCode::BAD_REQUEST,
             &format!("the body is not JSON: {e} (xAPI Data 2.2)"),
         )
-    })?;
-    Ok((v, Vec::new()))
+    };
+    let text = std::str::from_utf8(body).map_err(|e| not_json(&e))?;
+    let sent = sent_of_text(text).map_err(|e| not_json(&e))?;
+    Ok((sent, Vec::new()))
 }
 
 /// A `multipart/mixed` response: `first` as application/json, then each attachment
@@ -157,18 +199,18 @@ async fn put_statement(
                 "PUT /statements needs the statementId parameter; POST stores statements without one (xAPI 2.1.2)",
             ));
         };
-        let (v, attachments) = statements_body(&headers, &body)?;
-        if !v.is_object() {
+        let (sent, attachments) = statements_body(&headers, &body)?;
+        let Sent::One(one) = sent else {
             return Err(refusal(
                 StatusCode::BAD_REQUEST,
                 "PUT takes one statement, a JSON object (xAPI 2.1.2)",
             ));
-        }
+        };
         s.app
             .store_statements_with_attachments(
                 &lrs.client(),
                 lrs.version,
-                vec![v],
+                vec![one],
                 Some(id),
                 &attachments,
             )
@@ -197,11 +239,11 @@ async fn post_statements(
                 ),
             ));
         }
-        let (v, attachments) = statements_body(&headers, &body)?;
-        let batch = match v {
-            Value::Array(items) => items,
-            v @ Value::Object(_) => vec![v],
-            _ => {
+        let (sent, attachments) = statements_body(&headers, &body)?;
+        let batch = match sent {
+            Sent::Many(items) => items,
+            Sent::One(one) => vec![one],
+            Sent::Neither => {
                 return Err(refusal(
                     StatusCode::BAD_REQUEST,
                     "POST takes a statement or an array of statements (xAPI 2.1.2)",
