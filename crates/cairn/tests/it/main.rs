@@ -126,7 +126,8 @@ fn administration_commands_work_and_explain_bad_input() {
     assert!(secret.trim().starts_with("cairn_"), "{secret}");
     assert!(ok(&["audit", "verify", "--db", db]).contains("intact"));
 
-    let out = cairn(&["serve", "--db", "mysql://nope"]);
+    // Any free port: the default one may be taken by a demo running beside the tests.
+    let out = cairn(&["serve", "--db", "mysql://nope", "--bind", "127.0.0.1:0"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("postgres://"));
 }
