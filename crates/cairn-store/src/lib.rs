@@ -106,10 +106,10 @@ const WRITER_CHECKPOINT_PAGES: &str = "20000";
 const WAL_KEPT_BYTES: &str = "16777216";
 
 /// Copy committed pages from the write-ahead log into the database file, on a connection
-/// of its own, while `alive` lasts: during batch ingest the one writer spent a fifth of
-/// its time doing this itself after its commits (decision 0027). PASSIVE neither waits
-/// for nor blocks readers or the writer; a busy round is skipped.
-fn spawn_checkpointer(options: SqliteConnectOptions, alive: Weak<()>) {
+/// of its own, while `alive` lasts and `writer` is open: during batch ingest the one
+/// writer spent a fifth of its time doing this itself after its commits (decision 0027).
+/// PASSIVE neither waits for nor blocks readers or the writer; a busy round is skipped.
+fn spawn_checkpointer(options: SqliteConnectOptions, alive: Weak<()>, writer: SqlitePool) {
     tokio::spawn(async move {
         let Ok(pool) = SqlitePoolOptions::new()
             .max_connections(1)
@@ -119,25 +119,31 @@ fn spawn_checkpointer(options: SqliteConnectOptions, alive: Weak<()>) {
             tracing::warn!("no background checkpoints: the database did not open for them");
             return;
         };
-        loop {
-            if alive.strong_count() == 0 {
-                break;
-            }
+        let mut copied_before = 0;
+        while alive.strong_count() > 0 && !writer.is_closed() {
             // (busy, pages in the log, pages copied): while writes keep coming, keep up
-            // with them, so that the writer's own backstop finds little left to copy.
+            // with them, so that the writer's own backstop finds little left to copy. A
+            // round that got no further (a reader still needs older pages) rests instead.
             let round: Result<(i64, i64, i64), _> =
                 sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
                     .fetch_one(&pool)
                     .await;
             match round {
-                Ok((0, log, copied)) if copied < log => tokio::task::yield_now().await,
-                Ok(_) => tokio::time::sleep(CHECKPOINT_EVERY).await,
+                Ok((0, log, copied)) if copied < log && copied > copied_before => {
+                    copied_before = copied;
+                    tokio::task::yield_now().await;
+                }
+                Ok((_, _, copied)) => {
+                    copied_before = copied;
+                    tokio::time::sleep(CHECKPOINT_EVERY).await;
+                }
                 Err(e) => {
                     tracing::debug!("background checkpoint skipped: {e}");
                     tokio::time::sleep(CHECKPOINT_EVERY).await;
                 }
             }
         }
+        drop(writer);
         pool.close().await;
     });
 }
@@ -219,7 +225,7 @@ impl Store {
                 alive,
             });
         }
-        spawn_checkpointer(o.clone(), Arc::downgrade(&alive));
+        spawn_checkpointer(o.clone(), Arc::downgrade(&alive), write.clone());
         let read = SqlitePoolOptions::new()
             .max_connections(opts.max_connections)
             .connect_with(o.read_only(true).pragma("cache_size", READER_CACHE_KIB))
