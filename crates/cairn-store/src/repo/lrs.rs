@@ -127,6 +127,13 @@ impl<'q> sqlx::Encode<'q, Postgres> for StoredAt {
 /// Rows per multi-row INSERT, and ids per `IN` list: well under both backends' limits on
 /// bound parameters (SQLite 32,766, PostgreSQL 65,535), and large enough that a batch of
 /// 1,000 statements is two INSERTs and a handful of ref INSERTs.
+/// `persistent(ONE_OFF)`: PostgreSQL plans the statement for its parameters each time
+/// instead of caching a generic plan per connection. A connection that first ran these id
+/// lookups on a small table (single statements as a server starts) kept a generic plan
+/// that no longer fit once the table grew: batch ingest over HTTP fell from about 20,000
+/// to 5,500 statements/s.
+const ONE_OFF: bool = false;
+
 const STATEMENT_CHUNK: usize = 500;
 const REF_CHUNK: usize = 2000;
 
@@ -270,10 +277,12 @@ impl Conn<'_> {
     ) -> Result<Vec<StatementRow>> {
         if let Conn::Postgres(c) = self {
             // One array parameter: a prepared `IN ($2, …)` list got a generic plan that
-            // scanned the table once it had grown, seconds per batch.
+            // scanned the table once it had grown, seconds per batch. Not prepared either
+            // (see `ONE_OFF`).
             let q = "SELECT seq, id, voided, voids, statement FROM xapi_statements \
                      WHERE org_id = $1 AND id = ANY($2)";
             return Ok(sqlx::query_as(q)
+                .persistent(ONE_OFF)
                 .bind(org)
                 .bind(ids)
                 .fetch_all(&mut **c)
@@ -306,6 +315,7 @@ impl Conn<'_> {
         if let Conn::Postgres(c) = self {
             let q = "SELECT voids FROM xapi_statements WHERE org_id = $1 AND voids = ANY($2)";
             let rows: Vec<(Uuid,)> = sqlx::query_as(q)
+                .persistent(ONE_OFF)
                 .bind(org)
                 .bind(ids)
                 .fetch_all(&mut **c)
@@ -337,7 +347,12 @@ impl Conn<'_> {
         if let Conn::Postgres(c) = self {
             let q = "UPDATE xapi_statements SET voided = TRUE \
                      WHERE org_id = $1 AND voids IS NULL AND id = ANY($2)";
-            sqlx::query(q).bind(org).bind(ids).execute(&mut **c).await?;
+            sqlx::query(q)
+                .persistent(ONE_OFF)
+                .bind(org)
+                .bind(ids)
+                .execute(&mut **c)
+                .await?;
             return Ok(());
         }
         let sqlite = on_sqlite(self);
