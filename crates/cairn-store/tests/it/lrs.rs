@@ -154,7 +154,7 @@ backend_tests! {
 }
 
 /// The writer does not copy its write-ahead log into the database file itself until the
-/// log holds 80 MiB; a connection of the store's own does it in the background, soon after
+/// log holds 400 MiB; a connection of the store's own does it in the background, soon after
 /// each commit.
 #[tokio::test]
 async fn committed_statements_reach_the_database_file_without_the_writer_checkpointing() {
